@@ -1,0 +1,89 @@
+"""Enumerations of the 诊改 domain (design.md §1)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    """五横: the five horizontal levels."""
+
+    SCHOOL = "SCHOOL"  # 学校
+    MAJOR = "MAJOR"  # 专业
+    COURSE = "COURSE"  # 课程
+    TEACHER = "TEACHER"  # 教师
+    STUDENT = "STUDENT"  # 学生
+
+
+class System(StrEnum):
+    """五纵: the five vertical systems."""
+
+    DECISION = "DECISION"  # 决策指挥
+    GENERATION = "GENERATION"  # 质量生成
+    RESOURCE = "RESOURCE"  # 资源建设
+    SUPPORT = "SUPPORT"  # 支持服务
+    SUPERVISION = "SUPERVISION"  # 监督控制
+
+
+class Aggregate(StrEnum):
+    WEIGHTED_MEAN = "WEIGHTED_MEAN"
+    MIN = "MIN"
+
+
+class MetricDirection(StrEnum):
+    HIGHER = "HIGHER"
+    LOWER = "LOWER"
+
+
+class Frequency(StrEnum):
+    """监测预警 frequency of a metric."""
+
+    HALF_MONTHLY = "HALF_MONTHLY"
+    MONTHLY = "MONTHLY"
+    QUARTERLY = "QUARTERLY"
+    SEMESTER = "SEMESTER"
+    ANNUAL = "ANNUAL"
+
+
+#: Days of the monitoring window of each frequency (design.md §4, STALE).
+FREQUENCY_WINDOW_DAYS: dict[Frequency, int] = {
+    Frequency.HALF_MONTHLY: 15,
+    Frequency.MONTHLY: 31,
+    Frequency.QUARTERLY: 92,
+    Frequency.SEMESTER: 183,
+    Frequency.ANNUAL: 366,
+}
+
+
+class Status(StrEnum):
+    GREEN = "GREEN"
+    YELLOW = "YELLOW"
+    RED = "RED"
+    UNKNOWN = "UNKNOWN"
+
+
+class Direction(StrEnum):
+    """Traversal direction in the goal graph."""
+
+    UP = "UP"
+    DOWN = "DOWN"
+    BOTH = "BOTH"
+
+
+LEVEL_RANK: dict[Level, int] = {lv: i for i, lv in enumerate(Level)}
+
+LEVEL_ZH: dict[Level, str] = {
+    Level.SCHOOL: "学校",
+    Level.MAJOR: "专业",
+    Level.COURSE: "课程",
+    Level.TEACHER: "教师",
+    Level.STUDENT: "学生",
+}
+
+SYSTEM_ZH: dict[System, str] = {
+    System.DECISION: "决策指挥",
+    System.GENERATION: "质量生成",
+    System.RESOURCE: "资源建设",
+    System.SUPPORT: "支持服务",
+    System.SUPERVISION: "监督控制",
+}

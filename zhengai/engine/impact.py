@@ -1,0 +1,212 @@
+"""Impact tracing, gap explanation and simulation (design.md §2).
+
+Sensitivities are computed by dynamic programming over the ancestor (or descendant)
+subgraph in topological order; paths are enumerated only for display, capped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from zhengai.domain.enums import LEVEL_RANK, Level, Status
+from zhengai.domain.models import Goal, Metric
+from zhengai.engine.propagation import (
+    GoalValue,
+    aggregate,
+    metric_attainment,
+    metric_status,
+    partial,
+    status_of,
+)
+from zhengai.engine.snapshot import Snapshot
+from zhengai.stores.base import FlowEdge, FlowGraph
+
+
+@dataclass
+class ImpactPath:
+    node_ids: list[str]
+    weight: float
+
+
+@dataclass
+class TargetImpact:
+    goal: Goal
+    sensitivity: float
+    path_count: int
+    paths: list[ImpactPath]
+
+
+@dataclass
+class ImpactTrace:
+    metric: Metric
+    attainment: float | None
+    targets: list[TargetImpact]
+    path_count: int
+
+
+@dataclass
+class GapContributor:
+    metric: Metric
+    sensitivity: float
+    contribution: float
+    attainment: float
+
+
+@dataclass
+class GapExplanation:
+    goal: Goal
+    attainment: float | None
+    gap: float | None
+    contributors: list[GapContributor]
+    contributor_count: int = 0
+    unknown_metrics: list[Metric] = field(default_factory=list)
+
+
+@dataclass
+class GoalChange:
+    goal: Goal
+    before: float | None
+    after: float | None
+    before_status: Status
+    after_status: Status
+
+
+@dataclass
+class MetricChange:
+    metric: Metric
+    value_before: float | None
+    value_after: float
+    before: float | None
+    after: float | None
+    before_status: Status
+    after_status: Status
+
+
+@dataclass
+class Simulation:
+    metrics: list[MetricChange]
+    changes: list[GoalChange]
+
+
+def _order(graph: FlowGraph) -> list[str]:
+    """Nodes of ``graph`` with every child before its parents."""
+    dag = nx.DiGraph()
+    dag.add_nodes_from(graph.goals)
+    dag.add_nodes_from(graph.metrics)
+    dag.add_edges_from((e.child, e.parent) for e in graph.edges)
+    return list(nx.topological_sort(dag))
+
+
+def _derivative(graph: FlowGraph, snap: Snapshot, e: FlowEdge) -> float:
+    return partial(graph.goals[e.parent], snap.goal_value(e.parent), e.weight, snap.attainment(e.child))
+
+
+def trace_impact(snap: Snapshot, graph: FlowGraph, metric_id: str, to_level: Level,
+                 max_paths: int) -> ImpactTrace:
+    """Sensitivity of every ``to_level`` goal that ``metric_id`` reaches (``graph``: its ancestors)."""
+    ups: dict[str, list[tuple[FlowEdge, float]]] = defaultdict(list)
+    for e in graph.edges:
+        ups[e.child].append((e, _derivative(graph, snap, e)))
+    sens: dict[str, float] = defaultdict(float, {metric_id: 1.0})
+    count: dict[str, int] = defaultdict(int, {metric_id: 1})
+    for node in _order(graph):
+        for e, d in ups[node]:
+            sens[e.parent] += sens[node] * d
+            count[e.parent] += count[node]
+    targets = [g for g in graph.goals.values() if g.level is to_level and count[g.id]]
+    targets.sort(key=lambda g: (-sens[g.id], g.id))
+    for edges in ups.values():
+        edges.sort(key=lambda ed: (-ed[1], ed[0].parent))
+    reach = _reaching(graph, [g.id for g in targets])
+    out = [TargetImpact(g, sens[g.id], count[g.id], _paths(metric_id, g.id, ups, reach[g.id], max_paths))
+           for g in targets]
+    return ImpactTrace(graph.metrics[metric_id], snap.attainment(metric_id), out,
+                       sum(t.path_count for t in out))
+
+
+def _reaching(graph: FlowGraph, goal_ids: list[str]) -> dict[str, set[str]]:
+    """For each goal, the nodes of ``graph`` from which it can be reached (itself included)."""
+    dag = nx.DiGraph((e.child, e.parent) for e in graph.edges)
+    return {g: (nx.ancestors(dag, g) | {g}) if g in dag else {g} for g in goal_ids}
+
+
+def _paths(start: str, target: str, ups: dict[str, list[tuple[FlowEdge, float]]],
+           reach: set[str], cap: int) -> list[ImpactPath]:
+    """Up to ``cap`` paths start→target, strongest edges first (depth-first, for display)."""
+    found: list[ImpactPath] = []
+    stack: list[tuple[str, list[str], float]] = [(start, [start], 1.0)]
+    while stack and len(found) < cap:
+        node, path, weight = stack.pop()
+        if node == target:
+            found.append(ImpactPath(path, weight))
+            continue
+        for e, d in reversed(ups[node]):
+            if e.parent in reach:
+                stack.append((e.parent, [*path, e.parent], weight * d))
+    return found
+
+
+def explain_gap(snap: Snapshot, graph: FlowGraph, goal: Goal, top: int) -> GapExplanation:
+    """Contribution s(g,m)·(1−a_m) of each known metric below ``goal`` (``graph``: its descendants)."""
+    downs: dict[str, list[FlowEdge]] = defaultdict(list)
+    for e in graph.edges:
+        downs[e.parent].append(e)
+    sens: dict[str, float] = defaultdict(float, {goal.id: 1.0})
+    for node in reversed(_order(graph)):
+        for e in downs[node]:
+            sens[e.child] += sens[node] * _derivative(graph, snap, e)
+    contributors, unknown = [], []
+    for m in graph.metrics.values():
+        a = snap.attainment(m.id)
+        if a is None:
+            unknown.append(m)
+        else:
+            contributors.append(GapContributor(m, sens[m.id], sens[m.id] * (1 - a), a))
+    contributors.sort(key=lambda c: (-c.contribution, -c.sensitivity, c.metric.id))
+    a_g = snap.attainment(goal.id)
+    unknown.sort(key=lambda m: m.id)
+    return GapExplanation(goal, a_g, None if a_g is None else 1 - a_g, contributors[:top],
+                          len(contributors), unknown)
+
+
+def simulate(snap: Snapshot, graph: FlowGraph, children: dict[str, list[FlowEdge]],
+             changes: dict[str, float]) -> Simulation:
+    """Exact recomputation of every ancestor of the changed metrics; nothing is stored.
+
+    ``graph`` holds the changed metrics and their ancestors; ``children`` every child edge
+    of those ancestors (children outside ``graph`` keep their snapshot attainment).
+    """
+    new_att: dict[str, float | None] = {}
+    metric_rows = []
+    for m_id, value in changes.items():
+        m = graph.metrics[m_id]
+        new_att[m_id] = metric_attainment(m, value)
+        before_value = snap.values.get(m_id)
+        metric_rows.append(MetricChange(
+            m, before_value, value, snap.attainment(m_id), new_att[m_id],
+            metric_status(m, before_value, snap.attainment(m_id)),
+            metric_status(m, value, new_att[m_id])))
+    new_val: dict[str, GoalValue] = {}
+    for node in _order(graph):
+        goal = graph.goals.get(node)
+        if goal is None:
+            continue
+        kids = [(e.weight, new_att[e.child] if e.child in new_att else snap.attainment(e.child))
+                for e in children.get(node, [])]
+        new_val[node] = aggregate(goal, kids)
+        new_att[node] = new_val[node].attainment
+    rows = []
+    for g_id, v in new_val.items():
+        goal = graph.goals[g_id]
+        before = snap.attainment(g_id)
+        rows.append(GoalChange(goal, before, v.attainment, status_of(before, goal.thresholds),
+                               status_of(v.attainment, goal.thresholds)))
+
+    def delta(c: GoalChange) -> float:
+        return abs((c.after or 0.0) - (c.before or 0.0))
+
+    rows.sort(key=lambda c: (LEVEL_RANK[c.goal.level], -delta(c), c.goal.id))
+    return Simulation(metric_rows, rows)

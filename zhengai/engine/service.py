@@ -1,0 +1,198 @@
+"""The engine facade: cached evaluations of a store and the questions the API answers."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from zhengai.domain.enums import LEVEL_RANK, Direction, Level, Status, System
+from zhengai.domain.models import Goal, Metric, Node, Subject
+from zhengai.domain.relations import Relationship
+from zhengai.engine import impact
+from zhengai.engine.propagation import status_of
+from zhengai.engine.snapshot import Snapshot, Structure
+from zhengai.stores.base import GraphStore
+
+
+class NotFoundError(LookupError):
+    """An id that names no node of the expected kind."""
+
+    def __init__(self, kind: str, node_id: str):
+        self.kind, self.node_id = kind, node_id
+        super().__init__(f"unknown {kind} id {node_id!r}")
+
+
+class InvalidArgumentError(ValueError):
+    """An argument outside its allowed range."""
+
+
+@dataclass
+class NetworkCell:
+    """One cell of the 五纵五横 matrix."""
+
+    system: System
+    level: Level
+    goal_count: int
+    metric_count: int
+    attainment: float | None
+    status: Status
+    status_counts: dict[Status, int]
+
+
+@dataclass
+class ViewNode:
+    node: Node
+    kind: str
+    level: Level | None
+    status: Status
+    attainment: float | None
+
+
+@dataclass
+class GraphView:
+    nodes: list[ViewNode]
+    edges: list[Relationship]
+    omitted: int
+
+
+MAX_VIEW_NODES = 500
+
+
+class Engine:
+    """Answers design.md's questions over a :class:`GraphStore`; caches per store version."""
+
+    def __init__(self, store: GraphStore, cached_dates: int = 8):
+        self.store = store
+        self._lock = threading.Lock()
+        self._structure: tuple[int, Structure] | None = None
+        self._snapshots: OrderedDict[tuple[int, date], Snapshot] = OrderedDict()
+        self._cached_dates = cached_dates
+
+    # -- evaluation ---------------------------------------------------------------------------
+    def structure(self) -> Structure:
+        version = self.store.version
+        cached = self._structure
+        if cached is None or cached[0] != version:
+            cached = (version, Structure.of(self.store.flow_graph()))
+            self._structure = cached
+        return cached[1]
+
+    def snapshot(self, as_of: date | None = None) -> Snapshot:
+        """Attainment of every node at ``as_of`` (default today), computed once per version."""
+        as_of = as_of or date.today()
+        key = (self.store.version, as_of)
+        with self._lock:
+            snap = self._snapshots.get(key)
+            if snap is not None:
+                self._snapshots.move_to_end(key)
+                return snap
+        snap = Snapshot.evaluate(self.structure(), self.store.latest_values(as_of), as_of)
+        with self._lock:
+            self._snapshots[key] = snap
+            while len(self._snapshots) > self._cached_dates:
+                self._snapshots.popitem(last=False)
+        return snap
+
+    # -- lookups ------------------------------------------------------------------------------
+    def goal(self, goal_id: str) -> Goal:
+        node = self.store.get_nodes([goal_id]).get(goal_id)
+        if not isinstance(node, Goal):
+            raise NotFoundError("goal", goal_id)
+        return node
+
+    def metric(self, metric_id: str) -> Metric:
+        node = self.store.get_nodes([metric_id]).get(metric_id)
+        if not isinstance(node, Metric):
+            raise NotFoundError("metric", metric_id)
+        return node
+
+    # -- questions ----------------------------------------------------------------------------
+    def trace_impact(self, metric_id: str, as_of: date | None, to_level: Level,
+                     max_paths: int) -> impact.ImpactTrace:
+        self.metric(metric_id)
+        if max_paths < 0:
+            raise InvalidArgumentError("maxPaths must be ≥ 0")
+        snap = self.snapshot(as_of)
+        return impact.trace_impact(snap, self.store.ancestors([metric_id]), metric_id, to_level,
+                                   max_paths)
+
+    def explain_gap(self, goal_id: str, as_of: date | None, top: int) -> impact.GapExplanation:
+        goal = self.goal(goal_id)
+        if top < 0:
+            raise InvalidArgumentError("top must be ≥ 0")
+        return impact.explain_gap(self.snapshot(as_of), self.store.descendants([goal_id]), goal, top)
+
+    def simulate(self, changes: Sequence[tuple[str, float]], as_of: date | None) -> impact.Simulation:
+        values: dict[str, float] = {}
+        for metric_id, value in changes:
+            self.metric(metric_id)
+            values[metric_id] = value
+        snap = self.snapshot(as_of)
+        graph = self.store.ancestors(list(values))
+        children = self.store.child_edges(list(graph.goals))
+        return impact.simulate(snap, graph, children, values)
+
+    def goal_ids(self, level: Level | None, unit_id: str | None, status: Status | None,
+                 as_of: date | None) -> list[str]:
+        ids = self.store.goal_ids(level, unit_id)
+        if status is None:
+            return ids
+        snap = self.snapshot(as_of)
+        goals = self.structure().graph.goals
+        return [i for i in ids if snap.goal_status(goals[i]) is status]
+
+    def quality_network(self, as_of: date | None) -> list[NetworkCell]:
+        """The 五纵五横 matrix: goals by the system of their owning unit and their level."""
+        snap = self.snapshot(as_of)
+        structure = self.structure()
+        units = self.store.units()
+        subject_ids = [g.subject for g in structure.graph.goals.values() if g.subject and not g.owner]
+        subjects = self.store.get_nodes(subject_ids)
+        cells: dict[tuple[System, Level], list[Goal]] = {(s, lv): [] for s in System for lv in Level}
+        for g in structure.graph.goals.values():
+            subject = subjects.get(g.subject or "")
+            unit_id = g.owner or (subject.unit if isinstance(subject, Subject) else None)
+            unit = units.get(unit_id or "")
+            if unit is not None:
+                cells[(unit.system, g.level)].append(g)
+        out = []
+        for (system, level), goals in cells.items():
+            counts = dict.fromkeys(Status, 0)
+            known = []
+            metrics: set[str] = set()
+            for g in goals:
+                counts[snap.goal_status(g)] += 1
+                a = snap.attainment(g.id)
+                if a is not None:
+                    known.append(a)
+                metrics.update(e.child for e in structure.children[g.id] if e.child in snap.metrics)
+            mean = sum(known) / len(known) if known else None
+            out.append(NetworkCell(system, level, len(goals), len(metrics), mean, status_of(mean), counts))
+        return out
+
+    def graph_view(self, root: str, direction: Direction, depth: int, as_of: date | None,
+                   flow_only: bool, limit: int = MAX_VIEW_NODES) -> GraphView:
+        if not self.store.get_nodes([root]):
+            raise NotFoundError("node", root)
+        if depth < 0 or depth > 10:
+            raise InvalidArgumentError("depth must be between 0 and 10")
+        if limit < 1:
+            raise InvalidArgumentError("limit must be at least 1")
+        hood = self.store.neighbourhood(root, direction, depth, min(limit, MAX_VIEW_NODES), flow_only)
+        snap = self.snapshot(as_of)
+        structure = self.structure()
+        nodes = []
+        for node in hood.nodes.values():
+            level: Level | None = getattr(node, "level", None)
+            status, attainment = Status.UNKNOWN, None
+            if isinstance(node, Goal | Metric):
+                status, attainment = snap.status(node), snap.attainment(node.id)
+            if isinstance(node, Metric):
+                levels = [structure.graph.goals[e.parent].level for e in structure.parents[node.id]]
+                level = max(levels, key=LEVEL_RANK.__getitem__) if levels else None
+            nodes.append(ViewNode(node, node.kind, level, status, attainment))
+        return GraphView(nodes, hood.edges, hood.omitted)
+

@@ -1,0 +1,83 @@
+"""Full evaluation of the goal graph at a date: every metric's and goal's attainment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from zhengai.domain.enums import Status
+from zhengai.domain.models import Goal, Metric
+from zhengai.engine.propagation import (
+    UNKNOWN_GOAL,
+    GoalValue,
+    aggregate,
+    metric_attainment,
+    metric_status,
+    status_of,
+)
+from zhengai.stores.base import FlowEdge, FlowGraph
+
+
+@dataclass
+class Structure:
+    """The flow graph of one store version, indexed for evaluation."""
+
+    graph: FlowGraph
+    children: dict[str, list[FlowEdge]]
+    parents: dict[str, list[FlowEdge]]
+    order: list[str]  # goals, every child before its parents
+
+    @classmethod
+    def of(cls, graph: FlowGraph) -> Structure:
+        children: dict[str, list[FlowEdge]] = {g: [] for g in graph.goals}
+        parents: dict[str, list[FlowEdge]] = {n: [] for n in (*graph.goals, *graph.metrics)}
+        dag = nx.DiGraph()
+        dag.add_nodes_from(graph.goals)
+        for e in graph.edges:
+            children[e.parent].append(e)
+            parents[e.child].append(e)
+            if e.child in graph.goals:
+                dag.add_edge(e.child, e.parent)
+        return cls(graph, children, parents, list(nx.topological_sort(dag)))
+
+
+@dataclass
+class Snapshot:
+    """Attainment of every node at ``as_of`` (design.md §2)."""
+
+    as_of: date
+    values: dict[str, float]
+    metrics: dict[str, float | None]
+    goals: dict[str, GoalValue]
+    structure: Structure
+
+    @classmethod
+    def evaluate(cls, structure: Structure, values: dict[str, float], as_of: date) -> Snapshot:
+        metric_att = {m_id: metric_attainment(m, values.get(m_id))
+                      for m_id, m in structure.graph.metrics.items()}
+        goals: dict[str, GoalValue] = {}
+        snap = cls(as_of, values, metric_att, goals, structure)
+        gdefs = structure.graph.goals
+        for g_id in structure.order:
+            goals[g_id] = aggregate(gdefs[g_id], [(e.weight, snap.attainment(e.child))
+                                                  for e in structure.children[g_id]])
+        return snap
+
+    def attainment(self, node_id: str) -> float | None:
+        if node_id in self.metrics:
+            return self.metrics[node_id]
+        return self.goals.get(node_id, UNKNOWN_GOAL).attainment
+
+    def goal_value(self, goal_id: str) -> GoalValue:
+        return self.goals.get(goal_id, UNKNOWN_GOAL)
+
+    def goal_status(self, goal: Goal) -> Status:
+        return status_of(self.goal_value(goal.id).attainment, goal.thresholds)
+
+    def metric_status(self, metric: Metric) -> Status:
+        return metric_status(metric, self.values.get(metric.id), self.metrics.get(metric.id))
+
+    def status(self, node: Goal | Metric) -> Status:
+        return self.goal_status(node) if isinstance(node, Goal) else self.metric_status(node)

@@ -1,0 +1,233 @@
+"""Validate a dataset folder (design.md §3) and report every error in one run.
+
+A dataset is ``dataset.yaml`` plus an optional ``observations.csv``. Records are checked one by
+one with the pydantic models, then across records: duplicate ids, unknown references, cycles
+(SUPPORTS, unit and plan parents) and the direction of SUPPORTS across the 五横 levels.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import yaml
+from pydantic import ValidationError
+
+from zhengai.domain.enums import LEVEL_RANK
+from zhengai.domain.models import SECTIONS, Dataset, Goal, Observation, Record
+from zhengai.graph_loader.errors import DatasetError, LocatedError
+from zhengai.graph_loader.yaml_source import LocatedYaml, read_located_yaml
+
+DATASET_FILE = "dataset.yaml"
+OBSERVATIONS_FILE = "observations.csv"
+OBSERVATION_COLUMNS = ("metric", "at", "value")
+
+
+@dataclass
+class _Collector:
+    """Accumulates errors and remembers where each record came from."""
+
+    errors: list[LocatedError] = field(default_factory=list)
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.errors.append(LocatedError(file, line, message))
+
+    def at(self, record_id: str, message: str) -> None:
+        file, line = self.origin.get(record_id, (DATASET_FILE, 1))
+        self.add(file, line, message)
+
+
+def _pydantic_messages(exc: ValidationError) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = ".".join(str(p) for p in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "enum":
+            msg = f"bad value {err['input']!r}; expected {err['ctx']['expected']}"
+        elif err["type"] in ("extra_forbidden",):
+            msg = "unknown field"
+        yield loc, f"{where}: {msg}" if where else msg
+
+
+def _parse_records(doc: LocatedYaml, ds: Dataset, col: _Collector) -> None:
+    if doc.data is None:
+        return
+    if not isinstance(doc.data, dict):
+        col.add(DATASET_FILE, 1, "top level must be a mapping of lists (units, goals, metrics …)")
+        return
+    for section in doc.data:
+        if section not in SECTIONS:
+            col.add(DATASET_FILE, doc.line_of((section,)),
+                    f"unknown section {section!r}; expected one of {', '.join(SECTIONS)}")
+    for section, model in SECTIONS.items():
+        items = doc.data.get(section) or []
+        if not isinstance(items, list):
+            col.add(DATASET_FILE, doc.line_of((section,)), f"{section} must be a list")
+            continue
+        target = ds.section(section)
+        for i, item in enumerate(items):
+            line = doc.line_of((section, i))
+            if not isinstance(item, dict):
+                col.add(DATASET_FILE, line, f"{section}[{i}] must be a mapping")
+                continue
+            label = f"{section}[{i}]" + (f" ({item['id']})" if "id" in item else "")
+            try:
+                record = model.model_validate(item)
+            except ValidationError as exc:
+                for loc, msg in _pydantic_messages(exc):
+                    col.add(DATASET_FILE, doc.line_of((section, i, *loc)), f"{label}: {msg}")
+                continue
+            if record.id in col.origin:
+                file, first = col.origin[record.id]
+                col.add(DATASET_FILE, line, f"{label}: duplicate id {record.id!r} (first at {file}:{first})")
+                continue
+            col.origin[record.id] = (DATASET_FILE, line)
+            target[record.id] = record
+
+
+def _check_references(ds: Dataset, col: _Collector) -> None:
+    kinds = {"goal": ds.goals, "unit": ds.units, "plan": ds.plans, "subject": ds.subjects,
+             "metric": ds.metrics, "standard": ds.standards}
+
+    def need(owner: Record, field_name: str, kind: str, ref: str | None) -> None:
+        if ref is not None and ref not in kinds[kind]:
+            col.at(owner.id, f"{owner.kind} {owner.id}: {field_name} names unknown {kind} {ref!r}")
+
+    for u in ds.units.values():
+        need(u, "parent", "unit", u.parent)
+    for s in ds.subjects.values():
+        need(s, "unit", "unit", s.unit)
+        need(s, "major", "subject", s.major)
+    for p in ds.plans.values():
+        need(p, "parent", "plan", p.parent)
+    for st in ds.standards.values():
+        for m in st.specifies:
+            need(st, "specifies", "metric", m)
+    for g in ds.goals.values():
+        for link in g.supports:
+            need(g, "supports", "goal", link.goal)
+        need(g, "subject", "subject", g.subject)
+        need(g, "owner", "unit", g.owner)
+        for p in g.derived_from:
+            need(g, "derived_from", "plan", p)
+    for m in ds.metrics.values():
+        for link in m.measures:
+            need(m, "measures", "goal", link.goal)
+        need(m, "owner", "unit", m.owner)
+    for t in ds.tasks.values():
+        for g_id in t.advances:
+            need(t, "advances", "goal", g_id)
+        need(t, "lead_unit", "unit", t.lead_unit)
+        for u_id in t.units:
+            need(t, "units", "unit", u_id)
+
+
+def _check_goal_levels(ds: Dataset, col: _Collector) -> None:
+    for g in ds.goals.values():
+        for link in g.supports:
+            parent: Goal | None = ds.goals.get(link.goal)
+            if parent is not None and LEVEL_RANK[g.level] < LEVEL_RANK[parent.level]:
+                col.at(g.id, f"Goal {g.id}: a {g.level} goal cannot support the {parent.level} goal "
+                             f"{parent.id} (supports go up the levels 学生→教师→课程→专业→学校)")
+
+
+def _check_cycles(name: str, edges: Iterable[tuple[str, str]], col: _Collector) -> None:
+    graph = nx.DiGraph(edges)
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1 and not graph.has_edge(*(next(iter(component)),) * 2):
+            continue
+        cycle = nx.find_cycle(graph.subgraph(component))
+        nodes = [u for u, _ in cycle]
+        first = min(nodes, key=lambda n: col.origin.get(n, ("", 0)))
+        col.at(first, f"cycle in {name}: {' → '.join([*nodes, nodes[0]])}")
+
+
+def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics: bool) -> None:
+    path = folder / OBSERVATIONS_FILE
+    if not path.exists():
+        return
+    seen: dict[tuple[str, Any], tuple[float, int]] = {}
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        col.add(OBSERVATIONS_FILE, 1, f"cannot read: {exc}")
+        return
+    with handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in OBSERVATION_COLUMNS if c not in header]
+        if missing:
+            col.add(OBSERVATIONS_FILE, 1, f"header must name metric,at,value; missing {', '.join(missing)}")
+            return
+        extra = [c for c in header if c not in (*OBSERVATION_COLUMNS, "source")]
+        if extra:
+            col.add(OBSERVATIONS_FILE, 1, f"unknown column(s): {', '.join(extra)}")
+        for row in reader:
+            line = reader.line_num
+            fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k in
+                      (*OBSERVATION_COLUMNS, "source")}
+            if fields.get("source") == "":
+                fields["source"] = None
+            try:
+                obs = Observation.model_validate(fields)
+            except ValidationError as exc:
+                for loc, msg in _pydantic_messages(exc):
+                    if loc == ("value",) and "number" in msg:
+                        msg = f"value: not a number: {fields.get('value')!r}"
+                    col.add(OBSERVATIONS_FILE, line, msg)
+                continue
+            if check_metrics and obs.metric not in ds.metrics:
+                col.add(OBSERVATIONS_FILE, line, f"observation for unknown metric {obs.metric!r}")
+                continue
+            key = (obs.metric, obs.at)
+            if key in seen and seen[key][0] != obs.value:
+                col.add(OBSERVATIONS_FILE, line, f"conflicting value {obs.value} for {obs.metric} at "
+                                                 f"{obs.at} (line {seen[key][1]} has {seen[key][0]})")
+                continue
+            seen[key] = (obs.value, line)
+            ds.observations.append(obs)
+
+
+def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
+    """Read and check a dataset folder; returns the dataset and every error found."""
+    folder = Path(folder)
+    ds, col = Dataset(), _Collector()
+    yaml_path = folder / DATASET_FILE
+    if not folder.is_dir():
+        col.add(str(folder), 0, "not a folder")
+        return ds, col.errors
+    parsed = False
+    if not yaml_path.exists():
+        col.add(DATASET_FILE, 0, f"missing: a dataset folder holds {DATASET_FILE}")
+    else:
+        try:
+            doc = read_located_yaml(yaml_path.read_text(encoding="utf-8"))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            col.add(DATASET_FILE, line, f"YAML syntax error: {exc.problem or exc}")
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            col.add(DATASET_FILE, 1, f"cannot parse: {exc}")
+        else:
+            parsed = True
+            _parse_records(doc, ds, col)
+            _check_references(ds, col)
+            _check_goal_levels(ds, col)
+            _check_cycles("SUPPORTS", ((g.id, s.goal) for g in ds.goals.values() for s in g.supports), col)
+            _check_cycles("unit parents", ((u.id, u.parent) for u in ds.units.values() if u.parent), col)
+            _check_cycles("plan parents", ((p.id, p.parent) for p in ds.plans.values() if p.parent), col)
+    _read_observations(folder, ds, col, check_metrics=parsed)
+    return ds, sorted(col.errors)
+
+
+def load_dataset(folder: str | Path) -> Dataset:
+    """The validated dataset of ``folder``; raises :class:`DatasetError` listing every error."""
+    ds, errors = validate_folder(folder)
+    if errors:
+        raise DatasetError(errors)
+    return ds

@@ -1,0 +1,34 @@
+"""The GraphQL schema (strawberry): types, the root query and the exported SDL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+class Schema(strawberry.Schema):
+    """Logs only unexpected errors; user errors (unknown ids, bad arguments) are not noise."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        from zhengai.schema.errors import is_user_error
+
+        super().process_errors([e for e in errors if not is_user_error(e)], execution_context)
+
+
+def build_schema() -> strawberry.Schema:
+    """The schema with parse and validation caches (they dominate small queries)."""
+    from zhengai.resolvers.query import Query
+    from zhengai.schema.errors import ErrorCodes
+
+    return Schema(query=Query, extensions=[ParserCache(maxsize=256), ValidationCache(maxsize=256),
+                                           ErrorCodes])
+
+
+def export_sdl() -> str:
+    return build_schema().as_str() + "\n"

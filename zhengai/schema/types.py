@@ -1,0 +1,335 @@
+"""GraphQL object types. Field methods are one-liners over the request context."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from zhengai.domain import enums, models
+from zhengai.engine import impact
+from zhengai.engine.service import GraphView as EngineGraphView
+from zhengai.engine.service import NetworkCell as EngineCell
+from zhengai.resolvers.context import ctx
+from zhengai.stores.base import MEASURED_BY, SUPPORTS
+
+Level = strawberry.enum(enums.Level, description="五横: 学校, 专业, 课程, 教师, 学生")
+System = strawberry.enum(enums.System, description="五纵: 决策指挥, 质量生成, 资源建设, 支持服务, 监督控制")
+Status = strawberry.enum(enums.Status, description="GREEN ≥ 0.9, YELLOW ≥ 0.7, RED below; UNKNOWN: no data")
+Direction = strawberry.enum(enums.Direction, description="UP towards the school, DOWN towards indicators")
+Aggregate = strawberry.enum(enums.Aggregate)
+
+AsOf = Annotated[date | None, strawberry.argument(name="asOf", description="default: today")]
+
+
+async def _goals(info: Info, ids: list[str]) -> list[Goal]:
+    nodes = await ctx(info).nodes.load_many(ids)
+    return [Goal.of(n) for n in nodes if isinstance(n, models.Goal)]
+
+
+async def _metrics(info: Info, ids: list[str]) -> list[Metric]:
+    nodes = await ctx(info).nodes.load_many(ids)
+    return [Metric.of(n) for n in nodes if isinstance(n, models.Metric)]
+
+
+async def _unit(info: Info, unit_id: str | None) -> Unit | None:
+    node = await ctx(info).nodes.load(unit_id) if unit_id else None
+    return Unit.of(node) if isinstance(node, models.Unit) else None
+
+
+@strawberry.type(description="Organisational unit (党办, 质管办, 教务处, 二级学院 …)")
+class Unit:
+    id: strawberry.ID
+    name: str
+    system: System
+    leader: str | None
+    parent_id: strawberry.ID | None
+
+    @classmethod
+    def of(cls, u: models.Unit) -> Unit:
+        return cls(id=strawberry.ID(u.id), name=u.name, system=u.system, leader=u.leader,
+                   parent_id=u.parent)
+
+    @strawberry.field(description="五纵 system name in Chinese")
+    def system_name(self) -> str:
+        return enums.SYSTEM_ZH[self.system]
+
+
+@strawberry.type(description="Period of a goal")
+class Period:
+    start: date
+    end: date
+
+
+@strawberry.type(description="Goal of the 目标链")
+class Goal:
+    id: strawberry.ID
+    name: str
+    level: Level
+    aggregate: Aggregate
+    period: Period | None
+    model: strawberry.Private[models.Goal]
+
+    @classmethod
+    def of(cls, g: models.Goal) -> Goal:
+        period = Period(start=g.period.start, end=g.period.end) if g.period else None
+        return cls(id=strawberry.ID(g.id), name=g.name, level=g.level, aggregate=g.aggregate,
+                   period=period, model=g)
+
+    @strawberry.field
+    def attainment(self, info: Info, as_of: AsOf = None) -> float | None:
+        return ctx(info).snapshot(as_of).attainment(self.id)
+
+    @strawberry.field(description="Σ weight of children with data / Σ weight of all children")
+    def coverage(self, info: Info, as_of: AsOf = None) -> float:
+        return ctx(info).snapshot(as_of).goal_value(self.id).coverage
+
+    @strawberry.field
+    def status(self, info: Info, as_of: AsOf = None) -> Status:
+        return ctx(info).snapshot(as_of).goal_status(self.model)
+
+    @strawberry.field(description="Goals this goal SUPPORTS")
+    async def parents(self, info: Info) -> list[Goal]:
+        edges = await ctx(info).parents.load(self.id)
+        return await _goals(info, [e.parent for e in edges])
+
+    @strawberry.field(description="Goals that SUPPORT this goal")
+    async def children(self, info: Info) -> list[Goal]:
+        edges = await ctx(info).children.load(self.id)
+        return await _goals(info, [e.child for e in edges if e.kind == SUPPORTS])
+
+    @strawberry.field(description="Metrics this goal is MEASURED_BY")
+    async def metrics(self, info: Info) -> list[Metric]:
+        edges = await ctx(info).children.load(self.id)
+        return await _metrics(info, [e.child for e in edges if e.kind == MEASURED_BY])
+
+    @strawberry.field(description="Owning unit")
+    async def unit(self, info: Info) -> Unit | None:
+        return await _unit(info, self.model.owner)
+
+
+@strawberry.type(description="Measurable indicator (可测指标) with target (标尺) and floor (底线)")
+class Metric:
+    id: strawberry.ID
+    name: str
+    unit: str | None
+    direction: str
+    baseline: float | None
+    target: float
+    floor: float | None
+    frequency: str
+    source: str | None
+    model: strawberry.Private[models.Metric]
+
+    @classmethod
+    def of(cls, m: models.Metric) -> Metric:
+        return cls(id=strawberry.ID(m.id), name=m.name, unit=m.unit, direction=m.direction.value,
+                   baseline=m.baseline, target=m.target, floor=m.floor, frequency=m.frequency.value,
+                   source=m.source, model=m)
+
+    @strawberry.field(description="Latest observed value at or before asOf")
+    def value(self, info: Info, as_of: AsOf = None) -> float | None:
+        return ctx(info).snapshot(as_of).values.get(self.id)
+
+    @strawberry.field
+    def attainment(self, info: Info, as_of: AsOf = None) -> float | None:
+        return ctx(info).snapshot(as_of).attainment(self.id)
+
+    @strawberry.field(description="RED below the floor (底线) whatever the attainment")
+    def status(self, info: Info, as_of: AsOf = None) -> Status:
+        return ctx(info).snapshot(as_of).metric_status(self.model)
+
+    @strawberry.field(description="Goals this metric measures")
+    async def goals(self, info: Info) -> list[Goal]:
+        edges = await ctx(info).parents.load(self.id)
+        return await _goals(info, [e.parent for e in edges])
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class GoalEdge:
+    cursor: str
+    node: Goal
+
+
+@strawberry.type
+class GoalConnection:
+    edges: list[GoalEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="One cell of the 五纵五横 matrix")
+class NetworkCell:
+    system: System
+    system_name: str
+    level: Level
+    level_name: str
+    goal_count: int
+    metric_count: int
+    attainment: float | None
+    status: Status
+    green: int
+    yellow: int
+    red: int
+    unknown: int
+
+    @classmethod
+    def of(cls, c: EngineCell) -> NetworkCell:
+        n = c.status_counts
+        return cls(system=c.system, system_name=enums.SYSTEM_ZH[c.system], level=c.level,
+                   level_name=enums.LEVEL_ZH[c.level], goal_count=c.goal_count,
+                   metric_count=c.metric_count, attainment=c.attainment, status=c.status,
+                   green=n[enums.Status.GREEN], yellow=n[enums.Status.YELLOW],
+                   red=n[enums.Status.RED], unknown=n[enums.Status.UNKNOWN])
+
+
+@strawberry.type(description="The 五纵五横 quality network: 5 systems × 5 levels")
+class QualityNetwork:
+    as_of: date
+    cells: list[NetworkCell]
+
+
+@strawberry.type
+class GraphNode:
+    id: strawberry.ID
+    label: str
+    kind: str
+    level: Level | None
+    rank: int | None = strawberry.field(description="Level as a layout rank hint: 0 = 学校 … 4 = 学生")
+    status: Status
+    attainment: float | None
+
+
+@strawberry.type
+class GraphEdge:
+    source: strawberry.ID
+    target: strawberry.ID
+    kind: str
+    weight: float | None
+
+
+@strawberry.type(description="Nodes and edges for a front-end; `omitted` counts nodes left out by the cap")
+class GraphView:
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    omitted: int
+
+    @classmethod
+    def of(cls, v: EngineGraphView) -> GraphView:
+        nodes = [GraphNode(id=strawberry.ID(n.node.id), label=n.node.name, kind=n.kind, level=n.level,
+                           rank=enums.LEVEL_RANK[n.level] if n.level else None, status=n.status,
+                           attainment=n.attainment) for n in v.nodes]
+        edges = [GraphEdge(source=strawberry.ID(e.source), target=strawberry.ID(e.target), kind=e.kind,
+                           weight=e.weight) for e in v.edges]
+        return cls(nodes=nodes, edges=edges, omitted=v.omitted)
+
+
+@strawberry.type
+class ImpactPath:
+    node_ids: list[strawberry.ID]
+    weight: float
+
+
+@strawberry.type
+class TargetImpact:
+    goal: Goal
+    sensitivity: float
+    path_count: int
+    paths: list[ImpactPath]
+
+
+@strawberry.type(description="How a metric's attainment propagates up to the goals of a level")
+class ImpactTrace:
+    metric: Metric
+    attainment: float | None
+    targets: list[TargetImpact]
+    path_count: int
+
+    @classmethod
+    def of(cls, t: impact.ImpactTrace) -> ImpactTrace:
+        return cls(metric=Metric.of(t.metric), attainment=t.attainment, path_count=t.path_count,
+                   targets=[TargetImpact(goal=Goal.of(x.goal), sensitivity=x.sensitivity,
+                                         path_count=x.path_count,
+                                         paths=[ImpactPath(node_ids=[strawberry.ID(i) for i in p.node_ids],
+                                                           weight=p.weight) for p in x.paths])
+                            for x in t.targets])
+
+
+@strawberry.type
+class GapContributor:
+    metric: Metric
+    sensitivity: float
+    contribution: float
+    attainment: float | None
+
+
+@strawberry.type(description="Why a goal is behind: contribution s(g,m)·(1−a_m) of each metric")
+class GapExplanation:
+    goal: Goal
+    attainment: float | None
+    gap: float | None
+    contributors: list[GapContributor]
+    contributor_count: int
+    unknown_metrics: list[Metric] = strawberry.field(description="Metrics below the goal with no data")
+
+    @classmethod
+    def of(cls, g: impact.GapExplanation) -> GapExplanation:
+        return cls(goal=Goal.of(g.goal), attainment=g.attainment, gap=g.gap,
+                   contributors=[GapContributor(metric=Metric.of(c.metric), sensitivity=c.sensitivity,
+                                                contribution=c.contribution, attainment=c.attainment)
+                                 for c in g.contributors],
+                   contributor_count=g.contributor_count,
+                   unknown_metrics=[Metric.of(m) for m in g.unknown_metrics])
+
+
+@strawberry.input
+class MetricValueInput:
+    metric_id: strawberry.ID
+    value: float
+
+
+@strawberry.type
+class GoalChange:
+    goal: Goal
+    before: float | None
+    after: float | None
+    before_status: Status
+    after_status: Status
+
+
+@strawberry.type
+class MetricChange:
+    metric: Metric
+    value_before: float | None
+    value_after: float
+    before: float | None
+    after: float | None
+    before_status: Status
+    after_status: Status
+
+
+@strawberry.type(description="What-if: exact recomputation of every affected goal; nothing is stored")
+class Simulation:
+    changes: list[GoalChange]
+    metrics: list[MetricChange]
+
+    @classmethod
+    def of(cls, s: impact.Simulation) -> Simulation:
+        return cls(
+            changes=[GoalChange(goal=Goal.of(c.goal), before=c.before, after=c.after,
+                                before_status=c.before_status, after_status=c.after_status)
+                     for c in s.changes],
+            metrics=[MetricChange(metric=Metric.of(m.metric), value_before=m.value_before,
+                                  value_after=m.value_after, before=m.before, after=m.after,
+                                  before_status=m.before_status, after_status=m.after_status)
+                     for m in s.metrics])

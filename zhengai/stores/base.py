@@ -1,0 +1,112 @@
+"""The narrow store interface that the embedded (networkx) and Neo4j stores implement.
+
+Relationships follow design.md §1: ``(child:Goal)-[:SUPPORTS {weight}]->(parent:Goal)`` and
+``(goal:Goal)-[:MEASURED_BY {weight}]->(metric:Metric)``. The engine sees both as *flow*
+edges from the contributing child (a goal or a metric) to the goal it feeds.
+
+Every read goes through these methods, so an authorisation scope can later wrap a store and
+filter every read in one place.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from zhengai.domain.enums import Direction, Level
+from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Unit
+from zhengai.domain.relations import Relationship
+
+SUPPORTS = "SUPPORTS"
+MEASURED_BY = "MEASURED_BY"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowEdge:
+    """A child (goal or metric) feeding a parent goal with a weight."""
+
+    child: str
+    parent: str
+    weight: float
+    kind: str  # SUPPORTS | MEASURED_BY
+
+
+@dataclass
+class FlowGraph:
+    """Goals and metrics with the flow edges among them."""
+
+    goals: dict[str, Goal] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    edges: list[FlowEdge] = field(default_factory=list)
+
+
+@dataclass
+class Neighbourhood:
+    """Nodes and relationships around a root, capped: ``omitted`` counts nodes left out."""
+
+    nodes: dict[str, Node]
+    edges: list[Relationship]
+    omitted: int = 0
+
+
+class GraphStore(ABC):
+    """What the engine and the API may ask of a store."""
+
+    @property
+    @abstractmethod
+    def version(self) -> int:
+        """Changes whenever the stored data changes (cache key for computed values)."""
+
+    @abstractmethod
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        """Nodes of any kind by id; unknown ids are absent from the result."""
+
+    @abstractmethod
+    def goal_ids(self, level: Level | None = None, unit_id: str | None = None) -> list[str]:
+        """Ids of goals at ``level`` owned by ``unit_id`` or its sub-units, by level then id."""
+
+    @abstractmethod
+    def units(self) -> dict[str, Unit]:
+        """Every organisational unit."""
+
+    @abstractmethod
+    def parent_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
+        """Flow edges leaving each goal or metric of ``ids`` (towards the goals it feeds)."""
+
+    @abstractmethod
+    def child_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
+        """Flow edges entering each goal of ``ids`` (from its supporting goals and metrics)."""
+
+    @abstractmethod
+    def ancestors(self, ids: Sequence[str]) -> FlowGraph:
+        """``ids`` and every goal they feed, transitively, with the flow edges among them."""
+
+    @abstractmethod
+    def descendants(self, ids: Sequence[str]) -> FlowGraph:
+        """``ids`` and every goal and metric feeding them, transitively, with their edges."""
+
+    @abstractmethod
+    def flow_graph(self) -> FlowGraph:
+        """All goals, metrics and flow edges (for a full evaluation)."""
+
+    @abstractmethod
+    def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
+        """The latest observed value at or before ``as_of`` of each metric that has one."""
+
+    @abstractmethod
+    def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
+                      flow_only: bool = False) -> Neighbourhood:
+        """Nodes within ``depth`` hops of ``root`` (UP follows relationships outwards)."""
+
+    @abstractmethod
+    def replace(self, dataset: Dataset) -> None:
+        """Replace everything stored with a validated dataset, all or nothing."""
+
+    @abstractmethod
+    def add_observations(self, observations: Sequence[Observation]) -> int:
+        """Store observations (idempotent by metric and date); returns how many changed."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""

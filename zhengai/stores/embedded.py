@@ -1,0 +1,188 @@
+"""The embedded store: the whole graph in memory on networkx (the default store)."""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import networkx as nx
+
+from zhengai.domain.enums import LEVEL_RANK, Direction, Level
+from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Subject, Unit
+from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
+from zhengai.stores.base import MEASURED_BY, FlowEdge, FlowGraph, GraphStore, Neighbourhood
+
+
+def _flow_edge(rel: Relationship) -> FlowEdge:
+    """SUPPORTS keeps its direction; MEASURED_BY (goal→metric) flows metric→goal."""
+    if rel.kind == MEASURED_BY:
+        return FlowEdge(rel.target, rel.source, rel.weight or 1.0, rel.kind)
+    return FlowEdge(rel.source, rel.target, rel.weight or 1.0, rel.kind)
+
+
+class EmbeddedStore(GraphStore):
+    """networkx-backed store. ``flow`` holds goals and metrics with edges child → parent."""
+
+    def __init__(self, dataset: Dataset | None = None):
+        self._lock = threading.RLock()
+        self._version = 0
+        self._nodes: dict[str, Node] = {}
+        self._flow = nx.DiGraph()
+        self._rel = nx.MultiDiGraph()
+        self._obs: dict[str, tuple[list[date], list[float]]] = {}
+        if dataset is not None:
+            self.replace(dataset)
+
+    # -- writes -----------------------------------------------------------------------------
+    def replace(self, dataset: Dataset) -> None:
+        nodes: dict[str, Node] = {r.id: r for r in dataset.records()}  # type: ignore[misc]
+        flow = nx.DiGraph()
+        flow.add_nodes_from(dataset.goals)
+        flow.add_nodes_from(dataset.metrics)
+        rel = nx.MultiDiGraph()
+        rel.add_nodes_from(nodes)
+        for r in relationships(dataset):
+            rel.add_edge(r.source, r.target, key=r.kind, weight=r.weight)
+            if r.kind in FLOW_KINDS:
+                e = _flow_edge(r)
+                flow.add_edge(e.child, e.parent, weight=e.weight, kind=e.kind)
+        series: dict[str, dict[date, float]] = defaultdict(dict)
+        for o in dataset.observations:
+            series[o.metric][o.at] = o.value
+        obs = {m: (sorted(s), [s[d] for d in sorted(s)]) for m, s in series.items()}
+        with self._lock:  # swap in whole: readers see the old or the new graph, never a mix
+            self._nodes, self._flow, self._rel, self._obs = nodes, flow, rel, obs
+            self._version += 1
+
+    def add_observations(self, observations: Sequence[Observation]) -> int:
+        changed = 0
+        with self._lock:
+            for o in observations:
+                if o.metric not in self._nodes:
+                    raise KeyError(f"unknown metric {o.metric!r}")
+            for o in observations:
+                dates, values = self._obs.setdefault(o.metric, ([], []))
+                i = bisect_right(dates, o.at)
+                if i and dates[i - 1] == o.at:
+                    if values[i - 1] != o.value:
+                        values[i - 1] = o.value
+                        changed += 1
+                else:
+                    dates.insert(i, o.at)
+                    values.insert(i, o.value)
+                    changed += 1
+            if changed:
+                self._version += 1
+        return changed
+
+    # -- reads ------------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        nodes = self._nodes
+        return {i: nodes[i] for i in ids if i in nodes}
+
+    def units(self) -> dict[str, Unit]:
+        return {k: v for k, v in self._nodes.items() if isinstance(v, Unit)}
+
+    def _unit_and_below(self, unit_id: str) -> set[str]:
+        return {unit_id} | set(nx.ancestors(self._rel.subgraph(self.units()), unit_id))
+
+    def _goal_unit(self, goal: Goal) -> str | None:
+        if goal.owner:
+            return goal.owner
+        subject = self._nodes.get(goal.subject or "")
+        return subject.unit if isinstance(subject, Subject) else None
+
+    def goal_ids(self, level: Level | None = None, unit_id: str | None = None) -> list[str]:
+        units = self._unit_and_below(unit_id) if unit_id in self._nodes else None
+        if unit_id is not None and units is None:
+            return []
+        goals = [g for g in self._nodes.values() if isinstance(g, Goal)
+                 and (level is None or g.level is level)
+                 and (units is None or self._goal_unit(g) in units)]
+        goals.sort(key=lambda g: (LEVEL_RANK[g.level], g.id))
+        return [g.id for g in goals]
+
+    def _edges(self, pairs: Iterable[tuple[str, str, dict]]) -> list[FlowEdge]:
+        return [FlowEdge(c, p, d["weight"], d["kind"]) for c, p, d in pairs]
+
+    def parent_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
+        flow = self._flow
+        return {i: self._edges(flow.out_edges(i, data=True)) for i in ids if i in flow}
+
+    def child_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
+        flow = self._flow
+        return {i: self._edges(flow.in_edges(i, data=True)) for i in ids if i in flow}
+
+    def _flow_subgraph(self, keep: set[str]) -> FlowGraph:
+        out = FlowGraph()
+        for i in keep:
+            node = self._nodes[i]
+            if isinstance(node, Goal):
+                out.goals[i] = node
+            elif isinstance(node, Metric):
+                out.metrics[i] = node
+        out.edges = self._edges(self._flow.subgraph(keep).edges(data=True))
+        return out
+
+    def ancestors(self, ids: Sequence[str]) -> FlowGraph:
+        flow = self._flow
+        keep = {i for i in ids if i in flow}
+        for i in list(keep):
+            keep |= nx.descendants(flow, i)  # flow edges point child → parent
+        return self._flow_subgraph(keep)
+
+    def descendants(self, ids: Sequence[str]) -> FlowGraph:
+        flow = self._flow
+        keep = {i for i in ids if i in flow}
+        for i in list(keep):
+            keep |= nx.ancestors(flow, i)
+        return self._flow_subgraph(keep)
+
+    def flow_graph(self) -> FlowGraph:
+        return self._flow_subgraph(set(self._flow))
+
+    def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
+        out: dict[str, float] = {}
+        series = self._obs
+        for m in series if metric_ids is None else metric_ids:
+            s = series.get(m)
+            if s:
+                i = bisect_right(s[0], as_of)
+                if i:
+                    out[m] = s[1][i - 1]
+        return out
+
+    def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
+                      flow_only: bool = False) -> Neighbourhood:
+        rel = self._rel
+        seen: dict[str, None] = {root: None}
+        frontier = [root]
+        edges: set[Relationship] = set()
+        for _ in range(depth):
+            nxt: list[str] = []
+            for n in frontier:
+                for src, dst, kind in (*rel.out_edges(n, keys=True), *rel.in_edges(n, keys=True)):
+                    if flow_only and kind not in FLOW_KINDS:
+                        continue
+                    up = (src == n) != (kind in DOWNWARD_KINDS)  # moving up the chain from n
+                    if direction is Direction.UP and not up or direction is Direction.DOWN and up:
+                        continue
+                    other = dst if src == n else src
+                    edges.add(Relationship(src, dst, kind, rel.edges[src, dst, kind]["weight"]))
+                    if other not in seen:
+                        seen[other] = None
+                        nxt.append(other)
+            frontier = nxt
+        kept = list(seen)[:limit]
+        keep = set(kept)
+        nodes = {i: self._nodes[i] for i in kept}
+        shown = sorted((e for e in edges if e.source in keep and e.target in keep),
+                       key=lambda e: (e.source, e.target, e.kind))
+        return Neighbourhood(nodes, shown, omitted=len(seen) - len(kept))
