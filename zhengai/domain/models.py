@@ -117,6 +117,7 @@ class Goal(Record):
     subject: Id | None = None
     owner: Id | None = None
     derived_from: list[Id] = Field(default_factory=list)
+    standards: list[Id] = Field(default_factory=list)  # HELD_TO 标准
     thresholds: Thresholds | None = None
     description: str | None = None
 

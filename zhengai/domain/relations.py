@@ -46,6 +46,8 @@ def relationships(ds: Dataset) -> Iterator[Relationship]:
             yield Relationship(g.id, link.goal, "SUPPORTS", link.weight)
         for p in g.derived_from:
             yield Relationship(g.id, p, "DERIVED_FROM")
+        for st_id in g.standards:
+            yield Relationship(g.id, st_id, "HELD_TO")
         if g.owner:
             yield Relationship(g.id, g.owner, "OWNED_BY")
         if g.subject:

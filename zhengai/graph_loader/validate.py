@@ -33,12 +33,18 @@ class _Collector:
 
     errors: list[LocatedError] = field(default_factory=list)
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+    unparsed: dict[str, set[str]] = field(default_factory=dict)  # section → ids of broken records
+    doc: LocatedYaml | None = None
+    index: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (section, position)
 
     def add(self, file: str, line: int, message: str) -> None:
         self.errors.append(LocatedError(file, line, message))
 
-    def at(self, record_id: str, message: str) -> None:
+    def at(self, record_id: str, message: str, *path: str | int) -> None:
+        """Report at the record's field ``path`` (or at the record when the path is unknown)."""
         file, line = self.origin.get(record_id, (DATASET_FILE, 1))
+        if self.doc is not None and record_id in self.index:
+            line = self.doc.line_of((*self.index[record_id], *path))
         self.add(file, line, message)
 
 
@@ -49,6 +55,8 @@ def _pydantic_messages(exc: ValidationError) -> Iterable[tuple[tuple[str | int, 
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "enum":
             msg = f"bad value {err['input']!r}; expected {err['ctx']['expected']}"
+        elif err["type"].startswith(("date_", "datetime_")):
+            msg = f"invalid date {err['input']!r} ({msg.split(', ', 1)[-1]})"
         elif err["type"] in ("extra_forbidden",):
             msg = "unknown field"
         yield loc, f"{where}: {msg}" if where else msg
@@ -81,22 +89,53 @@ def _parse_records(doc: LocatedYaml, ds: Dataset, col: _Collector) -> None:
             except ValidationError as exc:
                 for loc, msg in _pydantic_messages(exc):
                     col.add(DATASET_FILE, doc.line_of((section, i, *loc)), f"{label}: {msg}")
-                continue
+                partial = _without_bad_fields(model, item, exc)
+                if partial is None:
+                    _register_broken(section, item, line, col)
+                    continue
+                record = partial
             if record.id in col.origin:
                 file, first = col.origin[record.id]
                 col.add(DATASET_FILE, line, f"{label}: duplicate id {record.id!r} (first at {file}:{first})")
                 continue
             col.origin[record.id] = (DATASET_FILE, line)
+            col.index[record.id] = (section, i)
             target[record.id] = record
+
+
+def _without_bad_fields(model: type[Record], item: dict, exc: ValidationError) -> Record | None:
+    """The record without its invalid fields, so cross-record checks still see the rest."""
+    bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    if not bad or "id" in bad:
+        return None
+    try:
+        return model.model_validate({k: v for k, v in item.items() if k not in bad})
+    except ValidationError:
+        return None
+
+
+def _register_broken(section: str, item: dict, line: int, col: _Collector) -> None:
+    """Remember the id of a record that could not be read, so it is neither unknown nor lost."""
+    rid = item.get("id")
+    if isinstance(rid, (str, int)) and not isinstance(rid, bool):
+        rid = str(rid)
+        if rid in col.origin:
+            file, first = col.origin[rid]
+            col.add(DATASET_FILE, line, f"{section}: duplicate id {rid!r} (first at {file}:{first})")
+        else:
+            col.origin[rid] = (DATASET_FILE, line)
+            col.unparsed.setdefault(section, set()).add(rid)
 
 
 def _check_references(ds: Dataset, col: _Collector) -> None:
     kinds = {"goal": ds.goals, "unit": ds.units, "plan": ds.plans, "subject": ds.subjects,
              "metric": ds.metrics, "standard": ds.standards}
+    broken = {kind: col.unparsed.get(f"{kind}s", set()) for kind in kinds}
 
-    def need(owner: Record, field_name: str, kind: str, ref: str | None) -> None:
-        if ref is not None and ref not in kinds[kind]:
-            col.at(owner.id, f"{owner.kind} {owner.id}: {field_name} names unknown {kind} {ref!r}")
+    def need(owner: Record, field_name: str, kind: str, ref: str | None, pos: int | None = None) -> None:
+        if ref is not None and ref not in kinds[kind] and ref not in broken[kind]:
+            path = (field_name,) if pos is None else (field_name, pos)
+            col.at(owner.id, f"{owner.kind} {owner.id}: {field_name} names unknown {kind} {ref!r}", *path)
 
     for u in ds.units.values():
         need(u, "parent", "unit", u.parent)
@@ -106,34 +145,37 @@ def _check_references(ds: Dataset, col: _Collector) -> None:
     for p in ds.plans.values():
         need(p, "parent", "plan", p.parent)
     for st in ds.standards.values():
-        for m in st.specifies:
-            need(st, "specifies", "metric", m)
+        for i, m in enumerate(st.specifies):
+            need(st, "specifies", "metric", m, i)
     for g in ds.goals.values():
-        for link in g.supports:
-            need(g, "supports", "goal", link.goal)
+        for i, link in enumerate(g.supports):
+            need(g, "supports", "goal", link.goal, i)
         need(g, "subject", "subject", g.subject)
         need(g, "owner", "unit", g.owner)
-        for p in g.derived_from:
-            need(g, "derived_from", "plan", p)
+        for i, p in enumerate(g.derived_from):
+            need(g, "derived_from", "plan", p, i)
+        for i, st_id in enumerate(g.standards):
+            need(g, "standards", "standard", st_id, i)
     for m in ds.metrics.values():
-        for link in m.measures:
-            need(m, "measures", "goal", link.goal)
+        for i, link in enumerate(m.measures):
+            need(m, "measures", "goal", link.goal, i)
         need(m, "owner", "unit", m.owner)
     for t in ds.tasks.values():
-        for g_id in t.advances:
-            need(t, "advances", "goal", g_id)
+        for i, g_id in enumerate(t.advances):
+            need(t, "advances", "goal", g_id, i)
         need(t, "lead_unit", "unit", t.lead_unit)
-        for u_id in t.units:
-            need(t, "units", "unit", u_id)
+        for i, u_id in enumerate(t.units):
+            need(t, "units", "unit", u_id, i)
 
 
 def _check_goal_levels(ds: Dataset, col: _Collector) -> None:
     for g in ds.goals.values():
-        for link in g.supports:
+        for i, link in enumerate(g.supports):
             parent: Goal | None = ds.goals.get(link.goal)
             if parent is not None and LEVEL_RANK[g.level] < LEVEL_RANK[parent.level]:
                 col.at(g.id, f"Goal {g.id}: a {g.level} goal cannot support the {parent.level} goal "
-                             f"{parent.id} (supports go up the levels 学生→教师→课程→专业→学校)")
+                             f"{parent.id} (supports go up the levels 学生→教师→课程→专业→学校)",
+                       "supports", i)
 
 
 def _check_cycles(name: str, edges: Iterable[tuple[str, str]], col: _Collector) -> None:
@@ -148,6 +190,7 @@ def _check_cycles(name: str, edges: Iterable[tuple[str, str]], col: _Collector) 
 
 
 def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics: bool) -> None:
+    metric_ids = set(ds.metrics) | col.unparsed.get("metrics", set())
     path = folder / OBSERVATIONS_FILE
     if not path.exists():
         return
@@ -181,7 +224,7 @@ def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics
                         msg = f"value: not a number: {fields.get('value')!r}"
                     col.add(OBSERVATIONS_FILE, line, msg)
                 continue
-            if check_metrics and obs.metric not in ds.metrics:
+            if check_metrics and obs.metric not in metric_ids:
                 col.add(OBSERVATIONS_FILE, line, f"observation for unknown metric {obs.metric!r}")
                 continue
             key = (obs.metric, obs.at)
@@ -215,6 +258,7 @@ def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
             col.add(DATASET_FILE, 1, f"cannot parse: {exc}")
         else:
             parsed = True
+            col.doc = doc
             _parse_records(doc, ds, col)
             _check_references(ds, col)
             _check_goal_levels(ds, col)

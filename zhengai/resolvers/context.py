@@ -18,13 +18,17 @@ from zhengai.engine import Engine
 from zhengai.engine.snapshot import Snapshot
 from zhengai.stores.base import FlowEdge
 
+Linked = list[tuple[FlowEdge, Node]]
+
 
 @dataclass
 class Context:
+    """Loaders: ``nodes`` by id; ``parents``/``children``: flow edges with the node at the far end."""
+
     engine: Engine
     nodes: DataLoader[str, Node | None] = field(init=False)
-    parents: DataLoader[str, list[FlowEdge]] = field(init=False)
-    children: DataLoader[str, list[FlowEdge]] = field(init=False)
+    parents: DataLoader[str, Linked] = field(init=False)
+    children: DataLoader[str, Linked] = field(init=False)
 
     def __post_init__(self) -> None:
         store = self.engine.store
@@ -33,13 +37,17 @@ class Context:
             found = store.get_nodes(list(ids))
             return [found.get(i) for i in ids]
 
-        async def load_parents(ids: Sequence[str]) -> list[list[FlowEdge]]:
-            found = store.parent_edges(list(ids))
-            return [found.get(i, []) for i in ids]
+        def linked(ids: Sequence[str], edges: dict[str, list[FlowEdge]], far: str) -> list[Linked]:
+            wanted = {getattr(e, far) for found in edges.values() for e in found}
+            nodes = store.get_nodes(sorted(wanted))
+            return [[(e, nodes[getattr(e, far)]) for e in edges.get(i, []) if getattr(e, far) in nodes]
+                    for i in ids]
 
-        async def load_children(ids: Sequence[str]) -> list[list[FlowEdge]]:
-            found = store.child_edges(list(ids))
-            return [found.get(i, []) for i in ids]
+        async def load_parents(ids: Sequence[str]) -> list[Linked]:
+            return linked(ids, store.parent_edges(list(ids)), "parent")
+
+        async def load_children(ids: Sequence[str]) -> list[Linked]:
+            return linked(ids, store.child_edges(list(ids)), "child")
 
         self.nodes = DataLoader(load_fn=load_nodes)
         self.parents = DataLoader(load_fn=load_parents)

@@ -26,8 +26,8 @@ def build_schema() -> strawberry.Schema:
     from zhengai.resolvers.query import Query
     from zhengai.schema.errors import ErrorCodes
 
-    return Schema(query=Query, extensions=[ParserCache(maxsize=256), ValidationCache(maxsize=256),
-                                           ErrorCodes])
+    return Schema(query=Query, extensions=[lambda: ParserCache(maxsize=256),
+                                           lambda: ValidationCache(maxsize=256), ErrorCodes])
 
 
 def export_sdl() -> str:

@@ -24,16 +24,6 @@ Aggregate = strawberry.enum(enums.Aggregate)
 AsOf = Annotated[date | None, strawberry.argument(name="asOf", description="default: today")]
 
 
-async def _goals(info: Info, ids: list[str]) -> list[Goal]:
-    nodes = await ctx(info).nodes.load_many(ids)
-    return [Goal.of(n) for n in nodes if isinstance(n, models.Goal)]
-
-
-async def _metrics(info: Info, ids: list[str]) -> list[Metric]:
-    nodes = await ctx(info).nodes.load_many(ids)
-    return [Metric.of(n) for n in nodes if isinstance(n, models.Metric)]
-
-
 async def _unit(info: Info, unit_id: str | None) -> Unit | None:
     node = await ctx(info).nodes.load(unit_id) if unit_id else None
     return Unit.of(node) if isinstance(node, models.Unit) else None
@@ -92,18 +82,15 @@ class Goal:
 
     @strawberry.field(description="Goals this goal SUPPORTS")
     async def parents(self, info: Info) -> list[Goal]:
-        edges = await ctx(info).parents.load(self.id)
-        return await _goals(info, [e.parent for e in edges])
+        return [Goal.of(n) for _, n in await ctx(info).parents.load(self.id)]
 
     @strawberry.field(description="Goals that SUPPORT this goal")
     async def children(self, info: Info) -> list[Goal]:
-        edges = await ctx(info).children.load(self.id)
-        return await _goals(info, [e.child for e in edges if e.kind == SUPPORTS])
+        return [Goal.of(n) for e, n in await ctx(info).children.load(self.id) if e.kind == SUPPORTS]
 
     @strawberry.field(description="Metrics this goal is MEASURED_BY")
     async def metrics(self, info: Info) -> list[Metric]:
-        edges = await ctx(info).children.load(self.id)
-        return await _metrics(info, [e.child for e in edges if e.kind == MEASURED_BY])
+        return [Metric.of(n) for e, n in await ctx(info).children.load(self.id) if e.kind == MEASURED_BY]
 
     @strawberry.field(description="Owning unit")
     async def unit(self, info: Info) -> Unit | None:
@@ -143,8 +130,7 @@ class Metric:
 
     @strawberry.field(description="Goals this metric measures")
     async def goals(self, info: Info) -> list[Goal]:
-        edges = await ctx(info).parents.load(self.id)
-        return await _goals(info, [e.parent for e in edges])
+        return [Goal.of(n) for _, n in await ctx(info).parents.load(self.id)]
 
 
 @strawberry.type

@@ -172,7 +172,7 @@ class EmbeddedStore(GraphStore):
                     if flow_only and kind not in FLOW_KINDS:
                         continue
                     up = (src == n) != (kind in DOWNWARD_KINDS)  # moving up the chain from n
-                    if direction is Direction.UP and not up or direction is Direction.DOWN and up:
+                    if (direction is Direction.UP and not up) or (direction is Direction.DOWN and up):
                         continue
                     other = dst if src == n else src
                     edges.add(Relationship(src, dst, kind, rel.edges[src, dst, kind]["weight"]))

@@ -1,0 +1,47 @@
+"""Layering rules: the engine knows no GraphQL; the GraphQL layer knows no networkx or Cypher."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import zhengai
+
+PKG = Path(zhengai.__file__).parent
+
+
+def _imports(folder: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for path in (PKG / folder).rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+        out[str(path.relative_to(PKG))] = names
+    return out
+
+
+def test_engine_does_not_import_the_graphql_layer():
+    for path, names in _imports("engine").items():
+        bad = {n for n in names if n.split(".")[0] in {"strawberry", "graphql", "starlette"}
+               or n.startswith(("zhengai.schema", "zhengai.resolvers", "zhengai.app"))}
+        assert not bad, (path, bad)
+
+
+def test_graphql_layer_has_no_networkx_or_cypher():
+    for folder in ("schema", "resolvers"):
+        for path, names in _imports(folder).items():
+            bad = {n for n in names if n.split(".")[0] in {"networkx", "neo4j"}
+                   or n.startswith("zhengai.stores.embedded")}
+            assert not bad, (path, bad)
+        for path in (PKG / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert "MATCH (" not in text and "MERGE (" not in text, path
+
+
+def test_domain_stays_free_of_stores_and_api():
+    for path, names in _imports("domain").items():
+        assert not {n for n in names if n.startswith(("zhengai.stores", "zhengai.engine",
+                                                      "zhengai.schema", "zhengai.resolvers"))}, path
