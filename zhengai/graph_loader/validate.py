@@ -7,9 +7,10 @@ one with the pydantic models, then across records: duplicate ids, unknown refere
 
 from __future__ import annotations
 
-import csv
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,19 @@ import yaml
 from pydantic import ValidationError
 
 from zhengai.domain.enums import LEVEL_RANK
-from zhengai.domain.models import SECTIONS, Dataset, Goal, Observation, Record
+from zhengai.domain.models import SECTIONS, Dataset, Goal, Observation, Record, WeightedLink
+from zhengai.graph_loader.csv_tables import (
+    LINK_TABLES,
+    OBSERVATION_COLUMNS,
+    RECORD_TABLES,
+    read_rows,
+    record_fields,
+)
 from zhengai.graph_loader.errors import DatasetError, LocatedError
 from zhengai.graph_loader.yaml_source import LocatedYaml, read_located_yaml
 
 DATASET_FILE = "dataset.yaml"
 OBSERVATIONS_FILE = "observations.csv"
-OBSERVATION_COLUMNS = ("metric", "at", "value")
 
 
 @dataclass
@@ -114,16 +121,17 @@ def _without_bad_fields(model: type[Record], item: dict, exc: ValidationError) -
         return None
 
 
-def _register_broken(section: str, item: dict, line: int, col: _Collector) -> None:
+def _register_broken(section: str, item: dict, line: int, col: _Collector,
+                     file: str = DATASET_FILE) -> None:
     """Remember the id of a record that could not be read, so it is neither unknown nor lost."""
     rid = item.get("id")
     if isinstance(rid, (str, int)) and not isinstance(rid, bool):
         rid = str(rid)
         if rid in col.origin:
-            file, first = col.origin[rid]
-            col.add(DATASET_FILE, line, f"{section}: duplicate id {rid!r} (first at {file}:{first})")
+            first_file, first = col.origin[rid]
+            col.add(file, line, f"{section}: duplicate id {rid!r} (first at {first_file}:{first})")
         else:
-            col.origin[rid] = (DATASET_FILE, line)
+            col.origin[rid] = (file, line)
             col.unparsed.setdefault(section, set()).add(rid)
 
 
@@ -189,51 +197,100 @@ def _check_cycles(name: str, edges: Iterable[tuple[str, str]], col: _Collector) 
         col.at(first, f"cycle in {name}: {' → '.join([*nodes, nodes[0]])}")
 
 
+def _read_csv_records(folder: Path, ds: Dataset, col: _Collector) -> None:
+    for file, (section, columns) in RECORD_TABLES.items():
+        path = folder / file
+        if not path.exists():
+            continue
+        model, target = SECTIONS[section], ds.section(section)
+        for line, row in read_rows(path, columns, ("id", "name"), partial(col.add, file)):
+            label = f"{section[:-1]} {row.get('id', '?')}"
+            fields = record_fields(section, row)
+            try:
+                record = model.model_validate(fields)
+            except ValidationError as exc:
+                for _, msg in _pydantic_messages(exc):
+                    col.add(file, line, f"{label}: {msg}")
+                record = _without_bad_fields(model, fields, exc)
+                if record is None:
+                    _register_broken(section, fields, line, col, file)
+                    continue
+            if record.id in col.origin:
+                first_file, first = col.origin[record.id]
+                col.add(file, line, f"{label}: duplicate id {record.id!r} (first at {first_file}:{first})")
+                continue
+            col.origin[record.id] = (file, line)
+            target[record.id] = record
+
+
+def _read_csv_links(folder: Path, ds: Dataset, col: _Collector) -> None:
+    goals_known = set(ds.goals) | col.unparsed.get("goals", set())
+    for file, (section, child_col, parent_col, link_field) in LINK_TABLES.items():
+        path = folder / file
+        if not path.exists():
+            continue
+        records = ds.section(section)
+        known = set(records) | col.unparsed.get(section, set())
+        links: dict[str, list[WeightedLink]] = defaultdict(list)
+        cols = (child_col, parent_col, "weight")
+        for line, row in read_rows(path, cols, (child_col, parent_col), partial(col.add, file)):
+            child, parent = row.get(child_col), row.get(parent_col)
+            if child not in known:
+                col.add(file, line, f"{child_col} names unknown {section[:-1]} {child!r}")
+                continue
+            if parent not in goals_known:
+                col.add(file, line, f"{parent_col} names unknown goal {parent!r}")
+                continue
+            try:
+                link = WeightedLink.model_validate({"goal": parent, "weight": row.get("weight", 1)})
+            except ValidationError as exc:
+                for loc, msg in _pydantic_messages(exc):
+                    col.add(file, line, msg if loc else f"{child} → {parent}: {msg}")
+                continue
+            if child in records:
+                links[child].append(link)
+        for child, extra in links.items():
+            record = records[child]
+            records[child] = record.model_copy(update={link_field: [*getattr(record, link_field), *extra]})
+
+
+def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
+    for section, link_field in (("goals", "supports"), ("metrics", "measures")):
+        for record in ds.section(section).values():
+            seen: set[str] = set()
+            for link in getattr(record, link_field):
+                if link.goal in seen:
+                    message = f"{record.kind} {record.id}: {link_field} names goal {link.goal!r} twice"
+                    col.at(record.id, message, link_field)
+                seen.add(link.goal)
+
+
 def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics: bool) -> None:
-    metric_ids = set(ds.metrics) | col.unparsed.get("metrics", set())
     path = folder / OBSERVATIONS_FILE
     if not path.exists():
         return
+    metric_ids = set(ds.metrics) | col.unparsed.get("metrics", set())
     seen: dict[tuple[str, Any], tuple[float, int]] = {}
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        col.add(OBSERVATIONS_FILE, 1, f"cannot read: {exc}")
-        return
-    with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in OBSERVATION_COLUMNS if c not in header]
-        if missing:
-            col.add(OBSERVATIONS_FILE, 1, f"header must name metric,at,value; missing {', '.join(missing)}")
-            return
-        extra = [c for c in header if c not in (*OBSERVATION_COLUMNS, "source")]
-        if extra:
-            col.add(OBSERVATIONS_FILE, 1, f"unknown column(s): {', '.join(extra)}")
-        for row in reader:
-            line = reader.line_num
-            fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k in
-                      (*OBSERVATION_COLUMNS, "source")}
-            if fields.get("source") == "":
-                fields["source"] = None
-            try:
-                obs = Observation.model_validate(fields)
-            except ValidationError as exc:
-                for loc, msg in _pydantic_messages(exc):
-                    if loc == ("value",) and "number" in msg:
-                        msg = f"value: not a number: {fields.get('value')!r}"
-                    col.add(OBSERVATIONS_FILE, line, msg)
-                continue
-            if check_metrics and obs.metric not in metric_ids:
-                col.add(OBSERVATIONS_FILE, line, f"observation for unknown metric {obs.metric!r}")
-                continue
-            key = (obs.metric, obs.at)
-            if key in seen and seen[key][0] != obs.value:
-                col.add(OBSERVATIONS_FILE, line, f"conflicting value {obs.value} for {obs.metric} at "
-                                                 f"{obs.at} (line {seen[key][1]} has {seen[key][0]})")
-                continue
-            seen[key] = (obs.value, line)
-            ds.observations.append(obs)
+    report = partial(col.add, OBSERVATIONS_FILE)
+    for line, fields in read_rows(path, OBSERVATION_COLUMNS, OBSERVATION_COLUMNS[:3], report):
+        try:
+            obs = Observation.model_validate(fields)
+        except ValidationError as exc:
+            for loc, msg in _pydantic_messages(exc):
+                if loc == ("value",) and "number" in msg:
+                    msg = f"value: not a number: {fields.get('value')!r}"
+                report(line, msg)
+            continue
+        if check_metrics and obs.metric not in metric_ids:
+            report(line, f"observation for unknown metric {obs.metric!r}")
+            continue
+        key = (obs.metric, obs.at)
+        if key in seen and seen[key][0] != obs.value:
+            report(line, f"conflicting value {obs.value} for {obs.metric} at {obs.at} "
+                         f"(line {seen[key][1]} has {seen[key][0]})")
+            continue
+        seen[key] = (obs.value, line)
+        ds.observations.append(obs)
 
 
 def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
@@ -260,11 +317,15 @@ def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
             parsed = True
             col.doc = doc
             _parse_records(doc, ds, col)
-            _check_references(ds, col)
-            _check_goal_levels(ds, col)
-            _check_cycles("SUPPORTS", ((g.id, s.goal) for g in ds.goals.values() for s in g.supports), col)
-            _check_cycles("unit parents", ((u.id, u.parent) for u in ds.units.values() if u.parent), col)
-            _check_cycles("plan parents", ((p.id, p.parent) for p in ds.plans.values() if p.parent), col)
+    _read_csv_records(folder, ds, col)
+    _read_csv_links(folder, ds, col)
+    if parsed:
+        _check_references(ds, col)
+        _check_duplicate_links(ds, col)
+        _check_goal_levels(ds, col)
+        _check_cycles("SUPPORTS", ((g.id, s.goal) for g in ds.goals.values() for s in g.supports), col)
+        _check_cycles("unit parents", ((u.id, u.parent) for u in ds.units.values() if u.parent), col)
+        _check_cycles("plan parents", ((p.id, p.parent) for p in ds.plans.values() if p.parent), col)
     _read_observations(folder, ds, col, check_metrics=parsed)
     return ds, sorted(col.errors)
 

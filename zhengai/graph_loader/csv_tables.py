@@ -1,0 +1,73 @@
+"""Bulk CSV tables of a dataset folder: records and links too many for dataset.yaml.
+
+``subjects.csv``, ``goals.csv`` and ``metrics.csv`` hold records (merged with the YAML lists);
+``supports.csv`` and ``measures.csv`` hold weighted links; ``observations.csv`` dated values.
+Empty cells are null; ``derived_from`` lists plan ids separated by ``;``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+#: file → (dataset section, columns). The first column of each is required.
+RECORD_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "subjects.csv": ("subjects", ("id", "name", "level", "unit", "tier", "category", "major")),
+    "goals.csv": ("goals", ("id", "name", "level", "aggregate", "owner", "subject", "period_start",
+                            "period_end", "derived_from")),
+    "metrics.csv": ("metrics", ("id", "name", "unit", "direction", "baseline", "target", "floor",
+                                "frequency", "source", "owner")),
+}
+
+#: file → (section of the child record, child column, parent-goal column, link field on the child)
+LINK_TABLES: dict[str, tuple[str, str, str, str]] = {
+    "supports.csv": ("goals", "goal", "parent", "supports"),
+    "measures.csv": ("metrics", "metric", "goal", "measures"),
+}
+
+OBSERVATION_COLUMNS = ("metric", "at", "value", "source")
+
+Report = Callable[[int, str], None]
+
+
+def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
+              report: Report) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of ``path`` as (line, {column: stripped text}) with empty cells left out.
+
+    A missing required column or an unknown column is reported at line 1; a missing
+    required column stops the read.
+    """
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        report(1, f"cannot read: {exc}")
+        return
+    with handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        if missing:
+            report(1, f"header must name {','.join(required)}; missing {', '.join(missing)}")
+            return
+        extra = [c for c in header if c not in columns]
+        if extra:
+            report(1, f"unknown column(s): {', '.join(extra)}")
+        for row in reader:
+            if None in row:
+                report(reader.line_num, "more cells than columns")
+                continue
+            yield reader.line_num, {k: v.strip() for k, v in row.items()
+                                    if k in columns and v is not None and v.strip() != ""}
+
+
+def record_fields(section: str, row: dict[str, str]) -> dict[str, object]:
+    """A CSV row as the fields of its pydantic record."""
+    fields: dict[str, object] = dict(row)
+    if section == "goals":
+        start, end = fields.pop("period_start", None), fields.pop("period_end", None)
+        if start is not None or end is not None:
+            fields["period"] = {"start": start, "end": end}
+        if "derived_from" in fields:
+            fields["derived_from"] = [p.strip() for p in str(fields["derived_from"]).split(";") if p.strip()]
+    return fields
