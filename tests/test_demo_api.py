@@ -10,7 +10,6 @@ from zhengai.app import create_app
 from zhengai.domain.enums import Level
 from zhengai.engine import Engine
 from zhengai.queries import graphql_operations
-from zhengai.stores import EmbeddedStore
 from zhengai.stores.counting import CACHED_READS, CountingStore
 
 AS_OF = DEMO_AS_OF.isoformat()
@@ -148,8 +147,8 @@ NESTED = """query($first: Int!) { goals(first: $first) { edges { node { id
   children { id metrics { id attainment(asOf: "2026-11-20") } } parents { id } } } } }"""
 
 
-def test_store_calls_per_nested_page_do_not_grow_with_its_size(demo_dataset):
-    store = CountingStore(EmbeddedStore(demo_dataset))
+def test_store_calls_per_nested_page_do_not_grow_with_its_size(demo_engine):
+    store = CountingStore(demo_engine.store)
     client = GraphQLClient(TestClient(create_app(Engine(store))))  # type: ignore[arg-type]
     client(NESTED, first=1)  # warm the per-version caches
     counts = []

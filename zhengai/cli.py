@@ -1,14 +1,21 @@
-"""The ``zhengai`` command: serve, validate, export-schema."""
+"""The ``zhengai`` command: serve, validate, load, generate, export-schema."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from zhengai.domain.models import Dataset
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
+
+if TYPE_CHECKING:
+    from zhengai.stores.base import GraphStore
+    from zhengai.stores.neo4j_store import Neo4jStore
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -32,6 +39,23 @@ def _cmd_export_schema(_: argparse.Namespace) -> int:
     return 0
 
 
+def _load_or_report(folder: Path) -> Dataset | None:
+    """The validated dataset of ``folder``, or None after printing its errors."""
+    try:
+        return load_dataset(folder)
+    except DatasetError as exc:
+        for e in exc.errors:
+            print(f"{folder / e.file}:{e.line}: {e.message}", file=sys.stderr)
+        print(f"zhengai: {folder} has {len(exc.errors)} error(s); nothing loaded", file=sys.stderr)
+        return None
+
+
+def _neo4j_store(uri: str | None) -> Neo4jStore:
+    from zhengai.stores.neo4j_store import Neo4jSettings, Neo4jStore
+
+    return Neo4jStore(Neo4jSettings.from_env(uri))
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -40,23 +64,59 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from zhengai.stores import EmbeddedStore
 
     started = time.perf_counter()
-    folder = Path(args.data) if args.data else demo_path()
-    try:
-        dataset = load_dataset(folder)
-    except DatasetError as exc:
-        for e in exc.errors:
-            print(f"{folder / e.file}:{e.line}: {e.message}", file=sys.stderr)
-        print(f"zhengai: {folder} has {len(exc.errors)} error(s); not serving", file=sys.stderr)
-        return 1
-    engine = Engine(EmbeddedStore(dataset))
-    engine.snapshot()  # evaluate once so the first request is fast
-    app = create_app(engine)
-    label = "bundled demo (扬州工业职业技术学院)" if not args.data else str(folder)
-    print(f"zhengai: embedded store with {label}: {len(dataset.goals)} goals, "
-          f"{len(dataset.metrics)} metrics, {len(dataset.observations)} observations "
+    store: GraphStore
+    if args.neo4j or (os.environ.get("NEO4J_URI") and not args.data):
+        store = _neo4j_store(args.neo4j)
+        label = f"Neo4j store at {store.settings.uri} (database {store.settings.database})"
+        name = "neo4j"
+    else:
+        folder = Path(args.data) if args.data else demo_path()
+        dataset = _load_or_report(folder)
+        if dataset is None:
+            return 1
+        store, name = EmbeddedStore(dataset), "embedded"
+        shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
+        label = f"embedded store with {shown}"
+    engine = Engine(store)
+    snap = engine.snapshot()  # evaluate once so the first request is fast
+    print(f"zhengai: {label}: {len(snap.goals)} goals, {len(snap.metrics)} metrics "
           f"(ready in {time.perf_counter() - started:.2f} s)")
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(create_app(engine, store_name=name), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    folder = Path(args.dir)
+    dataset = _load_or_report(folder)
+    if dataset is None:
+        return 1
+    store = _neo4j_store(args.neo4j)
+    before = store.counts()
+    bars: dict[str, tqdm] = {}
+    interactive = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not interactive:  # logs and pipes: one plain line per batch
+            print(f"zhengai: {stage} {done}/{total}", file=sys.stderr, flush=True)
+            return
+        if stage not in bars:
+            bars[stage] = tqdm(total=total or None, desc=f"{stage:>13}", unit=" rows", file=sys.stderr)
+        bar = bars[stage]
+        bar.update(done - bar.n if total else 1)
+
+    started = time.perf_counter()
+    try:
+        store.load(dataset, replace=args.replace, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    (nodes, rels), seconds = store.counts(), time.perf_counter() - started
+    print(f"zhengai: loaded {folder} into {store.settings.uri} in {seconds:.1f} s: "
+          f"{nodes} nodes ({nodes - before[0]:+d}), {rels} relationships ({rels - before[1]:+d})")
+    store.close()
     return 0
 
 
@@ -65,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the GraphQL API")
-    serve.add_argument("--data", help="dataset folder (default: the bundled demo)")
+    serve.add_argument("--data", help="dataset folder for the embedded store (default: the bundled demo)")
+    serve.add_argument("--neo4j", metavar="URI", help="serve what this Neo4j holds (or set NEO4J_URI)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="warning")
@@ -74,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a dataset folder; exit 1 on any error")
     validate.add_argument("dir")
     validate.set_defaults(func=_cmd_validate)
+
+    load = sub.add_parser("load", help="load a dataset into Neo4j, all or nothing")
+    load.add_argument("dir")
+    load.add_argument("--neo4j", metavar="URI", help="bolt URI (or set NEO4J_URI; also NEO4J_USER, "
+                                                     "NEO4J_PASSWORD, NEO4J_DATABASE)")
+    load.add_argument("--replace", action="store_true", help="replace what the database holds")
+    load.set_defaults(func=_cmd_load)
 
     export = sub.add_parser("export-schema", help="print the GraphQL SDL")
     export.set_defaults(func=_cmd_export_schema)

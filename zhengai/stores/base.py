@@ -41,6 +41,13 @@ class FlowGraph:
     metrics: dict[str, Metric] = field(default_factory=dict)
     edges: list[FlowEdge] = field(default_factory=list)
 
+    def canonical(self) -> FlowGraph:
+        """The same graph with nodes and edges in id order, so every store's answers are identical
+        to the last bit (sums run in the same order)."""
+        return FlowGraph({k: self.goals[k] for k in sorted(self.goals)},
+                         {k: self.metrics[k] for k in sorted(self.metrics)},
+                         sorted(self.edges, key=lambda e: (e.child, e.parent, e.kind)))
+
 
 @dataclass
 class Neighbourhood:

@@ -110,7 +110,8 @@ class EmbeddedStore(GraphStore):
         return [g.id for g in goals]
 
     def _edges(self, pairs: Iterable[tuple[str, str, dict]]) -> list[FlowEdge]:
-        return [FlowEdge(c, p, d["weight"], d["kind"]) for c, p, d in pairs]
+        return sorted((FlowEdge(c, p, d["weight"], d["kind"]) for c, p, d in pairs),
+                      key=lambda e: (e.child, e.parent, e.kind))
 
     def parent_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
         flow = self._flow
@@ -129,7 +130,7 @@ class EmbeddedStore(GraphStore):
             elif isinstance(node, Metric):
                 out.metrics[i] = node
         out.edges = self._edges(self._flow.subgraph(keep).edges(data=True))
-        return out
+        return out.canonical()
 
     def ancestors(self, ids: Sequence[str]) -> FlowGraph:
         flow = self._flow
@@ -162,27 +163,26 @@ class EmbeddedStore(GraphStore):
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
                       flow_only: bool = False) -> Neighbourhood:
         rel = self._rel
-        seen: dict[str, None] = {root: None}
+        distance: dict[str, int] = {root: 0}
         frontier = [root]
-        edges: set[Relationship] = set()
-        for _ in range(depth):
+        for hop in range(1, depth + 1):
             nxt: list[str] = []
             for n in frontier:
                 for src, dst, kind in (*rel.out_edges(n, keys=True), *rel.in_edges(n, keys=True)):
                     if flow_only and kind not in FLOW_KINDS:
                         continue
-                    up = (src == n) != (kind in DOWNWARD_KINDS)  # moving up the chain from n
+                    up = (src == n) != (kind in DOWNWARD_KINDS)  # a step up the chain from n
                     if (direction is Direction.UP and not up) or (direction is Direction.DOWN and up):
                         continue
                     other = dst if src == n else src
-                    edges.add(Relationship(src, dst, kind, rel.edges[src, dst, kind]["weight"]))
-                    if other not in seen:
-                        seen[other] = None
+                    if other not in distance:
+                        distance[other] = hop
                         nxt.append(other)
             frontier = nxt
-        kept = list(seen)[:limit]
+        kept = sorted(distance, key=lambda i: (distance[i], i))[:limit]
         keep = set(kept)
-        nodes = {i: self._nodes[i] for i in kept}
-        shown = sorted((e for e in edges if e.source in keep and e.target in keep),
+        edges = sorted((Relationship(s, t, k, d["weight"])
+                        for s, t, k, d in rel.subgraph(keep).edges(keys=True, data=True)
+                        if not flow_only or k in FLOW_KINDS),
                        key=lambda e: (e.source, e.target, e.kind))
-        return Neighbourhood(nodes, shown, omitted=len(seen) - len(kept))
+        return Neighbourhood({i: self._nodes[i] for i in kept}, edges, omitted=len(distance) - len(kept))

@@ -1,0 +1,125 @@
+"""Neo4j as the store of record: all-or-nothing loads, idempotence, crash safety, serving."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import WORKED, WORKED_AS_OF
+from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.stores.neo4j_store import Neo4jStore
+
+
+@pytest.fixture
+def neo4j(neo4j_store, neo4j_datasets):
+    """The test database holding the demo; other tests reload what they need afterwards."""
+    neo4j_store.load(load_dataset(demo_path()), replace=True)
+    yield neo4j_store
+    neo4j_datasets.forget()
+
+
+def _state(store: Neo4jStore) -> tuple[tuple[int, int], int]:
+    return store.counts(), store.version
+
+
+def test_loading_the_same_dataset_twice_changes_nothing(neo4j):
+    counts = neo4j.counts()
+    assert counts == (379, 1099)
+    neo4j.load(load_dataset(demo_path()))
+    assert neo4j.counts() == counts
+
+
+def test_replace_swaps_the_dataset(neo4j):
+    neo4j.load(load_dataset(WORKED), replace=True)
+    assert neo4j.counts() == (7, 9)  # 1 unit, 3 goals, 3 metrics; 2 SUPPORTS, 4 MEASURED_BY, 3 OWNED_BY
+    assert set(neo4j.goal_ids()) == {"S", "P1", "P2"}
+
+
+def test_a_load_failing_on_its_last_row_leaves_the_graph_unchanged(neo4j, monkeypatch):
+    before = neo4j.counts()
+    rows = Neo4jStore.dataset_rows(load_dataset(WORKED))
+
+    def with_a_bad_last_row(dataset):
+        nodes, rels, obs = rows
+        return nodes, rels, [*obs, {"metric": "m1", "at": [WORKED_AS_OF], "value": [{"not": "a number"}]}]
+
+    monkeypatch.setattr(Neo4jStore, "dataset_rows", staticmethod(with_a_bad_last_row))
+    with pytest.raises(Exception, match=r"(?i)property values can only be of primitive types"):
+        neo4j.load(load_dataset(WORKED), replace=True)
+    assert neo4j.counts() == before
+    assert "S-FACULTY" in neo4j.goal_ids()
+
+
+def _big_dataset(folder: Path, goals: int) -> Path:
+    (folder / "dataset.yaml").write_text(
+        "units: [{id: ZGB, name: 质管办, system: SUPERVISION}]\n"
+        "goals: [{id: ROOT, name: 学校目标, level: SCHOOL, owner: ZGB}]\n", encoding="utf-8")
+    with open(folder / "goals.csv", "w", encoding="utf-8") as f:
+        f.write("id,name,level,owner\n")
+        f.writelines(f"G{i},专业目标{i},MAJOR,ZGB\n" for i in range(goals))
+    with open(folder / "supports.csv", "w", encoding="utf-8") as f:
+        f.write("goal,parent,weight\n")
+        f.writelines(f"G{i},ROOT,1\n" for i in range(goals))
+    return folder
+
+
+def test_a_killed_load_leaves_the_graph_unchanged(neo4j, tmp_path):
+    before = _state(neo4j)
+    folder = _big_dataset(tmp_path, 30_000)
+    env = {**os.environ, "ZHENGAI_LOAD_BATCH": "500"}
+    proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "load", str(folder), "--replace",
+                             "--neo4j", neo4j.settings.uri], stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stderr is not None
+    for line in proc.stderr:  # wait until it is half way through writing nodes, then kill -9
+        if line.startswith("zhengai: nodes 15000/"):
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while neo4j.counts() != before[0] and time.monotonic() < deadline:
+        time.sleep(0.2)  # the server rolls back the open transaction when the connection drops
+    assert _state(neo4j) == before
+
+
+def test_load_command_validates_first_and_reports(neo4j, tmp_path):
+    broken = Path(__file__).parent / "data" / "broken"
+    before = neo4j.counts()
+    proc = subprocess.run([sys.executable, "-m", "zhengai.cli", "load", str(broken), "--neo4j",
+                           neo4j.settings.uri], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "nothing loaded" in proc.stderr and "observations.csv:3" in proc.stderr
+    assert neo4j.counts() == before
+
+
+def test_serve_from_neo4j_over_http(neo4j):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--neo4j", neo4j.settings.uri, "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                health = httpx.get(f"{url}/healthz")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("server did not start")
+        assert health.json()["store"] == "neo4j"
+        q = ('{ traceImpact(metricId: "M-STU-001-PTS", asOf: "2026-11-20") '
+             '{ pathCount targets { goal { id } } } }')
+        data = httpx.post(f"{url}/graphql", json={"query": q}).json()["data"]["traceImpact"]
+        assert data["pathCount"] >= 2 and any(t["goal"]["id"].startswith("S-") for t in data["targets"])
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)

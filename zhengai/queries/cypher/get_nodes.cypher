@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+RETURN n.id AS id, n.kind AS kind, n.json AS json

@@ -1,0 +1,1 @@
+CREATE INDEX zhengai_goal_level IF NOT EXISTS FOR (g:Goal) ON (g.level)

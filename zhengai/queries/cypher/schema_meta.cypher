@@ -1,0 +1,1 @@
+CREATE CONSTRAINT zhengai_meta_key IF NOT EXISTS FOR (m:ZhengaiMeta) REQUIRE m.key IS UNIQUE

@@ -1,0 +1,261 @@
+"""The Neo4j store of record: the same interface as the embedded store, over Bolt.
+
+Parameterised named statements only (``zhengai/queries/cypher/``); reads through the driver's
+managed transactions (transient errors are retried); every traversal is one Cypher statement
+and one round trip; the math stays in the engine. Observations live on each Metric node as
+parallel arrays ``obsAt`` / ``obsValue`` sorted by date.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+
+from zhengai.domain.enums import LEVEL_RANK, Direction, Level
+from zhengai.domain.models import SECTIONS, Dataset, Goal, Metric, Node, Observation, Record, Unit
+from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
+from zhengai.stores.base import MEASURED_BY, SUPPORTS, FlowEdge, FlowGraph, GraphStore, Neighbourhood
+from zhengai.stores.cypher import MAX_HOPS, statement
+
+MODELS: dict[str, type[Record]] = {m.kind: m for m in SECTIONS.values()}
+ALL_KINDS = sorted({"PART_OF", "BELONGS_TO", "IN_MAJOR", "SPECIFIES", "SUPPORTS", "DERIVED_FROM", "HELD_TO",
+                    "OWNED_BY", "FOR_SUBJECT", "MEASURED_BY", "ADVANCES", "LED_BY", "UNDERTAKEN_BY"})
+VERSION_TTL = 1.0  # seconds a read of the data version is trusted (writes by this process bump it)
+BATCH = int(os.environ.get("ZHENGAI_LOAD_BATCH", "10000"))  # rows per UNWIND statement
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Connection settings; each falls back to NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
+
+    uri: str
+    user: str | None = None
+    password: str | None = None
+    database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls, uri: str | None = None) -> Neo4jSettings:
+        uri = uri or os.environ.get("NEO4J_URI")
+        if not uri:
+            raise ValueError("no Neo4j URI: pass --neo4j URI or set NEO4J_URI")
+        return cls(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"),
+                   os.environ.get("NEO4J_DATABASE", "neo4j"))
+
+
+def node_props(record: Record) -> dict[str, Any]:
+    """Neo4j properties of a record: its scalar fields for Cypher users, and ``json`` to rebuild it."""
+    props: dict[str, Any] = {"kind": record.kind, "json": record.model_dump_json(exclude_defaults=True)}
+    for key, value in record.model_dump(mode="json").items():
+        if isinstance(value, str | int | float | bool):
+            props[key] = value
+    if isinstance(record, Goal):
+        props["levelRank"] = LEVEL_RANK[record.level]
+    return props
+
+
+def _decode(kind: str, json: str) -> Node:
+    return MODELS[kind].model_validate_json(json)  # type: ignore[return-value]
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+Progress = Callable[[str, int, int], None]
+
+
+class Neo4jStore(GraphStore):
+    """A :class:`GraphStore` over a Neo4j database (5.26 LTS or later)."""
+
+    def __init__(self, settings: Neo4jSettings, driver: neo4j.Driver | None = None):
+        self.settings = settings
+        auth = (settings.user, settings.password or "") if settings.user else None
+        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth)
+        self._version: tuple[float, int] | None = None
+        self.ensure_schema()
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _read(self, name: str, **params: Any) -> list[neo4j.Record]:
+        records, _, _ = self.driver.execute_query(statement(name), params, routing_=RoutingControl.READ,
+                                                  database_=self.settings.database)
+        return records
+
+    def ensure_schema(self) -> None:
+        """Create the uniqueness constraints and indexes (idempotent)."""
+        for name in ("schema_node_id", "schema_meta", "schema_goal_level"):
+            self.driver.execute_query(statement(name), database_=self.settings.database)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- writes ------------------------------------------------------------------------------
+    @staticmethod
+    def dataset_rows(dataset: Dataset) -> tuple[list[dict], list[dict], list[dict]]:
+        """Node rows, relationship rows and observation rows of a validated dataset."""
+        nodes = [{"id": r.id, "kind": r.kind, "props": node_props(r)} for r in dataset.records()]
+        rels = [{"source": r.source, "target": r.target, "kind": r.kind, "weight": r.weight}
+                for r in relationships(dataset)]
+        series: dict[str, dict[date, float]] = defaultdict(dict)
+        for o in dataset.observations:
+            series[o.metric][o.at] = o.value
+        obs = [{"metric": m, "at": sorted(s), "value": [s[d] for d in sorted(s)]} for m, s in series.items()]
+        return nodes, rels, obs
+
+    def load(self, dataset: Dataset, replace: bool = False, progress: Progress | None = None) -> None:
+        """Write a validated dataset in ONE transaction: all of it or, on any failure, nothing.
+
+        Nodes and relationships are upserted (loading the same dataset twice changes nothing);
+        with ``replace`` the existing 诊改 graph is deleted first, inside the same transaction.
+        """
+        nodes, rels, obs = self.dataset_rows(dataset)
+        report = progress or (lambda *_: None)
+
+        def work(tx: ManagedTransaction) -> None:
+            if replace:
+                while tx.run(statement("delete_batch"), batch=BATCH).single(strict=True)["deleted"]:
+                    report("deleted", 0, 0)
+            for stage, name, rows in (("nodes", "merge_nodes", nodes),
+                                      ("relationships", "merge_relationships", rels),
+                                      ("observations", "set_observations", obs)):
+                done = 0
+                for batch in _batches(rows):
+                    tx.run(statement(name), rows=batch).consume()
+                    done += len(batch)
+                    report(stage, done, len(rows))
+            tx.run(statement("meta_bump")).consume()
+
+        with self.driver.session(database=self.settings.database) as session:
+            session.execute_write(work)
+        self._version = None
+
+    def replace(self, dataset: Dataset) -> None:
+        self.load(dataset, replace=True)
+
+    def add_observations(self, observations: Sequence[Observation]) -> int:
+        by_metric: dict[str, list[Observation]] = defaultdict(list)
+        for o in observations:
+            by_metric[o.metric].append(o)
+
+        def work(tx: ManagedTransaction) -> int:
+            current = {r["id"]: dict(zip(r["at"], r["value"], strict=True)) for r in
+                       tx.run(statement("observation_series"), ids=list(by_metric))}
+            missing = sorted(set(by_metric) - set(current))
+            if missing:
+                raise KeyError(f"unknown metric {missing[0]!r}")
+            changed, rows = 0, []
+            for metric, items in by_metric.items():
+                series = {d.to_native() if hasattr(d, "to_native") else d: v
+                          for d, v in current[metric].items()}
+                for o in items:
+                    if series.get(o.at) != o.value:
+                        series[o.at] = o.value
+                        changed += 1
+                dates = sorted(series)
+                rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates]})
+            if changed:
+                tx.run(statement("set_observations"), rows=rows).consume()
+                tx.run(statement("meta_bump")).consume()
+            return changed
+
+        with self.driver.session(database=self.settings.database) as session:
+            changed = session.execute_write(work)
+        self._version = None
+        return changed
+
+    def counts(self) -> tuple[int, int]:
+        """(nodes, relationships) of the 诊改 graph."""
+        record = self._read("counts")[0]
+        return record["nodes"], record["relationships"]
+
+    # -- reads -------------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        now = time.monotonic()
+        if self._version is None or now - self._version[0] > VERSION_TTL:
+            self._version = (now, self._read("meta_version")[0]["version"])
+        return self._version[1]
+
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        if not ids:
+            return {}
+        return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("get_nodes", ids=list(ids))}
+
+    def units(self) -> dict[str, Unit]:
+        return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("units")}  # type: ignore[misc]
+
+    def goal_ids(self, level: Level | None = None, unit_id: str | None = None) -> list[str]:
+        rows = self._read("goal_ids", level=level.value if level else None, unit=unit_id)
+        return [r["id"] for r in sorted(rows, key=lambda r: (LEVEL_RANK[Level(r["level"])], r["id"]))]
+
+    def _edges(self, name: str, ids: Sequence[str], child_side: bool) -> dict[str, list[FlowEdge]]:
+        out: dict[str, list[FlowEdge]] = {}
+        if not ids:
+            return out
+        for r in self._read(name, ids=list(ids)):
+            me, other, kind = r["id"], r["other"], r["kind"]
+            child, parent = (me, other) if child_side else (other, me)
+            out.setdefault(me, []).append(FlowEdge(child, parent, r["weight"] or 1.0, kind))
+        for edges in out.values():
+            edges.sort(key=lambda e: (e.child, e.parent, e.kind))
+        return out
+
+    def parent_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
+        return self._edges("parent_edges", ids, child_side=True)
+
+    def child_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
+        return self._edges("child_edges", ids, child_side=False)
+
+    def _flow(self, name: str, **params: Any) -> FlowGraph:
+        graph = FlowGraph()
+        pending: list[FlowEdge] = []
+        for r in self._read(name, **params):
+            node = _decode(r["kind"], r["json"])
+            if isinstance(node, Goal):
+                graph.goals[node.id] = node
+                pending += [FlowEdge(node.id, p, w or 1.0, SUPPORTS) for p, w in r["supports"]]
+            elif isinstance(node, Metric):
+                graph.metrics[node.id] = node
+                pending += [FlowEdge(node.id, g, w or 1.0, MEASURED_BY) for g, w in r["measures"]]
+        inside = graph.goals.keys() | graph.metrics.keys()
+        graph.edges = [e for e in pending if e.parent in inside]
+        return graph.canonical()
+
+    def ancestors(self, ids: Sequence[str]) -> FlowGraph:
+        return self._flow("ancestors", ids=list(ids))
+
+    def descendants(self, ids: Sequence[str]) -> FlowGraph:
+        return self._flow("descendants", ids=list(ids))
+
+    def flow_graph(self) -> FlowGraph:
+        return self._flow("flow_graph")
+
+    def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
+        if metric_ids is None:
+            rows = self._read("latest_values_all", asOf=as_of)
+        else:
+            rows = self._read("latest_values", asOf=as_of, ids=list(metric_ids))
+        return {r["id"]: r["value"] for r in rows}
+
+    def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
+                      flow_only: bool = False) -> Neighbourhood:
+        kinds = sorted(FLOW_KINDS) if flow_only else ALL_KINDS
+        rows = self._read(f"neighbourhood@{min(depth, MAX_HOPS)}", root=root, kinds=kinds,
+                          down=sorted(DOWNWARD_KINDS), direction=direction.value, limit=limit)
+        nodes: dict[str, Node] = {}
+        edges: list[Relationship] = []
+        total = 0
+        for r in rows:
+            total = r["total"]
+            nodes[r["id"]] = _decode(r["kind"], r["json"])
+            edges += [Relationship(r["id"], other, kind, weight) for other, kind, weight in r["out"]]
+        edges.sort(key=lambda e: (e.source, e.target, e.kind))
+        return Neighbourhood(nodes, edges, omitted=total - len(nodes))
