@@ -803,7 +803,7 @@ class _College:
         sink.row("subjects", [f"{p}SCH", self.name, "SCHOOL", f"{p}YB", None, None, None])
 
         n_majors = shape.schools * shape.majors_per_school
-        counts = (n_majors // 10, n_majors // 5, n_majors * 3 // 10)  # 标杆 10 %, 品牌 20 %, 骨干 30 %
+        counts = (max(1, n_majors // 10), max(1, n_majors // 5), max(1, n_majors * 3 // 10))  # 10/20/30 %
         tiers = [tier for tier, c in zip(TIERS, counts, strict=False) for _ in range(c)]
         tiers += [TIERS[3]] * (n_majors - len(tiers))
         rng.shuffle(tiers)

@@ -33,6 +33,8 @@ class EmbeddedStore(GraphStore):
         self._flow = nx.DiGraph()
         self._rel = nx.MultiDiGraph()
         self._obs: dict[str, tuple[list[date], list[float]]] = {}
+        self._units: dict[str, Unit] = {}
+        self._goals: list[Goal] = []  # by level, then id
         if dataset is not None:
             self.replace(dataset)
 
@@ -53,8 +55,10 @@ class EmbeddedStore(GraphStore):
         for o in dataset.observations:
             series[o.metric][o.at] = o.value
         obs = {m: (sorted(s), [s[d] for d in sorted(s)]) for m, s in series.items()}
+        goals = sorted(dataset.goals.values(), key=lambda g: (LEVEL_RANK[g.level], g.id))
         with self._lock:  # swap in whole: readers see the old or the new graph, never a mix
             self._nodes, self._flow, self._rel, self._obs = nodes, flow, rel, obs
+            self._units, self._goals = dict(dataset.units), goals
             self._version += 1
 
     def add_observations(self, observations: Sequence[Observation]) -> int:
@@ -88,10 +92,10 @@ class EmbeddedStore(GraphStore):
         return {i: nodes[i] for i in ids if i in nodes}
 
     def units(self) -> dict[str, Unit]:
-        return {k: v for k, v in self._nodes.items() if isinstance(v, Unit)}
+        return dict(self._units)
 
     def _unit_and_below(self, unit_id: str) -> set[str]:
-        return {unit_id} | set(nx.ancestors(self._rel.subgraph(self.units()), unit_id))
+        return {unit_id} | set(nx.ancestors(self._rel.subgraph(self._units), unit_id))
 
     def _goal_unit(self, goal: Goal) -> str | None:
         if goal.owner:
@@ -100,14 +104,11 @@ class EmbeddedStore(GraphStore):
         return subject.unit if isinstance(subject, Subject) else None
 
     def goal_ids(self, level: Level | None = None, unit_id: str | None = None) -> list[str]:
-        units = self._unit_and_below(unit_id) if unit_id in self._nodes else None
+        units = self._unit_and_below(unit_id) if unit_id in self._units else None
         if unit_id is not None and units is None:
             return []
-        goals = [g for g in self._nodes.values() if isinstance(g, Goal)
-                 and (level is None or g.level is level)
-                 and (units is None or self._goal_unit(g) in units)]
-        goals.sort(key=lambda g: (LEVEL_RANK[g.level], g.id))
-        return [g.id for g in goals]
+        return [g.id for g in self._goals if (level is None or g.level is level)
+                and (units is None or self._goal_unit(g) in units)]
 
     def _edges(self, pairs: Iterable[tuple[str, str, dict]]) -> list[FlowEdge]:
         return sorted((FlowEdge(c, p, d["weight"], d["kind"]) for c, p, d in pairs),

@@ -1,0 +1,1 @@
+"""Run `python -m bench.<name>`: trace_latency, load_neo4j, round_trips, startup."""
