@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -191,6 +191,15 @@ class Observation(BaseModel):
         return v
 
 
+class ObservedValue(NamedTuple):
+    """A validated observation, compact: millions of them make up a college's history."""
+
+    metric: Id
+    at: date
+    value: float
+    source: str | None = None
+
+
 Node = Unit | Subject | Plan | Standard | Goal | Metric | Task
 
 #: dataset.yaml list name → model
@@ -216,7 +225,7 @@ class Dataset:
     goals: dict[Id, Goal] = field(default_factory=dict)
     metrics: dict[Id, Metric] = field(default_factory=dict)
     tasks: dict[Id, Task] = field(default_factory=dict)
-    observations: list[Observation] = field(default_factory=list)
+    observations: list[ObservedValue] = field(default_factory=list)
 
     def section(self, name: str) -> dict[Id, Record]:
         return getattr(self, name)

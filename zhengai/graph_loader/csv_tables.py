@@ -44,8 +44,8 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
         report(1, f"cannot read: {exc}")
         return
     with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+        reader = csv.reader(handle)
+        header = [h.strip() for h in next(reader, [])]
         missing = [c for c in required if c not in header]
         if missing:
             report(1, f"header must name {','.join(required)}; missing {', '.join(missing)}")
@@ -53,12 +53,19 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
         extra = [c for c in header if c not in columns]
         if extra:
             report(1, f"unknown column(s): {', '.join(extra)}")
-        for row in reader:
-            if None in row:
+        width = len(header)
+        for cells in reader:
+            if len(cells) > width:
                 report(reader.line_num, "more cells than columns")
                 continue
-            yield reader.line_num, {k: v.strip() for k, v in row.items()
-                                    if k in columns and v is not None and v.strip() != ""}
+            row = dict(zip(header, cells, strict=False))  # a short row leaves cells empty
+            for key, value in list(row.items()):
+                text = value.strip()
+                if not text:
+                    del row[key]
+                elif text is not value:
+                    row[key] = text
+            yield reader.line_num, row
 
 
 def record_fields(section: str, row: dict[str, str]) -> dict[str, object]:

@@ -12,19 +12,21 @@ the plan chain 党代会报告 → 七大行动计划 → 五年专项规划 →
 the bulk goals support two parents (a course two majors, a teacher two courses, a student goal a
 course as well). Metrics follow the 监测预警 frequency of their level (学校 MONTHLY, 专业 SEMESTER,
 课程 HALF_MONTHLY/QUARTERLY, 教师 SEMESTER, 学生 MONTHLY); every goal below the school level has
-five metrics (专业 six). Observations run from 2025-11-01 to 2026-10-31 at each metric's
-frequency; about 3 % of metrics have none and about 2 % stop early (stale).
+five metrics (专业 six, 年度任务 two to four, 学校发展目标 none). Observations run from 2025-11-01
+to 2026-10-31 at each metric's frequency; about 3 % of metrics have none and about 2 % stop early
+(stale). Observations leave ``source`` empty (the metric names its source system).
 
 Scales (node = unit, subject, plan, standard, goal, metric or task):
 
-- ``demo``: 3 二级学院, 3 专业, 9 课程, 6 教师, 12 学生 — about 450 nodes.
-- ``college``: 10 二级学院, 60 专业, 1,500 课程, 800 教师, 15,000 学生 — about 212,000 nodes and
-  1.9 million observations.
+- ``demo``: 3 二级学院, 3 专业, 9 课程, 6 教师, 12 学生 — about 450 nodes, 2,700 observations.
+- ``college``: 10 二级学院, 60 专业, 1,500 课程, 800 教师, 15,000 学生 — about 212,000 nodes
+  (32,390 goals, 162,000 metrics) and 1.9 million observations (≈ 90 MB in all).
 - ``province``: a provincial layer (units, plans, goals at level SCHOOL that every college's
   学校发展目标 support, a few metrics and tasks; ids prefixed ``PRV-``) over ten colleges of the
   ``college`` shape (ids prefixed ``C01-`` … ``C10-``) — about 2.1 million nodes. To keep
-  ``observations.csv`` modest (≈ 8 million rows, ≈ 330 MB) each metric keeps only the last
-  reading of its schedule in each quarter (Nov–Jan, Feb–Apr, May–Jul, Aug–Oct): at most four.
+  ``observations.csv`` modest (≈ 6.2 million rows, ≈ 230 MB; the folder ≈ 530 MB) each metric
+  keeps only the last reading of its schedule in each quarter (Nov–Jan, Feb–Apr, May–Jul,
+  Aug–Oct): at most four readings, dated 2026-01-31 … 2026-10-31 for monthly metrics.
 
 Rows are written as they are generated; only small per-college lists (units, plans, majors,
 courses) are held, so memory stays bounded whatever the scale. Everything is drawn from

@@ -12,22 +12,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import yaml
 from pydantic import ValidationError
 
 from zhengai.domain.enums import LEVEL_RANK
-from zhengai.domain.models import SECTIONS, Dataset, Goal, Observation, Record, WeightedLink
+from zhengai.domain.models import (
+    SECTIONS,
+    Dataset,
+    Goal,
+    Record,
+    WeightedLink,
+)
 from zhengai.graph_loader.csv_tables import (
     LINK_TABLES,
-    OBSERVATION_COLUMNS,
     RECORD_TABLES,
     read_rows,
     record_fields,
 )
 from zhengai.graph_loader.errors import DatasetError, LocatedError
+from zhengai.graph_loader.observations_csv import read_observations
 from zhengai.graph_loader.yaml_source import LocatedYaml, read_located_yaml
 
 DATASET_FILE = "dataset.yaml"
@@ -267,30 +272,9 @@ def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
 
 def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics: bool) -> None:
     path = folder / OBSERVATIONS_FILE
-    if not path.exists():
-        return
-    metric_ids = set(ds.metrics) | col.unparsed.get("metrics", set())
-    seen: dict[tuple[str, Any], tuple[float, int]] = {}
-    report = partial(col.add, OBSERVATIONS_FILE)
-    for line, fields in read_rows(path, OBSERVATION_COLUMNS, OBSERVATION_COLUMNS[:3], report):
-        try:
-            obs = Observation.model_validate(fields)
-        except ValidationError as exc:
-            for loc, msg in _pydantic_messages(exc):
-                if loc == ("value",) and "number" in msg:
-                    msg = f"value: not a number: {fields.get('value')!r}"
-                report(line, msg)
-            continue
-        if check_metrics and obs.metric not in metric_ids:
-            report(line, f"observation for unknown metric {obs.metric!r}")
-            continue
-        key = (obs.metric, obs.at)
-        if key in seen and seen[key][0] != obs.value:
-            report(line, f"conflicting value {obs.value} for {obs.metric} at {obs.at} "
-                         f"(line {seen[key][1]} has {seen[key][0]})")
-            continue
-        seen[key] = (obs.value, line)
-        ds.observations.append(obs)
+    if path.exists():
+        known = set(ds.metrics) | col.unparsed.get("metrics", set()) if check_metrics else None
+        ds.observations = read_observations(path, partial(col.add, OBSERVATIONS_FILE), known)
 
 
 def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:

@@ -41,16 +41,15 @@ class EmbeddedStore(GraphStore):
     # -- writes -----------------------------------------------------------------------------
     def replace(self, dataset: Dataset) -> None:
         nodes: dict[str, Node] = {r.id: r for r in dataset.records()}  # type: ignore[misc]
+        rels = list(relationships(dataset))
         flow = nx.DiGraph()
         flow.add_nodes_from(dataset.goals)
         flow.add_nodes_from(dataset.metrics)
+        flow.add_edges_from((e.child, e.parent, {"weight": e.weight, "kind": e.kind})
+                            for e in map(_flow_edge, (r for r in rels if r.kind in FLOW_KINDS)))
         rel = nx.MultiDiGraph()
         rel.add_nodes_from(nodes)
-        for r in relationships(dataset):
-            rel.add_edge(r.source, r.target, key=r.kind, weight=r.weight)
-            if r.kind in FLOW_KINDS:
-                e = _flow_edge(r)
-                flow.add_edge(e.child, e.parent, weight=e.weight, kind=e.kind)
+        rel.add_edges_from((r.source, r.target, r.kind, {"weight": r.weight}) for r in rels)
         series: dict[str, dict[date, float]] = defaultdict(dict)
         for o in dataset.observations:
             series[o.metric][o.at] = o.value
@@ -148,7 +147,15 @@ class EmbeddedStore(GraphStore):
         return self._flow_subgraph(keep)
 
     def flow_graph(self) -> FlowGraph:
-        return self._flow_subgraph(set(self._flow))
+        out = FlowGraph()
+        for i in self._flow:
+            node = self._nodes[i]
+            if isinstance(node, Goal):
+                out.goals[i] = node
+            else:
+                out.metrics[i] = node  # type: ignore[assignment]
+        out.edges = [FlowEdge(c, p, d["weight"], d["kind"]) for c, p, d in self._flow.edges(data=True)]
+        return out.canonical()
 
     def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
         out: dict[str, float] = {}

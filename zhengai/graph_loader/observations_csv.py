@@ -1,0 +1,94 @@
+"""Reading ``observations.csv`` (``metric,at,value[,source]``) fast and with located errors.
+
+Well-formed rows take a fast path (a college has millions); any other row is checked by the
+pydantic model so its error message names the field and the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from zhengai.domain.models import Observation, ObservedValue
+
+COLUMNS = ("metric", "at", "value", "source")
+Report = Callable[[int, str], None]
+
+
+def _slow(fields: dict[str, str | None], line: int, report: Report) -> ObservedValue | None:
+    try:
+        checked = Observation.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"]
+            if err["loc"] == ("value",) and "number" in msg:
+                msg = f"not a number: {fields.get('value')!r}"
+            elif err["type"].startswith("date"):
+                msg = f"invalid date {err['input']!r} ({msg.split(', ', 1)[-1]})"
+            report(line, f"{where}: {msg}" if where else msg)
+        return None
+    return ObservedValue(checked.metric, checked.at, checked.value, checked.source)
+
+
+def read_observations(path: Path, report: Report,
+                      known_metrics: set[str] | None = None) -> list[ObservedValue]:
+    """Observations of ``path``; problems go to ``report(line, message)`` and their rows are dropped.
+
+    ``known_metrics`` (when given) makes rows of other metrics errors; the same (metric, at) twice
+    with different values is an error, with the same value a no-op.
+    """
+    out: list[ObservedValue] = []
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        report(1, f"cannot read: {exc}")
+        return out
+    with handle:
+        reader = csv.reader(handle)
+        header = [h.strip() for h in next(reader, [])]
+        missing = [c for c in COLUMNS[:3] if c not in header]
+        if missing:
+            report(1, f"header must name metric,at,value; missing {', '.join(missing)}")
+            return out
+        extra = [c for c in header if c not in COLUMNS]
+        if extra:
+            report(1, f"unknown column(s): {', '.join(extra)}")
+        mi, ai, vi = (header.index(c) for c in COLUMNS[:3])
+        si = header.index("source") if "source" in header else None
+        width = len(header)
+        seen: dict[tuple[str, date], tuple[float, int]] = {}
+        for cells in reader:
+            line = reader.line_num
+            if len(cells) > width:
+                report(line, "more cells than columns")
+                continue
+            cells += [""] * (width - len(cells))
+            source = (cells[si].strip() or None) if si is not None else None
+            try:
+                metric, at_text, value = cells[mi].strip(), cells[ai].strip(), float(cells[vi])
+                if not metric or len(at_text) != 10 or not math.isfinite(value):
+                    raise ValueError
+                obs: ObservedValue | None = ObservedValue(metric, date.fromisoformat(at_text), value, source)
+            except ValueError:
+                obs = _slow({"metric": cells[mi].strip() or None, "at": cells[ai].strip() or None,
+                             "value": cells[vi].strip() or None, "source": source}, line, report)
+            if obs is None:
+                continue
+            if known_metrics is not None and obs.metric not in known_metrics:
+                report(line, f"observation for unknown metric {obs.metric!r}")
+                continue
+            key = (obs.metric, obs.at)
+            if key in seen:
+                if seen[key][0] != obs.value:
+                    report(line, f"conflicting value {obs.value} for {obs.metric} at {obs.at} "
+                                 f"(line {seen[key][1]} has {seen[key][0]})")
+                continue
+            seen[key] = (obs.value, line)
+            out.append(obs)
+    return out
