@@ -91,3 +91,16 @@ def test_progress_goes_to_the_callback(tmp_path: Path, capsys: pytest.CaptureFix
     generate("demo", 3, tmp_path / "p", progress=messages.append)
     assert messages and any(m.startswith("goals ") for m in messages)
     assert capsys.readouterr().out == ""
+
+
+def test_generate_command_writes_a_valid_dataset(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "gen"
+    proc = subprocess.run([sys.executable, "-m", "zhengai.cli", "generate", "--scale", "demo", "--seed", "5",
+                           "--out", str(out)], capture_output=True, text=True, check=True)
+    assert "nodes" in proc.stdout
+    check = subprocess.run([sys.executable, "-m", "zhengai.cli", "validate", str(out)], capture_output=True,
+                           text=True, check=False)
+    assert check.returncode == 0, check.stdout
