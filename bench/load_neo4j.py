@@ -31,7 +31,10 @@ def main() -> None:
     ds = load_dataset(folder)
     say(f"validated in {time.perf_counter() - started:.1f} s")
     store = Neo4jStore(Neo4jSettings(neo4j_uri()))
-    nodes, rels, obs = Neo4jStore.dataset_rows(ds)
+    steps = list(Neo4jStore.load_steps(ds))
+    node_rows = [(name, row) for stage, name, rows in steps if stage == "nodes" for row in rows]
+    rel_rows = [(name, row) for stage, name, rows in steps if stage == "relationships" for row in rows]
+    n_obs = sum(len(row["props"].get("obsAt", ())) for _, row in node_rows)
 
     store.load(ds.__class__(units=ds.units), replace=True)  # start from a small graph
     started = time.perf_counter()
@@ -45,14 +48,14 @@ def main() -> None:
     again_s = time.perf_counter() - started
     assert store.counts() == (n_nodes, n_rels)
 
-    sample_nodes, sample_rels = nodes[: args.row_sample], rels[: args.row_sample]
+    sample_nodes, sample_rels = node_rows[: args.row_sample], rel_rows[: args.row_sample]
     store.load(ds.__class__(units=ds.units), replace=True)
 
     def row_by_row(tx: ManagedTransaction) -> None:
-        for row in sample_nodes:
-            tx.run(statement("merge_node_row"), id=row["id"], kind=row["kind"], props=row["props"]).consume()
-        for row in sample_rels:
-            tx.run(statement("merge_relationship_row"), **row).consume()
+        for name, row in sample_nodes:  # merge_nodes@Label → merge_node_row@Label
+            tx.run(statement(name.replace("merge_nodes", "merge_node_row")), **row).consume()
+        for name, row in sample_rels:
+            tx.run(statement(name.replace("merge_relationships", "merge_relationship_row")), **row).consume()
 
     started = time.perf_counter()
     with store.driver.session(database=store.settings.database) as session:
@@ -61,7 +64,7 @@ def main() -> None:
     row_rate = (len(sample_nodes) + len(sample_rels)) / row_s
 
     print(f"{args.scale} (seed {args.seed}): {n_nodes} nodes, {n_rels} relationships, "
-          f"{sum(len(o['at']) for o in obs)} observations (as arrays on {len(obs)} metrics)")
+          f"{n_obs} observations (as arrays on their metric nodes)")
     print(f"batched UNWIND, one transaction: {batched_s:8.1f} s  {batched_rate:10,.0f} nodes+rels/s")
     print(f"same dataset loaded again:       {again_s:8.1f} s  (counts unchanged)")
     print(f"one statement per row (sample):  {row_s:8.1f} s  {row_rate:10,.0f} nodes+rels/s "

@@ -163,3 +163,14 @@ def test_store_calls_per_nested_page_do_not_grow_with_its_size(demo_engine):
 
 def test_healthz(demo_gql):
     assert demo_gql.http.get("/healthz").json()["status"] == "ok"
+
+
+def test_nested_lists_are_bounded_and_counted(demo_gql):
+    q = """{ goal(id: "S-MAJOR") { childCount children(first: 1) { id } metricCount metrics(first: 0) { id }
+             parentCount } }"""
+    g = demo_gql(q)["goal"]
+    assert g["childCount"] >= 2 and len(g["children"]) == 1
+    assert g["metricCount"] >= 1 and g["metrics"] == []
+    assert g["parentCount"] == 0
+    [error] = demo_gql.raw('{ goal(id: "S-MAJOR") { children(first: 501) { id } } }')["errors"]
+    assert "first must be between 0 and 500" in error["message"]

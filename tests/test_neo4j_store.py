@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import WORKED, WORKED_AS_OF
+from tests.conftest import WORKED
 from zhengai.graph_loader import demo_path, load_dataset
 from zhengai.stores.neo4j_store import Neo4jStore
 
@@ -45,13 +45,12 @@ def test_replace_swaps_the_dataset(neo4j):
 
 def test_a_load_failing_on_its_last_row_leaves_the_graph_unchanged(neo4j, monkeypatch):
     before = neo4j.counts()
-    rows = Neo4jStore.dataset_rows(load_dataset(WORKED))
+    steps = list(Neo4jStore.load_steps(load_dataset(WORKED)))
+    stage, name, rows = steps[-1]
+    bad_last = [*rows[:-1], {**rows[-1], "weight": {"not": "a number"}}]  # a map cannot be a property
 
-    def with_a_bad_last_row(dataset):
-        nodes, rels, obs = rows
-        return nodes, rels, [*obs, {"metric": "m1", "at": [WORKED_AS_OF], "value": [{"not": "a number"}]}]
-
-    monkeypatch.setattr(Neo4jStore, "dataset_rows", staticmethod(with_a_bad_last_row))
+    monkeypatch.setattr(Neo4jStore, "load_steps", staticmethod(lambda _: iter([*steps[:-1],
+                                                                                (stage, name, bad_last)])))
     with pytest.raises(Exception, match=r"(?i)property values can only be of primitive types"):
         neo4j.load(load_dataset(WORKED), replace=True)
     assert neo4j.counts() == before

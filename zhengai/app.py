@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql and /healthz, on starlette."""
+"""The ASGI application on starlette: the explorer at /, GraphQL (with an offline GraphiQL) at /graphql,
+/healthz, and the UI's static files under /static (zhengai.web)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,28 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
+from zhengai import web
 from zhengai.engine import Engine
+from zhengai.queries import graphql_operations
 from zhengai.resolvers.context import Context
 from zhengai.schema import build_schema
 
 
 class ZhengaiGraphQL(GraphQL):
-    """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders)."""
+    """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
+    page served from the package's own files, with the saved operations as tabs (no CDN)."""
 
     def __init__(self, engine: Engine, **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
         self.engine = engine
+        self.playground_html = web.graphiql_html(graphql_operations())
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        return web.graphiql_page(self.playground_html)
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         return {"request": request, "response": response, "zhengai": Context(self.engine)}
@@ -33,12 +41,13 @@ def create_app(engine: Engine, *, store_name: str = "embedded") -> Starlette:
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})
 
-    async def root(_: Request) -> RedirectResponse:
-        return RedirectResponse("/graphql")
+    async def explorer(_: Request) -> Response:
+        return web.explorer_page()
 
     return Starlette(routes=[
         Route("/healthz", healthz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
-        Route("/", root),
+        Route("/", explorer),
+        Mount("/static", app=web.static_files(), name="static"),
     ])

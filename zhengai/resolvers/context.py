@@ -18,7 +18,11 @@ from zhengai.engine import Engine
 from zhengai.engine.snapshot import Snapshot
 from zhengai.stores.base import FlowEdge
 
-Linked = list[tuple[FlowEdge, Node]]
+#: The most items a nested list field returns (its ``first`` argument can ask for fewer).
+MAX_LIST = 500
+
+#: Flow edges with the node at the far end (None beyond the first MAX_LIST of a kind).
+Linked = list[tuple[FlowEdge, Node | None]]
 
 
 @dataclass
@@ -38,10 +42,19 @@ class Context:
             return [found.get(i) for i in ids]
 
         def linked(ids: Sequence[str], edges: dict[str, list[FlowEdge]], far: str) -> list[Linked]:
-            wanted = {getattr(e, far) for found in edges.values() for e in found}
-            nodes = store.get_nodes(sorted(wanted))
-            return [[(e, nodes[getattr(e, far)]) for e in edges.get(i, []) if getattr(e, far) in nodes]
-                    for i in ids]
+            """Edges of each id with the far node of the first MAX_LIST edges of each kind (lists
+            are bounded, so a node with thousands of children costs no more than MAX_LIST)."""
+            shown: dict[str, list[FlowEdge]] = {}
+            for i, found in edges.items():
+                seen: dict[str, int] = {}
+                keep = []
+                for e in found:
+                    seen[e.kind] = seen.get(e.kind, 0) + 1
+                    if seen[e.kind] <= MAX_LIST:
+                        keep.append(e)
+                shown[i] = keep
+            nodes = store.get_nodes(sorted({getattr(e, far) for keep in shown.values() for e in keep}))
+            return [[(e, nodes.get(getattr(e, far))) for e in edges.get(i, [])] for i in ids]
 
         async def load_parents(ids: Sequence[str]) -> list[Linked]:
             return linked(ids, store.parent_edges(list(ids)), "parent")

@@ -9,10 +9,10 @@ import strawberry
 from strawberry.types import Info
 
 from zhengai.domain import enums, models
-from zhengai.engine import impact
+from zhengai.engine import InvalidArgumentError, impact
 from zhengai.engine.service import GraphView as EngineGraphView
 from zhengai.engine.service import NetworkCell as EngineCell
-from zhengai.resolvers.context import ctx
+from zhengai.resolvers.context import MAX_LIST, Linked, ctx
 from zhengai.stores.base import MEASURED_BY, SUPPORTS
 
 Level = strawberry.enum(enums.Level, description="五横: 学校, 专业, 课程, 教师, 学生")
@@ -22,6 +22,23 @@ Direction = strawberry.enum(enums.Direction, description="UP towards the school,
 Aggregate = strawberry.enum(enums.Aggregate)
 
 AsOf = Annotated[date | None, strawberry.argument(name="asOf", description="default: today")]
+
+
+DEFAULT_LIST = 100
+
+
+def _nodes(linked: Linked, kind: str, first: int, model: type) -> list:
+    if not 0 <= first <= MAX_LIST:
+        raise InvalidArgumentError(f"first must be between 0 and {MAX_LIST}")
+    return [n for e, n in linked if e.kind == kind and isinstance(n, model)][:first]
+
+
+def _goals(linked: Linked, kind: str, first: int) -> list[Goal]:
+    return [Goal.of(n) for n in _nodes(linked, kind, first, models.Goal)]
+
+
+def _count(linked: Linked, kind: str) -> int:
+    return sum(1 for e, _ in linked if e.kind == kind)
 
 
 async def _unit(info: Info, unit_id: str | None) -> Unit | None:
@@ -80,17 +97,30 @@ class Goal:
     def status(self, info: Info, as_of: AsOf = None) -> Status:
         return ctx(info).snapshot(as_of).goal_status(self.model)
 
-    @strawberry.field(description="Goals this goal SUPPORTS")
-    async def parents(self, info: Info) -> list[Goal]:
-        return [Goal.of(n) for _, n in await ctx(info).parents.load(self.id)]
+    @strawberry.field(description="Goals this goal SUPPORTS (at most `first`, ≤ 500)")
+    async def parents(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
+        return _goals(await ctx(info).parents.load(self.id), SUPPORTS, first)
 
-    @strawberry.field(description="Goals that SUPPORT this goal")
-    async def children(self, info: Info) -> list[Goal]:
-        return [Goal.of(n) for e, n in await ctx(info).children.load(self.id) if e.kind == SUPPORTS]
+    @strawberry.field(description="How many goals this goal SUPPORTS")
+    async def parent_count(self, info: Info) -> int:
+        return _count(await ctx(info).parents.load(self.id), SUPPORTS)
 
-    @strawberry.field(description="Metrics this goal is MEASURED_BY")
-    async def metrics(self, info: Info) -> list[Metric]:
-        return [Metric.of(n) for e, n in await ctx(info).children.load(self.id) if e.kind == MEASURED_BY]
+    @strawberry.field(description="Goals that SUPPORT this goal (at most `first`, ≤ 500)")
+    async def children(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
+        return _goals(await ctx(info).children.load(self.id), SUPPORTS, first)
+
+    @strawberry.field(description="How many goals SUPPORT this goal")
+    async def child_count(self, info: Info) -> int:
+        return _count(await ctx(info).children.load(self.id), SUPPORTS)
+
+    @strawberry.field(description="Metrics this goal is MEASURED_BY (at most `first`, ≤ 500)")
+    async def metrics(self, info: Info, first: int = DEFAULT_LIST) -> list[Metric]:
+        linked = await ctx(info).children.load(self.id)
+        return [Metric.of(n) for n in _nodes(linked, MEASURED_BY, first, models.Metric)]
+
+    @strawberry.field(description="How many metrics this goal is MEASURED_BY")
+    async def metric_count(self, info: Info) -> int:
+        return _count(await ctx(info).children.load(self.id), MEASURED_BY)
 
     @strawberry.field(description="Owning unit")
     async def unit(self, info: Info) -> Unit | None:
@@ -128,9 +158,9 @@ class Metric:
     def status(self, info: Info, as_of: AsOf = None) -> Status:
         return ctx(info).snapshot(as_of).metric_status(self.model)
 
-    @strawberry.field(description="Goals this metric measures")
-    async def goals(self, info: Info) -> list[Goal]:
-        return [Goal.of(n) for _, n in await ctx(info).parents.load(self.id)]
+    @strawberry.field(description="Goals this metric measures (at most `first`, ≤ 500)")
+    async def goals(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
+        return _goals(await ctx(info).parents.load(self.id), MEASURED_BY, first)
 
 
 @strawberry.type

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from zhengai.domain.enums import Direction, Level
 from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Unit
@@ -23,8 +24,7 @@ SUPPORTS = "SUPPORTS"
 MEASURED_BY = "MEASURED_BY"
 
 
-@dataclass(frozen=True, slots=True)
-class FlowEdge:
+class FlowEdge(NamedTuple):
     """A child (goal or metric) feeding a parent goal with a weight."""
 
     child: str

@@ -9,12 +9,15 @@ parallel arrays ``obsAt`` / ``obsValue`` sorted by date.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
@@ -23,11 +26,10 @@ from zhengai.domain.enums import LEVEL_RANK, Direction, Level
 from zhengai.domain.models import SECTIONS, Dataset, Goal, Metric, Node, Observation, Record, Unit
 from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
 from zhengai.stores.base import MEASURED_BY, SUPPORTS, FlowEdge, FlowGraph, GraphStore, Neighbourhood
-from zhengai.stores.cypher import MAX_HOPS, statement
+from zhengai.stores.cypher import MAX_HOPS, RELATIONSHIP_TYPES, statement
 
 MODELS: dict[str, type[Record]] = {m.kind: m for m in SECTIONS.values()}
-ALL_KINDS = sorted({"PART_OF", "BELONGS_TO", "IN_MAJOR", "SPECIFIES", "SUPPORTS", "DERIVED_FROM", "HELD_TO",
-                    "OWNED_BY", "FOR_SUBJECT", "MEASURED_BY", "ADVANCES", "LED_BY", "UNDERTAKEN_BY"})
+ALL_KINDS = list(RELATIONSHIP_TYPES)
 VERSION_TTL = 1.0  # seconds a read of the data version is trusted (writes by this process bump it)
 BATCH = int(os.environ.get("ZHENGAI_LOAD_BATCH", "10000"))  # rows per UNWIND statement
 
@@ -50,12 +52,17 @@ class Neo4jSettings:
                    os.environ.get("NEO4J_DATABASE", "neo4j"))
 
 
+_SCALARS = frozenset({str, int, float, bool, date})
+
+
 def node_props(record: Record) -> dict[str, Any]:
     """Neo4j properties of a record: its scalar fields for Cypher users, and ``json`` to rebuild it."""
     props: dict[str, Any] = {"kind": record.kind, "json": record.model_dump_json(exclude_defaults=True)}
-    for key, value in record.model_dump(mode="json").items():
-        if isinstance(value, str | int | float | bool):
+    for key, value in record.__dict__.items():
+        if type(value) in _SCALARS:
             props[key] = value
+        elif isinstance(value, Enum):
+            props[key] = value._value_
     if isinstance(record, Goal):
         props["levelRank"] = LEVEL_RANK[record.level]
     return props
@@ -71,6 +78,43 @@ def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[Sequ
 
 
 Progress = Callable[[str, int, int], None]
+Step = tuple[str, str, list[dict[str, Any]]]
+T = TypeVar("T")
+
+
+def prefetch(items: Iterator[T], depth: int = 3) -> Iterator[T]:
+    """Produce ``items`` in a second thread, ``depth`` ahead of the consumer (overlaps the
+    preparation of rows with the server's work on the previous batch)."""
+    buffer: queue.Queue[tuple[bool, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        buffer.put((True, item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put((False, None))
+        except BaseException as exc:  # handed to the consumer
+            buffer.put((False, exc))
+
+    thread = threading.Thread(target=produce, name="zhengai-load-rows", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = buffer.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
 
 
 class Neo4jStore(GraphStore):
@@ -99,38 +143,53 @@ class Neo4jStore(GraphStore):
 
     # -- writes ------------------------------------------------------------------------------
     @staticmethod
-    def dataset_rows(dataset: Dataset) -> tuple[list[dict], list[dict], list[dict]]:
-        """Node rows, relationship rows and observation rows of a validated dataset."""
-        nodes = [{"id": r.id, "kind": r.kind, "props": node_props(r)} for r in dataset.records()]
-        rels = [{"source": r.source, "target": r.target, "kind": r.kind, "weight": r.weight}
-                for r in relationships(dataset)]
+    def load_steps(dataset: Dataset) -> Iterator[Step]:
+        """The writes of a dataset as (stage, statement, rows) batches: nodes by label (metrics carry
+        their observations as ``obsAt`` ISO dates and ``obsValue``), then relationships by type."""
         series: dict[str, dict[date, float]] = defaultdict(dict)
         for o in dataset.observations:
             series[o.metric][o.at] = o.value
-        obs = [{"metric": m, "at": sorted(s), "value": [s[d] for d in sorted(s)]} for m, s in series.items()]
-        return nodes, rels, obs
+        for section in SECTIONS:
+            rows = []
+            for r in dataset.section(section).values():
+                props = node_props(r)
+                if r.id in series:
+                    dates = sorted(series[r.id])
+                    props["obsAt"] = [d.isoformat() for d in dates]
+                    props["obsValue"] = [series[r.id][d] for d in dates]
+                rows.append({"id": r.id, "props": props})
+                if len(rows) == BATCH:
+                    yield "nodes", f"merge_nodes@{r.kind}", rows
+                    rows = []
+            if rows:
+                yield "nodes", f"merge_nodes@{SECTIONS[section].kind}", rows
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        for rel in relationships(dataset):
+            by_type[rel.kind].append({"source": rel.source, "target": rel.target, "weight": rel.weight})
+        for kind, rows in by_type.items():
+            for batch in _batches(rows):
+                yield "relationships", f"merge_relationships@{kind}", batch
 
     def load(self, dataset: Dataset, replace: bool = False, progress: Progress | None = None) -> None:
         """Write a validated dataset in ONE transaction: all of it or, on any failure, nothing.
 
         Nodes and relationships are upserted (loading the same dataset twice changes nothing);
         with ``replace`` the existing 诊改 graph is deleted first, inside the same transaction.
+        Rows are prepared in a second thread while the server writes the previous batch.
         """
-        nodes, rels, obs = self.dataset_rows(dataset)
         report = progress or (lambda *_: None)
+        totals = {"nodes": sum(len(dataset.section(s)) for s in SECTIONS),
+                  "relationships": sum(1 for _ in relationships(dataset))}
 
         def work(tx: ManagedTransaction) -> None:
             if replace:
                 while tx.run(statement("delete_batch"), batch=BATCH).single(strict=True)["deleted"]:
                     report("deleted", 0, 0)
-            for stage, name, rows in (("nodes", "merge_nodes", nodes),
-                                      ("relationships", "merge_relationships", rels),
-                                      ("observations", "set_observations", obs)):
-                done = 0
-                for batch in _batches(rows):
-                    tx.run(statement(name), rows=batch).consume()
-                    done += len(batch)
-                    report(stage, done, len(rows))
+            done: dict[str, int] = defaultdict(int)
+            for stage, name, rows in prefetch(self.load_steps(dataset)):
+                tx.run(statement(name), rows=rows).consume()
+                done[stage] += len(rows)
+                report(stage, done[stage], totals.get(stage, done[stage]))
             tx.run(statement("meta_bump")).consume()
 
         with self.driver.session(database=self.settings.database) as session:
@@ -153,11 +212,11 @@ class Neo4jStore(GraphStore):
                 raise KeyError(f"unknown metric {missing[0]!r}")
             changed, rows = 0, []
             for metric, items in by_metric.items():
-                series = {d.to_native() if hasattr(d, "to_native") else d: v
-                          for d, v in current[metric].items()}
+                series = current[metric]
                 for o in items:
-                    if series.get(o.at) != o.value:
-                        series[o.at] = o.value
+                    at = o.at.isoformat()
+                    if series.get(at) != o.value:
+                        series[at] = o.value
                         changed += 1
                 dates = sorted(series)
                 rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates]})
@@ -240,9 +299,9 @@ class Neo4jStore(GraphStore):
 
     def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
         if metric_ids is None:
-            rows = self._read("latest_values_all", asOf=as_of)
+            rows = self._read("latest_values_all", asOf=as_of.isoformat())
         else:
-            rows = self._read("latest_values", asOf=as_of, ids=list(metric_ids))
+            rows = self._read("latest_values", asOf=as_of.isoformat(), ids=list(metric_ids))
         return {r["id"]: r["value"] for r in rows}
 
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,

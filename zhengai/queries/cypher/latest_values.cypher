@@ -1,7 +1,7 @@
-// The latest observed value at or before $asOf of each metric of $ids that has one.
+// The latest observed value at or before $asOf (ISO date text, like obsAt) of each metric of $ids.
 UNWIND $ids AS id
-MATCH (m:Metric {id: id})
-WHERE m.obsAt IS NOT NULL
+MATCH (m:Node {id: id})
+WHERE m:Metric AND m.obsAt IS NOT NULL
 WITH m, [i IN range(size(m.obsAt) - 1, 0, -1) WHERE m.obsAt[i] <= $asOf] AS idx
 WHERE size(idx) > 0
 RETURN m.id AS id, m.obsValue[idx[0]] AS value

@@ -1,4 +1,4 @@
-// The latest observed value at or before $asOf of every metric that has one.
+// The latest observed value at or before $asOf (ISO date text, like obsAt) of every metric with one.
 MATCH (m:Metric)
 WHERE m.obsAt IS NOT NULL
 WITH m, [i IN range(size(m.obsAt) - 1, 0, -1) WHERE m.obsAt[i] <= $asOf] AS idx

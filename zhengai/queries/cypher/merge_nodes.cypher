@@ -1,4 +1,5 @@
-// Upsert nodes: :Node plus their kind label (Goal, Metric, Unit …); properties replaced whole.
+// Upsert nodes of one kind: :Node plus the kind's label (__LABEL__: Goal, Metric, Unit …, fixed
+// values instantiated when the statements are read); properties are replaced whole.
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id})
-SET n = row.props, n:$(row.kind)
+SET n = row.props, n:__LABEL__

@@ -1,4 +1,5 @@
-// Row-by-row upsert of one relationship (the baseline of the load benchmark).
+// Row-by-row upsert of one relationship (the baseline of the load benchmark); __TYPE__ as in
+// merge_relationships.
 MATCH (a:Node {id: $source}), (b:Node {id: $target})
-MERGE (a)-[r:$($kind)]->(b)
+MERGE (a)-[r:__TYPE__]->(b)
 SET r.weight = $weight

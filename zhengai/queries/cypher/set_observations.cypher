@@ -1,4 +1,5 @@
-// Observations of each metric as parallel arrays, sorted by date: obsAt (Date), obsValue.
+// Observations of each metric as parallel arrays sorted by date: obsAt (ISO dates, text: compact
+// and fast to write; they compare in date order) and obsValue.
 UNWIND $rows AS row
-MATCH (m:Metric {id: row.metric})
+MATCH (m:Node {id: row.metric}) WHERE m:Metric
 SET m.obsAt = row.at, m.obsValue = row.value

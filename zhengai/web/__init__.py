@@ -1,0 +1,78 @@
+"""The browser UI: the 五纵五横 explorer page and an offline GraphiQL, served from package files only.
+
+Every page and asset comes from ``static/`` and ``templates/`` in this package (the third-party
+libraries are vendored under ``static/vendor/`` by ``scripts/ui-assets``); the pages talk to the
+service only through POSTs to the public GraphQL endpoint. A Content-Security-Policy on every page
+keeps the browser from loading anything from another host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from starlette.responses import HTMLResponse
+from starlette.staticfiles import StaticFiles
+
+WEB = Path(str(files("zhengai.web")))
+STATIC = WEB / "static"
+TEMPLATES = WEB / "templates"
+
+# Only the service's own origin; inline styles for GraphiQL's and cytoscape's runtime styling, data:
+# URLs for GraphiQL's inlined fonts and icons.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+])
+PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"}
+
+# The playground's tabs follow the README's tour; operations not named here come after, by name.
+TAB_ORDER = ["quality_network", "goals", "explain_gap", "trace_impact", "simulate", "goal_chain", "graph",
+             "goal", "metric"]
+
+
+def static_files() -> StaticFiles:
+    """The package's static folder (explorer script and style, vendored libraries)."""
+    return StaticFiles(directory=STATIC)
+
+
+@cache
+def _template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _json_for_script(value: object) -> str:
+    """JSON safe inside a ``<script type="application/json">`` block."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def explorer_page() -> HTMLResponse:
+    """The explorer at ``/``."""
+    return HTMLResponse(_template("explorer.html"), headers=PAGE_HEADERS)
+
+
+def graphiql_html(operations: dict[str, str]) -> str:
+    """The GraphiQL page with ``operations`` ({name: text}) preloaded as its default tabs."""
+    order = {name: i for i, name in enumerate(TAB_ORDER)}
+    names = sorted(operations, key=lambda n: (order.get(n, len(order)), n))
+    tabs = [{"name": n, "query": operations[n]} for n in names]
+    # The tab storage is namespaced by the operations' digest: edited saved operations show up again.
+    digest = hashlib.sha256(json.dumps(tabs, sort_keys=True).encode()).hexdigest()[:12]
+    payload = {"storageNamespace": f"zhengai-graphiql-{digest}", "tabs": tabs}
+    return _template("graphiql.html").replace("{{ PLAYGROUND_CONFIG }}", _json_for_script(payload))
+
+
+def graphiql_page(html: str) -> HTMLResponse:
+    """``html`` (from :func:`graphiql_html`) with the page headers."""
+    return HTMLResponse(html, headers=PAGE_HEADERS)

@@ -1,0 +1,737 @@
+// 五纵五横 explorer: the quality network, a goal's chain, impact tracing and what-if simulation.
+// Talks to the service only through POSTs to its public GraphQL endpoint (./graphql); no build step.
+// Deep links: #goal=<id>&metric=<id>. Tests reach the graph through window.zhengaiExplorer.cy.
+
+const ENDPOINT = new URL("graphql", document.baseURI).href;
+const STATUS_ZH = { GREEN: "达标", YELLOW: "黄色预警", RED: "红色预警", UNKNOWN: "无数据" };
+const SEVERITY = { RED: 0, YELLOW: 1, UNKNOWN: 2, GREEN: 3 };
+const DIRECTION_ZH = { HIGHER: "越高越好", LOWER: "越低越好" };
+const COLOURS = {
+  GREEN: ["#dcf2e3", "#2e9d5b"], YELLOW: ["#fcf0c8", "#d49b00"],
+  RED: ["#f9d9d9", "#d64545"], UNKNOWN: ["#eceef0", "#9aa0a6"],
+};
+const PATH_COLOUR = "#2f5bd3";
+const FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
+// Bounds: what the page draws or lists at most; the rest is summarised with a count.
+const LIMITS = { perRow: 8, nodes: 48, goalsScanned: 500, goalsShown: 100, maxPaths: 20, simRows: 60 };
+
+// ---------------------------------------------------------------- GraphQL operations (public API only)
+const VIEW = `fragment View on GraphView {
+  omitted nodes { id label kind level rank status attainment } edges { source target kind weight } }`;
+const Q = {
+  network: `query Network($asOf: Date) { qualityNetwork(asOf: $asOf) { asOf cells {
+    system systemName level levelName goalCount metricCount attainment status green yellow red unknown } } }`,
+  cellGoals: `query CellGoals($level: Level!, $asOf: Date, $after: String) {
+    goals(level: $level, asOf: $asOf, first: 100, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { node { id name attainment(asOf: $asOf) status(asOf: $asOf) unit { name system } } } } }`,
+  chain: `query Chain($id: ID!, $asOf: Date, $depth: Int) {
+    goal(id: $id) { id name level attainment(asOf: $asOf) coverage(asOf: $asOf) status(asOf: $asOf)
+                    unit { name systemName } }
+    up: goalChain(goalId: $id, direction: UP, asOf: $asOf) { ...View }
+    down: goalChain(goalId: $id, direction: DOWN, depth: $depth, asOf: $asOf) { ...View } } ${VIEW}`,
+  trace: `query Trace($id: ID!, $asOf: Date, $maxPaths: Int!) {
+    traceImpact(metricId: $id, asOf: $asOf, toLevel: SCHOOL, maxPaths: $maxPaths) {
+      metric { id name unit direction baseline target floor
+               value(asOf: $asOf) attainment(asOf: $asOf) status(asOf: $asOf) }
+      attainment pathCount
+      targets { goal { id name level attainment(asOf: $asOf) status(asOf: $asOf) }
+                sensitivity pathCount paths { nodeIds weight } } } }`,
+  simulate: `query Simulate($changes: [MetricValueInput!]!, $asOf: Date) {
+    simulate(changes: $changes, asOf: $asOf) {
+      metrics { metric { id name unit } valueBefore valueAfter before after beforeStatus afterStatus }
+      changes { goal { id name level } before after beforeStatus afterStatus } } }`,
+};
+const RANK = { SCHOOL: 0, MAJOR: 1, COURSE: 2, TEACHER: 3, STUDENT: 4 };
+
+async function gql(query, variables = {}) {
+  const response = await fetch(ENDPOINT, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new Error(`服务返回 HTTP ${response.status}`);
+  }
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("；"));
+  if (!response.ok) throw new Error(`服务返回 HTTP ${response.status}`);
+  return body.data;
+}
+
+/** Goals by id, batched into one request with aliases (for trace paths outside the drawn chain). */
+async function fetchGoals(ids) {
+  if (!ids.length) return [];
+  const vars = ids.map((_, i) => `$i${i}: ID!`).join(", ");
+  const fields = ids.map((_, i) => `g${i}: goal(id: $i${i}) { id name level attainment(asOf: $asOf) status(asOf: $asOf) }`);
+  const variables = { asOf: state.asOf };
+  ids.forEach((id, i) => { variables[`i${i}`] = id; });
+  const data = await gql(`query Goals(${vars}, $asOf: Date) { ${fields.join(" ")} }`, variables);
+  return Object.values(data).filter(Boolean);
+}
+
+// ---------------------------------------------------------------- small helpers
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value == null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child != null && child !== false) el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+const $ = (id) => document.getElementById(id);
+const pct = (a) => (a == null ? "—" : `${(a * 100).toFixed(1)}%`);
+const sens = (s) => Number(s).toPrecision(3);
+const num = (x) => (x == null ? "—" : String(Math.round(x * 1000) / 1000));
+const short = (text, n = 18) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+const chip = (status, text = STATUS_ZH[status]) => h("span", { class: `chip ${status}`, "data-status": status, title: STATUS_ZH[status] }, text ?? status);
+const STATUS_SHORT = { GREEN: "绿", YELLOW: "黄", RED: "红", UNKNOWN: "无" };
+const shortChip = (status) => chip(status, STATUS_SHORT[status]);
+/** Replace ``el``'s children, skipping null ones. */
+const fill = (el, ...children) => el.replaceChildren(...children.filter((c) => c != null && c !== false));
+
+/** A node label's text and the height it needs (CJK text wraps at about nine characters a line). */
+function labelData(text, kind) {
+  const perLine = kind === "Metric" ? 8 : 10;
+  const lines = text.split("\n").reduce((a, line) => a + Math.max(1, Math.ceil(line.length / perLine)), 0);
+  return { display: text, h: Math.max(44, 14 + 13 * lines + (kind === "Metric" ? 12 : 0)) };
+}
+const setLabel = (node, text) => node.data(labelData(text, node.data("kind")));
+
+const tickets = {};
+/** A new request number for ``channel``; a response is shown only if no newer request was made. */
+const ticket = (channel) => (tickets[channel] = (tickets[channel] ?? 0) + 1);
+const current = (channel, n) => tickets[channel] === n;
+
+function setStatus(text, error = false) {
+  const bar = $("statusbar");
+  bar.textContent = text;
+  bar.classList.toggle("error", error);
+}
+
+async function guarded(what, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    setStatus(`${what}失败：${err.message}`, true);
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- state
+const state = {
+  asOf: $("as-of").value,
+  cells: [],
+  cell: null,          // selected matrix cell
+  goal: null,          // goal whose chain is drawn
+  model: null,         // {nodes: Map, edges: Map, omitted}
+  metric: null,        // selected metric (trace + simulation)
+  trace: null,
+  simulation: null,
+};
+
+// ---------------------------------------------------------------- (a) the 五纵五横 matrix
+async function loadMatrix() {
+  const n = ticket("matrix");
+  $("matrix").dataset.state = "loading";
+  const data = await gql(Q.network, { asOf: state.asOf });
+  if (!current("matrix", n)) return;
+  state.cells = data.qualityNetwork.cells;
+  renderMatrix();
+  $("matrix").dataset.state = "ready";
+}
+
+function renderMatrix() {
+  const systems = [], levels = [];
+  for (const c of state.cells) {
+    if (!systems.some((s) => s.key === c.system)) systems.push({ key: c.system, name: c.systemName });
+    if (!levels.some((l) => l.key === c.level)) levels.push({ key: c.level, name: c.levelName });
+  }
+  const byKey = new Map(state.cells.map((c) => [`${c.system}-${c.level}`, c]));
+  const table = h("table", { class: "matrix" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""),
+      levels.map((l) => h("th", { scope: "col" }, l.name)))),
+    h("tbody", {}, systems.map((s) => h("tr", {}, h("th", { scope: "row" }, s.name),
+      levels.map((l) => h("td", {}, cellButton(byKey.get(`${s.key}-${l.key}`))))))));
+  $("matrix").replaceChildren(table);
+}
+
+function cellButton(c) {
+  const selected = state.cell && state.cell.system === c.system && state.cell.level === c.level;
+  const title = `${c.systemName} × ${c.levelName}：${c.goalCount} 个目标，${c.metricCount} 项指标，`
+    + `平均达成度 ${pct(c.attainment)}（${STATUS_ZH[c.status]}）`;
+  return h("button", {
+    type: "button", class: `cell ${c.status}${selected ? " selected" : ""}`, title,
+    "data-testid": `cell-${c.system}-${c.level}`, "data-status": c.status, "data-goal-count": c.goalCount,
+    disabled: c.goalCount === 0, onclick: () => guarded("加载目标列表", () => selectCell(c)),
+  },
+  h("span", { class: "n" }, c.goalCount, h("small", {}, "个目标")),
+  h("span", { class: "att" }, c.goalCount ? pct(c.attainment) : ""),
+  c.goalCount ? h("span", { class: "counts" },
+    [["g", c.green, "GREEN"], ["y", c.yellow, "YELLOW"], ["r", c.red, "RED"], ["u", c.unknown, "UNKNOWN"]]
+      .filter(([, count]) => count > 0)
+      .map(([cls, count, status]) => h("span", { class: cls, title: STATUS_ZH[status] }, count))) : null,
+  h("span", { class: "metrics" }, c.goalCount ? `${c.metricCount} 项指标` : "无目标"));
+}
+
+// ---------------------------------------------------------------- (b) the goals of a cell
+async function selectCell(cell) {
+  const n = ticket("goals");
+  state.cell = cell;
+  renderMatrix();
+  $("goals-caption").textContent = `${cell.systemName} × ${cell.levelName}`;
+  $("goal-list").dataset.state = "loading";
+  // The API filters goals by level, not by system: page through the level and keep this system's goals,
+  // scanning at most LIMITS.goalsScanned goals.
+  const found = [];
+  let after = null, scanned = 0, total = 0;
+  do {
+    const data = await gql(Q.cellGoals, { level: cell.level, asOf: state.asOf, after });
+    if (!current("goals", n)) return;
+    const page = data.goals;
+    total = page.totalCount;
+    scanned += page.edges.length;
+    found.push(...page.edges.map((e) => e.node).filter((g) => g.unit?.system === cell.system));
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after && scanned < LIMITS.goalsScanned);
+  found.sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]
+    || (a.attainment ?? -1) - (b.attainment ?? -1) || a.id.localeCompare(b.id));
+  const shown = found.slice(0, LIMITS.goalsShown);
+  $("goals-empty").hidden = true;
+  $("goal-list").replaceChildren(...shown.map((g) => h("li", {},
+    h("button", {
+      type: "button", "data-testid": "goal-item", "data-goal-id": g.id, "data-status": g.status,
+      class: state.goal?.id === g.id ? "selected" : null, title: `${g.name}（${g.id}）`,
+      onclick: () => guarded("加载目标链", () => selectGoal(g.id)),
+    }, h("span", { class: `dot ${g.status}` }), h("span", { class: "name" }, g.name),
+    h("span", { class: "unit" }, g.unit?.name ?? ""), h("span", { class: "pct" }, pct(g.attainment))))));
+  const left = Math.max(cell.goalCount - shown.length, 0);
+  $("goals-more").hidden = left === 0;
+  $("goals-more").textContent = left === 0 ? "" : (scanned < total
+    ? `另有 ${left} 个目标未列出（已查看该层面 ${total} 个目标中的前 ${scanned} 个）`
+    : `另有 ${left} 个目标未列出`);
+  $("goal-list").dataset.state = "ready";
+  setStatus(`${cell.systemName} × ${cell.levelName}：${cell.goalCount} 个目标`);
+}
+
+// ---------------------------------------------------------------- (c) a goal's chain as a graph
+let cy = null;
+
+function graphStyle() {
+  const status = Object.entries(COLOURS).map(([s, [fill, line]]) => ({
+    selector: `node[status = "${s}"]`, style: { "background-color": fill, "border-color": line },
+  }));
+  return [
+    { selector: "node", style: {
+      label: "data(display)", "text-wrap": "wrap", "text-max-width": 108, "font-size": 10,
+      "font-family": FONT, "text-valign": "center", "text-halign": "center", color: "#1f2328",
+      shape: "round-rectangle", width: 118, height: "data(h)", "border-width": 2,
+      "background-color": COLOURS.UNKNOWN[0], "border-color": COLOURS.UNKNOWN[1] } },
+    ...status,
+    { selector: 'node[kind = "Metric"]', style: { shape: "ellipse", width: 124, "text-max-width": 92 } },
+    { selector: 'node[kind = "summary"]', style: {
+      "border-style": "dashed", "background-color": "#f6f7f8", "border-color": "#9aa0a6", color: "#5f6670" } },
+    { selector: "node.root", style: { "border-width": 4 } },
+    { selector: "edge", style: {
+      width: 1.5, "line-color": "#b8bfc8", "target-arrow-shape": "triangle", "target-arrow-color": "#b8bfc8",
+      "curve-style": "bezier", "arrow-scale": 0.8 } },
+    // an edge that skips rows bends around the nodes between its ends
+    { selector: "edge[bend > 0]", style: {
+      "curve-style": "unbundled-bezier", "control-point-distances": "data(bend)", "control-point-weights": 0.5 } },
+    { selector: ".dim", style: { opacity: 0.2 } },
+    { selector: "node.on-path", style: {
+      "underlay-color": PATH_COLOUR, "underlay-opacity": 0.28, "underlay-padding": 6, "underlay-shape": "round-rectangle" } },
+    { selector: "node.source", style: { "border-width": 4 } },
+    { selector: "edge.on-path", style: {
+      width: 4, "line-color": PATH_COLOUR, "target-arrow-color": PATH_COLOUR, label: "data(flow)",
+      "font-size": 11, "font-weight": "bold", color: PATH_COLOUR, "text-background-color": "#ffffff",
+      "text-background-opacity": 1, "text-background-padding": 2, "z-index": 10 } },
+    { selector: "node.simulated", style: { "border-style": "double", "border-width": 6 } },
+  ];
+}
+
+function ensureGraph() {
+  if (cy) return cy;
+  const container = $("chain-graph");
+  container.replaceChildren();
+  cy = cytoscape({
+    container, style: graphStyle(), elements: [], layout: { name: "preset" },
+    minZoom: 0.15, maxZoom: 2.5, boxSelectionEnabled: false, autoungrabify: false,
+  });
+  cy.on("tap", "node", (event) => {
+    const node = event.target;
+    if (node.data("kind") === "Metric") guarded("影响追踪", () => selectMetric(node.id()));
+    else if (node.data("kind") === "Goal" && node.id() !== state.goal?.id) {
+      guarded("加载目标链", () => selectGoal(node.id()));
+    }
+  });
+  return cy;
+}
+
+/** Goal-chain views merged into one model; every edge is stored lower → upper (towards the school). */
+function modelOf(...views) {
+  const nodes = new Map(), edges = new Map();
+  let omitted = 0;
+  for (const view of views) {
+    omitted += view.omitted;
+    for (const node of view.nodes) nodes.set(node.id, node);
+    for (const e of view.edges) {
+      const [lower, upper] = e.kind === "MEASURED_BY" ? [e.target, e.source] : [e.source, e.target];
+      edges.set(`${lower}>${upper}`, { lower, upper, kind: e.kind, weight: e.weight });
+    }
+  }
+  return { nodes, edges, omitted };
+}
+
+/** Layered positions (school on top, students and indicators below) with bounded rows. */
+function layoutModel(model, pinned) {
+  const ups = new Map(), downs = new Map();
+  for (const id of model.nodes.keys()) { ups.set(id, []); downs.set(id, []); }
+  for (const e of model.edges.values()) {
+    if (!ups.has(e.lower) || !ups.has(e.upper)) continue;
+    ups.get(e.lower).push(e.upper);
+    downs.get(e.upper).push(e.lower);
+  }
+  // longest path from the top: a node sits one layer below the lowest of the goals it supports
+  const layer = new Map(), visiting = new Set();
+  const depthOf = (id) => {
+    if (layer.has(id)) return layer.get(id);
+    if (visiting.has(id)) return 0;  // defensive: the chain is acyclic
+    visiting.add(id);
+    const parents = ups.get(id);
+    const d = parents.length ? 1 + Math.max(...parents.map(depthOf)) : (model.nodes.get(id).rank ?? 0);
+    visiting.delete(id);
+    layer.set(id, d);
+    return d;
+  };
+  model.nodes.forEach((_, id) => depthOf(id));
+  // a layer's indicators get their own row under its goals
+  const rowKey = (id) => layer.get(id) * 2 + (model.nodes.get(id).kind === "Metric" ? 1 : 0);
+  const rows = new Map();
+  for (const id of model.nodes.keys()) {
+    const k = rowKey(id);
+    if (!rows.has(k)) rows.set(k, []);
+    rows.get(k).push(id);
+  }
+  const priority = (id) => {
+    const n = model.nodes.get(id);
+    return [pinned.has(id) ? 0 : 1, SEVERITY[n.status] ?? 2, n.attainment ?? -1, id];
+  };
+  const byPriority = (a, b) => {
+    const pa = priority(a), pb = priority(b);
+    for (let i = 0; i < pa.length; i++) {
+      if (pa[i] < pb[i]) return -1;
+      if (pa[i] > pb[i]) return 1;
+    }
+    return 0;
+  };
+  // keep the most telling nodes of each row (pinned, then RED, YELLOW …); summarise the others
+  const visible = new Set(), hiddenBy = new Map(), summaries = [];
+  let budget = LIMITS.nodes;
+  for (const k of [...rows.keys()].sort((a, b) => a - b)) {
+    const ids = rows.get(k).sort(byPriority);
+    let keep = Math.min(ids.length, ids.length > LIMITS.perRow ? LIMITS.perRow - 1 : LIMITS.perRow, budget);
+    keep = Math.max(keep, ids.filter((id) => pinned.has(id)).length);
+    ids.slice(0, keep).forEach((id) => visible.add(id));
+    budget = Math.max(budget - keep, 0);
+    const rest = ids.slice(keep);
+    if (rest.length) {
+      const sid = `summary:${k}`;
+      rest.forEach((id) => hiddenBy.set(id, sid));
+      summaries.push({ id: sid, row: k, count: rest.length });
+    }
+  }
+  const resolve = (id) => (visible.has(id) ? id : hiddenBy.get(id));
+  const edges = new Map();
+  for (const e of model.edges.values()) {
+    const lower = resolve(e.lower), upper = resolve(e.upper);
+    if (!lower || !upper || lower === upper) continue;
+    const key = `${lower}>${upper}`;
+    if (!edges.has(key)) edges.set(key, { ...e, lower, upper, key });
+  }
+  // order each row by the mean position of what it supports (fewer crossings), then place it
+  const rowIds = new Map();
+  for (const id of visible) {
+    const k = rowKey(id);
+    if (!rowIds.has(k)) rowIds.set(k, []);
+    rowIds.get(k).push(id);
+  }
+  for (const s of summaries) {
+    if (!rowIds.has(s.row)) rowIds.set(s.row, []);
+    rowIds.get(s.row).push(s.id);
+  }
+  const pos = new Map(), upsOf = new Map();
+  for (const e of edges.values()) {
+    if (!upsOf.has(e.lower)) upsOf.set(e.lower, []);
+    upsOf.get(e.lower).push(e.upper);
+  }
+  let y = 0;
+  const rowOf = new Map();
+  [...rowIds.keys()].sort((a, b) => a - b).forEach((k, i) => rowIds.get(k).forEach((id) => rowOf.set(id, i)));
+  for (const e of edges.values()) e.span = Math.abs(rowOf.get(e.lower) - rowOf.get(e.upper));
+  for (const k of [...rowIds.keys()].sort((a, b) => a - b)) {
+    const ids = rowIds.get(k);
+    const centre = (id) => {
+      const xs = (upsOf.get(id) ?? []).map((u) => pos.get(u)?.x).filter((x) => x != null);
+      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+    };
+    ids.sort((a, b) => (a.startsWith("summary:") - b.startsWith("summary:")) || centre(a) - centre(b)
+      || byPriority(a, b));
+    const crowded = ids.length > 5;
+    const gap = crowded ? 100 : 150;
+    ids.forEach((id, i) => {
+      const x = (i - (ids.length - 1) / 2) * gap;
+      pos.set(id, { x, y: y + (crowded ? (i % 2 ? 30 : -30) : 0) });
+    });
+    y += crowded ? 175 : 115;
+  }
+  return { visible, summaries, edges, pos, serverOmitted: model.omitted, y };
+}
+
+function nodeLabel(node, extra = []) {
+  return [short(node.label ?? node.name ?? node.id), pct(node.attainment), ...extra].join("\n");
+}
+
+function renderGraph(pinned = new Set()) {
+  const graph = ensureGraph();
+  const model = state.model;
+  const lay = layoutModel(model, pinned);
+  const elements = [];
+  for (const id of lay.visible) {
+    const n = model.nodes.get(id);
+    elements.push({
+      group: "nodes", position: lay.pos.get(id),
+      classes: id === state.goal?.id ? "root" : "",
+      data: { id, name: n.label, kind: n.kind, level: n.level, rank: n.rank, status: n.status,
+              baseStatus: n.status, attainment: n.attainment, base: nodeLabel(n),
+              ...labelData(nodeLabel(n), n.kind) },
+    });
+  }
+  for (const s of lay.summaries) {
+    const text = `另有 ${s.count} 个节点未显示`;
+    elements.push({ group: "nodes", position: lay.pos.get(s.id),
+      data: { id: s.id, kind: "summary", status: "UNKNOWN", count: s.count, base: text, ...labelData(text) } });
+  }
+  if (lay.serverOmitted > 0) {
+    const text = `另有 ${lay.serverOmitted} 个节点未显示（超出返回上限）`;
+    elements.push({ group: "nodes", position: { x: 0, y: lay.y },
+      data: { id: "summary:server", kind: "summary", status: "UNKNOWN", count: lay.serverOmitted,
+              base: text, ...labelData(text) } });
+  }
+  for (const e of lay.edges.values()) {
+    elements.push({ group: "edges", data: {
+      id: `e:${e.key}`, source: e.lower, target: e.upper, kind: e.kind, weight: e.weight, flow: "",
+      bend: e.span > 1 ? 40 + 25 * e.span : 0 } });
+  }
+  graph.elements().remove();
+  graph.add(elements);
+  graph.resize();
+  fitGraph();
+  const hidden = lay.summaries.reduce((a, s) => a + s.count, 0) + lay.serverOmitted;
+  const drawn = lay.visible.size;
+  $("chain-summary").textContent = hidden
+    ? `显示 ${drawn} 个节点；另有 ${hidden} 个节点未显示（按层汇总，优先显示红色、黄色预警）`
+    : `显示 ${drawn} 个节点、${lay.edges.size} 条关系`;
+  $("chain-summary").classList.toggle("omitted", hidden > 0);
+  $("chain-summary").dataset.hidden = hidden;
+  $("chain-graph").dataset.nodes = drawn;
+}
+
+function fitGraph(eles) {
+  if (!cy) return;
+  cy.fit(eles, 28);
+  if (cy.zoom() > 1.25) {
+    cy.zoom(1.25);
+    cy.center(eles);
+  }
+}
+
+async function selectGoal(goalId) {
+  const n = ticket("chain");
+  $("chain-graph").dataset.state = "loading";
+  const depth = Number($("chain-depth").value);
+  const data = await gql(Q.chain, { id: goalId, asOf: state.asOf, depth });
+  if (!current("chain", n)) return;
+  if (!data.goal) throw new Error(`没有目标 ${goalId}`);
+  state.goal = data.goal;
+  state.model = modelOf(data.up, data.down);
+  clearMetric();
+  renderGraph(new Set([goalId]));
+  const g = data.goal;
+  $("chain-caption").textContent = `${g.name}（${STATUS_ZH[g.status]}，达成度 ${pct(g.attainment)}）`;
+  document.querySelectorAll("#goal-list button").forEach((b) => {
+    b.classList.toggle("selected", b.dataset.goalId === goalId);
+  });
+  updateHash();
+  $("chain-graph").dataset.depth = depth;
+  $("chain-graph").dataset.state = "ready";
+  setStatus(`目标链：${g.name}`);
+}
+
+// ---------------------------------------------------------------- (d) impact tracing
+function clearMetric() {
+  state.metric = null;
+  state.trace = null;
+  state.simulation = null;
+  $("trace").dataset.state = "empty";
+  $("trace").replaceChildren(h("p", { class: "hint" },
+    "在目标链中点击一个指标，查看它的达成度沿哪些路径、以多大灵敏度传导到学校目标。"));
+  $("simulate-form").hidden = true;
+  $("simulate").dataset.state = "empty";
+  $("simulate").replaceChildren(h("p", { class: "hint" },
+    "选择一个指标后，输入假设值，查看受影响目标的达成度与状态变化（不保存）。"));
+}
+
+async function selectMetric(metricId) {
+  const n = ticket("trace");
+  $("trace").dataset.state = "loading";
+  const data = await gql(Q.trace, { id: metricId, asOf: state.asOf, maxPaths: LIMITS.maxPaths });
+  if (!current("trace", n)) return;
+  const trace = data.traceImpact;
+  // goals on the paths that the chain does not show yet are fetched and added to the drawing
+  const pathIds = new Set([metricId]);
+  for (const t of trace.targets) for (const p of t.paths) p.nodeIds.forEach((id) => pathIds.add(id));
+  const m = trace.metric;
+  if (!state.model.nodes.has(m.id)) {
+    state.model.nodes.set(m.id, { id: m.id, label: m.name, kind: "Metric", status: m.status, attainment: m.attainment });
+  }
+  const missing = [...pathIds].filter((id) => !state.model.nodes.has(id));
+  for (const g of await fetchGoals(missing)) {
+    state.model.nodes.set(g.id, { id: g.id, label: g.name, kind: "Goal", level: g.level, rank: RANK[g.level],
+                                  status: g.status, attainment: g.attainment });
+  }
+  if (!current("trace", n)) return;
+  for (const t of trace.targets) {
+    for (const p of t.paths) {
+      p.nodeIds.slice(1).forEach((upper, i) => {
+        const lower = p.nodeIds[i], key = `${lower}>${upper}`;
+        if (!state.model.edges.has(key)) {
+          state.model.edges.set(key, { lower, upper, kind: i === 0 ? "MEASURED_BY" : "SUPPORTS", weight: null });
+        }
+      });
+    }
+  }
+  state.metric = trace.metric;
+  state.trace = trace;
+  state.simulation = null;
+  renderGraph(new Set([...pathIds, state.goal?.id].filter(Boolean)));
+  highlightTrace(trace);
+  renderTrace(trace);
+  openSimulation(trace.metric);
+  updateHash();
+  $("trace").dataset.state = "ready";
+  setStatus(`影响追踪：${trace.metric.name} → ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`);
+}
+
+/** Path edges carry the sensitivity that flows through them to the top-most targets. */
+function highlightTrace(trace) {
+  const inner = new Set();
+  for (const t of trace.targets) for (const p of t.paths) p.nodeIds.slice(0, -1).forEach((id) => inner.add(id));
+  const flow = new Map();
+  for (const t of trace.targets) {
+    if (inner.has(t.goal.id)) continue;  // a target on the way to a higher target: counted there
+    for (const p of t.paths) {
+      p.nodeIds.slice(1).forEach((upper, i) => {
+        const key = `${p.nodeIds[i]}>${upper}`;
+        flow.set(key, (flow.get(key) ?? 0) + p.weight);
+      });
+    }
+  }
+  cy.batch(() => {
+    cy.elements().addClass("dim");
+    for (const t of trace.targets) {
+      for (const p of t.paths) {
+        p.nodeIds.forEach((id) => cy.getElementById(id).removeClass("dim").addClass("on-path"));
+        p.nodeIds.slice(1).forEach((upper, i) => {
+          const edge = cy.getElementById(`e:${p.nodeIds[i]}>${upper}`);
+          edge.removeClass("dim").addClass("on-path");
+          const f = flow.get(`${p.nodeIds[i]}>${upper}`);
+          if (f != null) edge.data("flow", sens(f));
+        });
+      }
+      const node = cy.getElementById(t.goal.id);
+      node.addClass("target");
+      setLabel(node, `${node.data("base")}\n灵敏度 ${sens(t.sensitivity)}`);
+      node.data("base", node.data("display"));
+    }
+    cy.getElementById(trace.metric.id).addClass("source");
+  });
+  const path = cy.elements(".on-path");
+  fitGraph();
+  if (cy.zoom() < 0.8 && path.length) fitGraph(path);
+}
+
+function renderTrace(trace) {
+  const m = trace.metric;
+  const name = (id) => cy.getElementById(id).data("name") ?? id;
+  const listed = trace.targets.reduce((a, t) => a + t.paths.length, 0);
+  const rows = trace.targets.map((t) => h("tr", {
+    "data-testid": "trace-target", "data-goal-id": t.goal.id, "data-sensitivity": t.sensitivity },
+  h("td", {}, t.goal.name,
+    h("ol", { class: "paths" }, t.paths.slice(0, 3).map((p) => h("li", {},
+      `经 ${p.nodeIds.slice(1, -1).map(name).map((s) => short(s, 10)).join(" → ") || "直接"}：${sens(p.weight)}`)),
+    t.paths.length > 3 ? h("li", {}, `另 ${t.paths.length - 3} 条路径见图`) : null)),
+  h("td", {}, chip(t.goal.status)),
+  h("td", { class: "num" }, sens(t.sensitivity)),
+  h("td", { class: "num" }, t.pathCount)));
+  fill($("trace"),
+    h("p", { class: "sim-metric" }, h("strong", {}, m.name), " ", chip(m.status)),
+    h("dl", { class: "kv" },
+      h("dt", {}, "当前值"), h("dd", {}, `${num(m.value)} ${m.unit ?? ""}`),
+      h("dt", {}, "目标（标尺）"), h("dd", {}, `${num(m.target)}${m.floor != null ? `，底线 ${num(m.floor)}` : ""}`),
+      h("dt", {}, "方向"), h("dd", {}, DIRECTION_ZH[m.direction] ?? m.direction),
+      h("dt", {}, "达成度"), h("dd", {}, pct(trace.attainment))),
+    h("p", { class: "hint", "data-testid": "trace-summary" },
+      `传导到 ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`
+      + (listed < trace.pathCount ? `（图中显示 ${listed} 条）` : "")
+      + "。灵敏度 = 该指标达成度变化 1 个单位时目标达成度的变化（∂目标/∂指标）。"),
+    trace.targets.length
+      ? h("table", { class: "list", "data-testid": "trace-targets" },
+        h("thead", {}, h("tr", {}, h("th", {}, "学校目标与路径"), h("th", {}, "状态"),
+          h("th", {}, "灵敏度"), h("th", {}, "路径"))),
+        h("tbody", {}, rows))
+      : h("p", { class: "hint" }, "该指标没有传导到学校层面目标。"));
+}
+
+// ---------------------------------------------------------------- (e) what-if simulation
+function openSimulation(metric) {
+  $("simulate-form").hidden = false;
+  $("sim-metric").textContent = `${metric.name}：当前 ${num(metric.value)} ${metric.unit ?? ""}，`
+    + `目标 ${num(metric.target)}${metric.floor != null ? `，底线 ${num(metric.floor)}` : ""}`;
+  $("sim-unit").textContent = metric.unit ?? "";
+  $("sim-value").value = metric.value ?? metric.target;
+  $("simulate").dataset.state = "empty";
+  $("simulate").replaceChildren(h("p", { class: "hint" },
+    "输入假设值并点击“模拟”：受影响目标在图中按模拟后的状态着色（双线边框），不保存。"));
+}
+
+async function runSimulation() {
+  const metric = state.metric;
+  const value = Number($("sim-value").value);
+  if (!metric || !Number.isFinite(value)) return;
+  const n = ticket("simulate");
+  $("simulate").dataset.state = "loading";
+  const data = await gql(Q.simulate, { changes: [{ metricId: metric.id, value }], asOf: state.asOf });
+  if (!current("simulate", n)) return;
+  const sim = data.simulate;
+  state.simulation = sim;
+  resetSimulationColours();
+  cy.batch(() => {
+    for (const m of sim.metrics) {
+      const node = cy.getElementById(m.metric.id);
+      if (node.nonempty()) {
+        node.data("status", m.afterStatus).addClass("simulated");
+        setLabel(node, `${node.data("base")}\n→ ${pct(m.after)}`);
+      }
+    }
+    for (const c of sim.changes) {
+      const node = cy.getElementById(c.goal.id);
+      if (node.nonempty()) {
+        node.data("status", c.afterStatus).addClass("simulated");
+        setLabel(node, `${node.data("base")}\n→ ${pct(c.after)}`);
+      }
+    }
+  });
+  const changes = [...sim.changes].sort((a, b) => RANK[a.goal.level] - RANK[b.goal.level]
+    || Math.abs((b.after ?? 0) - (b.before ?? 0)) - Math.abs((a.after ?? 0) - (a.before ?? 0)));
+  const flipped = changes.filter((c) => c.beforeStatus !== c.afterStatus).length;
+  const offGraph = changes.filter((c) => cy.getElementById(c.goal.id).empty()).length;
+  const m = sim.metrics[0];
+  fill($("simulate"),
+    h("p", { class: "sim-metric", "data-testid": "sim-summary" },
+      `${m.metric.name} ${num(m.valueBefore)} → ${num(m.valueAfter)} ${m.metric.unit ?? ""}：`
+      + `${changes.length} 个目标受影响，其中 ${flipped} 个状态改变`
+      + (offGraph ? `（${offGraph} 个不在图中）` : "")),
+    h("table", { class: "list", "data-testid": "sim-results" },
+      h("thead", {}, h("tr", {}, h("th", {}, "目标"), h("th", {}, "达成度"), h("th", {}, "状态"))),
+      h("tbody", {},
+        h("tr", { class: "focus", "data-testid": "sim-metric-row", "data-after-status": m.afterStatus },
+          h("td", {}, `指标：${m.metric.name}`),
+          h("td", { class: "num" }, pct(m.before), h("span", { class: "arrow" }, "→"), pct(m.after)),
+          h("td", { class: "st" }, shortChip(m.beforeStatus), h("span", { class: "arrow" }, "→"), shortChip(m.afterStatus))),
+        changes.slice(0, LIMITS.simRows).map((c) => h("tr", {
+          "data-testid": "sim-change", "data-goal-id": c.goal.id,
+          "data-before-status": c.beforeStatus, "data-after-status": c.afterStatus,
+          class: c.beforeStatus !== c.afterStatus ? "focus" : null },
+        h("td", {}, c.goal.name),
+        h("td", { class: "num" }, pct(c.before), h("span", { class: "arrow" }, "→"), pct(c.after)),
+        h("td", { class: "st" }, shortChip(c.beforeStatus), h("span", { class: "arrow" }, "→"), shortChip(c.afterStatus)))))),
+    changes.length > LIMITS.simRows
+      ? h("p", { class: "more" }, `另有 ${changes.length - LIMITS.simRows} 个受影响目标未列出`) : null);
+  $("simulate").dataset.state = "ready";
+  setStatus(`情景模拟：${changes.length} 个目标受影响，${flipped} 个状态改变（未保存）`);
+}
+
+function resetSimulationColours() {
+  if (!cy) return;
+  cy.batch(() => {
+    cy.nodes(".simulated").forEach((node) => {
+      setLabel(node.data("status", node.data("baseStatus")).removeClass("simulated"), node.data("base"));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- page wiring
+function updateHash() {
+  const params = new URLSearchParams();
+  if (state.goal) params.set("goal", state.goal.id);
+  if (state.metric) params.set("metric", state.metric.id);
+  const hash = params.toString();
+  history.replaceState(null, "", hash ? `#${hash}` : window.location.pathname);
+}
+
+async function reloadAll() {
+  await loadMatrix();
+  if (state.cell) {
+    const cell = state.cells.find((c) => c.system === state.cell.system && c.level === state.cell.level);
+    if (cell) await selectCell(cell);
+  }
+  const metricId = state.metric?.id;
+  if (state.goal) await selectGoal(state.goal.id);
+  if (metricId) await selectMetric(metricId);
+}
+
+$("as-of").addEventListener("change", () => {
+  if (!$("as-of").value) return;
+  state.asOf = $("as-of").value;
+  guarded("刷新", reloadAll);
+});
+$("chain-depth").addEventListener("change", () => {
+  if (state.goal) guarded("加载目标链", () => selectGoal(state.goal.id));
+});
+$("chain-fit").addEventListener("click", () => fitGraph());
+window.addEventListener("hashchange", () => guarded("打开链接", openHash));
+$("simulate-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  guarded("情景模拟", runSimulation);
+});
+$("sim-reset").addEventListener("click", () => {
+  resetSimulationColours();
+  state.simulation = null;
+  if (state.metric) openSimulation(state.metric);
+});
+
+window.zhengaiExplorer = { get cy() { return cy; }, state };
+
+guarded("加载质量网络", async () => {
+  setStatus("正在加载五纵五横质量网络 …");
+  await loadMatrix();
+  setStatus(`监测日期 ${state.asOf}：点击单元格查看目标`);
+  await openHash();
+});
+
+/** Opens the goal (and metric) named by the location's hash, if they are not shown already. */
+async function openHash() {
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  const goalId = params.get("goal"), metricId = params.get("metric");
+  if (!goalId) return;
+  if (goalId !== state.goal?.id) await selectGoal(goalId);
+  if (metricId && metricId !== state.metric?.id) await selectMetric(metricId);
+}
