@@ -166,11 +166,12 @@ def test_healthz(demo_gql):
 
 
 def test_nested_lists_are_bounded_and_counted(demo_gql):
-    q = """{ goal(id: "S-MAJOR") { childCount children(first: 1) { id } metricCount metrics(first: 0) { id }
-             parentCount } }"""
-    g = demo_gql(q)["goal"]
-    assert g["childCount"] >= 2 and len(g["children"]) == 1
-    assert g["metricCount"] >= 1 and g["metrics"] == []
-    assert g["parentCount"] == 0
-    [error] = demo_gql.raw('{ goal(id: "S-MAJOR") { children(first: 501) { id } } }')["errors"]
+    q = """{ s: goal(id: "S-EMP") { childCount children(first: 1) { id } parentCount }
+             a: goal(id: "A26-EMP") { metricCount metrics(first: 0) { id } parentCount parents { id } } }"""
+    data = demo_gql(q)
+    assert data["s"]["childCount"] == 2 and len(data["s"]["children"]) == 1
+    assert data["s"]["parentCount"] == 0
+    assert data["a"]["metricCount"] >= 1 and data["a"]["metrics"] == []
+    assert data["a"]["parentCount"] == len(data["a"]["parents"]) == 1
+    [error] = demo_gql.raw('{ goal(id: "S-EMP") { children(first: 501) { id } } }')["errors"]
     assert "first must be between 0 and 500" in error["message"]
