@@ -72,14 +72,16 @@ def _big_dataset(folder: Path, goals: int) -> Path:
 
 def test_a_killed_load_leaves_the_graph_unchanged(neo4j, tmp_path):
     before = _state(neo4j)
-    folder = _big_dataset(tmp_path, 30_000)
+    folder = _big_dataset(tmp_path, 100_000)
     env = {**os.environ, "ZHENGAI_LOAD_BATCH": "500"}
     proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "load", str(folder), "--replace",
                              "--neo4j", neo4j.settings.uri], stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stderr is not None
-    for line in proc.stderr:  # wait until it is half way through writing nodes, then kill -9
-        if line.startswith("zhengai: nodes 15000/"):
+    for line in proc.stderr:  # every node written (not committed), 199 batches of links to go: kill -9
+        if line.startswith("zhengai: relationships 500/"):
             break
+    else:
+        pytest.fail("the load ended before it could be killed")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 30
