@@ -175,3 +175,18 @@ def test_nested_lists_are_bounded_and_counted(demo_gql):
     assert data["a"]["parentCount"] == len(data["a"]["parents"]) == 1
     [error] = demo_gql.raw('{ goal(id: "S-EMP") { children(first: 501) { id } } }')["errors"]
     assert "first must be between 0 and 500" in error["message"]
+
+
+def test_goals_filter_by_system_matches_the_network_cells(demo_gql):
+    cells = demo_gql(OPERATIONS["quality_network"])["qualityNetwork"]["cells"]
+    q = """query($s: System, $l: Level) { goals(system: $s, level: $l, first: 100) { totalCount } }"""
+    for cell in cells:
+        if cell["goalCount"]:
+            got = demo_gql(q, s=cell["system"], l=cell["level"])["goals"]["totalCount"]
+            assert got == cell["goalCount"], cell
+
+
+def test_goal_chain_is_capped(demo_gql):
+    q = '{ goalChain(goalId: "S-MAJOR", direction: DOWN, limit: 5) { omitted nodes { id } } }'
+    view = demo_gql(q)["goalChain"]
+    assert len(view["nodes"]) == 5 and view["omitted"] > 0

@@ -136,28 +136,39 @@ class Engine:
         return impact.simulate(snap, graph, children, values)
 
     def goal_ids(self, level: Level | None, unit_id: str | None, status: Status | None,
-                 as_of: date | None) -> list[str]:
+                 as_of: date | None, system: System | None = None) -> list[str]:
         ids = self.store.goal_ids(level, unit_id)
+        if system is not None:
+            systems = self.goal_systems()
+            ids = [i for i in ids if systems.get(i) is system]
         if status is None:
             return ids
         snap = self.snapshot(as_of)
         goals = self.structure().graph.goals
         return [i for i in ids if snap.goal_status(goals[i]) is status]
 
-    def quality_network(self, as_of: date | None) -> list[NetworkCell]:
-        """The 五纵五横 matrix: goals by the system of their owning unit and their level."""
-        snap = self.snapshot(as_of)
+    def goal_systems(self) -> dict[str, System]:
+        """The 五纵 system of each goal: that of its owning unit, else of its subject's unit."""
         structure = self.structure()
         units = self.store.units()
         subject_ids = [g.subject for g in structure.graph.goals.values() if g.subject and not g.owner]
         subjects = self.store.get_nodes(subject_ids)
-        cells: dict[tuple[System, Level], list[Goal]] = {(s, lv): [] for s in System for lv in Level}
+        out: dict[str, System] = {}
         for g in structure.graph.goals.values():
             subject = subjects.get(g.subject or "")
-            unit_id = g.owner or (subject.unit if isinstance(subject, Subject) else None)
-            unit = units.get(unit_id or "")
+            unit = units.get(g.owner or (subject.unit if isinstance(subject, Subject) else None) or "")
             if unit is not None:
-                cells[(unit.system, g.level)].append(g)
+                out[g.id] = unit.system
+        return out
+
+    def quality_network(self, as_of: date | None) -> list[NetworkCell]:
+        """The 五纵五横 matrix: goals by the system of their unit (see goal_systems) and their level."""
+        snap = self.snapshot(as_of)
+        structure = self.structure()
+        cells: dict[tuple[System, Level], list[Goal]] = {(s, lv): [] for s in System for lv in Level}
+        for goal_id, system in self.goal_systems().items():
+            goal = structure.graph.goals[goal_id]
+            cells[(system, goal.level)].append(goal)
         out = []
         for (system, level), goals in cells.items():
             counts = dict.fromkeys(Status, 0)

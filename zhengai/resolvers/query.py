@@ -51,11 +51,11 @@ class Query:
     async def goals(self, info: Info, level: t.Level | None = None,
                     unit_id: strawberry.ID | None = None, status: t.Status | None = None,
                     as_of: t.AsOf = None, first: int = DEFAULT_PAGE,
-                    after: str | None = None) -> t.GoalConnection:
+                    after: str | None = None, system: t.System | None = None) -> t.GoalConnection:
         if not 0 <= first <= MAX_PAGE:
             raise InvalidArgumentError(f"first must be between 0 and {MAX_PAGE}")
         c = ctx(info)
-        ids = c.engine.goal_ids(level, unit_id, status, as_of)
+        ids = c.engine.goal_ids(level, unit_id, status, as_of, system)
         start = _offset(after)
         page = ids[start:start + first]
         nodes = await c.nodes.load_many(page)
@@ -75,10 +75,12 @@ class Query:
     @strawberry.field(description="A goal's chain: the goals and metrics above (UP) or below (DOWN) it")
     def goal_chain(self, info: Info, goal_id: strawberry.ID,
                    direction: t.Direction = enums.Direction.UP, depth: int | None = None,
-                   as_of: t.AsOf = None) -> t.GraphView:
+                   as_of: t.AsOf = None,
+                   limit: Annotated[int, Arg(description="node cap (≤ 500)")] = 200) -> t.GraphView:
         engine = ctx(info).engine
         engine.goal(goal_id)
-        view = engine.graph_view(goal_id, direction, 10 if depth is None else depth, as_of, flow_only=True)
+        view = engine.graph_view(goal_id, direction, 10 if depth is None else depth, as_of, flow_only=True,
+                                 limit=limit)
         return t.GraphView.of(view)
 
     @strawberry.field(description="Impact of a metric on the goals of a level, with exact sensitivities")

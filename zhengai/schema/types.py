@@ -226,7 +226,9 @@ class GraphNode:
     attainment: float | None
 
 
-@strawberry.type
+@strawberry.type(description="A relationship as stored, (source)-[kind]->(target): SUPPORTS runs from the "
+                             "supporting (child) goal to its parent; MEASURED_BY from a goal to its metric; "
+                             "the other kinds point up, towards units, plans, standards and subjects")
 class GraphEdge:
     source: strawberry.ID
     target: strawberry.ID
