@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level, Status, System
-from zhengai.domain.models import Goal, Metric, Node, Subject
+from zhengai.domain.models import Goal, Metric, Node, Subject, Unit
 from zhengai.domain.relations import Relationship
-from zhengai.engine import impact
+from zhengai.engine import impact, monitoring
 from zhengai.engine.propagation import status_of
 from zhengai.engine.snapshot import Snapshot, Structure
 from zhengai.stores.base import GraphStore
@@ -70,6 +70,7 @@ class Engine:
         self._structure: tuple[int, Structure] | None = None
         self._snapshots: OrderedDict[tuple[int, date], Snapshot] = OrderedDict()
         self._cached_dates = cached_dates
+        self._warnings: tuple[tuple[int, date], list[monitoring.Warning], dict[str, Unit]] | None = None
 
     # -- evaluation ---------------------------------------------------------------------------
     def structure(self) -> Structure:
@@ -89,7 +90,7 @@ class Engine:
             if snap is not None:
                 self._snapshots.move_to_end(key)
                 return snap
-        snap = Snapshot.evaluate(self.structure(), self.store.latest_values(as_of), as_of)
+        snap = Snapshot.evaluate(self.structure(), self.store.latest_observations(as_of), as_of)
         with self._lock:
             self._snapshots[key] = snap
             while len(self._snapshots) > self._cached_dates:
@@ -161,6 +162,28 @@ class Engine:
                 out[g.id] = unit.system
         return out
 
+    def warnings(self, as_of: date | None, level: Level | None = None, unit_id: str | None = None,
+                 min_severity: monitoring.Severity | None = None) -> list[monitoring.Warning]:
+        """监测预警: warnings due at ``as_of``, filtered by level, unit (and its sub-units), severity."""
+        snap = self.snapshot(as_of)
+        key = (self.store.version, snap.as_of)
+        if self._warnings is None or self._warnings[0] != key:
+            units = self.store.units()
+            subject_ids = sorted({g.subject for g in snap.structure.graph.goals.values() if g.subject})
+            subjects = {k: v for k, v in self.store.get_nodes(subject_ids).items() if isinstance(v, Subject)}
+            ctx = monitoring.MonitoringContext(snap, units, subjects, self.store.tasks())
+            self._warnings = (key, monitoring.due_warnings(ctx), units)
+        _, found, units = self._warnings
+        if unit_id is not None:
+            scope = _unit_and_below(units, unit_id)
+            found = [w for w in found if w.unit_id in scope]
+        if level is not None:
+            found = [w for w in found if w.level is level]
+        if min_severity is not None:
+            bar = monitoring.SEVERITY_RANK[min_severity]
+            found = [w for w in found if monitoring.SEVERITY_RANK[w.severity] >= bar]
+        return found
+
     def quality_network(self, as_of: date | None) -> list[NetworkCell]:
         """The 五纵五横 matrix: goals by the system of their unit (see goal_systems) and their level."""
         snap = self.snapshot(as_of)
@@ -207,3 +230,18 @@ class Engine:
             nodes.append(ViewNode(node, node.kind, level, status, attainment))
         return GraphView(nodes, hood.edges, hood.omitted)
 
+
+
+def _unit_and_below(units: dict[str, Unit], unit_id: str) -> set[str]:
+    """``unit_id`` and every unit PART_OF it, transitively."""
+    children: dict[str, list[str]] = {}
+    for u in units.values():
+        if u.parent:
+            children.setdefault(u.parent, []).append(u.id)
+    scope, stack = set(), [unit_id]
+    while stack:
+        u = stack.pop()
+        if u not in scope:
+            scope.add(u)
+            stack += children.get(u, [])
+    return scope

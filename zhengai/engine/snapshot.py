@@ -52,13 +52,16 @@ class Snapshot:
     metrics: dict[str, float | None]
     goals: dict[str, GoalValue]
     structure: Structure
+    observed_at: dict[str, date]  # date of each metric's latest observation
 
     @classmethod
-    def evaluate(cls, structure: Structure, values: dict[str, float], as_of: date) -> Snapshot:
+    def evaluate(cls, structure: Structure, latest: dict[str, tuple[date, float]], as_of: date) -> Snapshot:
+        """Evaluate every node from each metric's latest (date, value) at ``as_of``."""
+        values = {m: v for m, (_, v) in latest.items()}
         metric_att = {m_id: metric_attainment(m, values.get(m_id))
                       for m_id, m in structure.graph.metrics.items()}
         goals: dict[str, GoalValue] = {}
-        snap = cls(as_of, values, metric_att, goals, structure)
+        snap = cls(as_of, values, metric_att, goals, structure, {m: d for m, (d, _) in latest.items()})
         gdefs = structure.graph.goals
         for g_id in structure.order:
             goals[g_id] = aggregate(gdefs[g_id], [(e.weight, snap.attainment(e.child))

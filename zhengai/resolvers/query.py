@@ -102,6 +102,15 @@ class Query:
         pairs = [(c.metric_id, c.value) for c in changes]
         return t.Simulation.of(ctx(info).engine.simulate(pairs, as_of))
 
+    @strawberry.field(description="监测预警: warnings due at asOf, most severe first (≤ `first`, ≤ 1000)")
+    def warnings(self, info: Info, as_of: t.AsOf = None, level: t.Level | None = None,
+                 unit_id: strawberry.ID | None = None, min_severity: t.Severity | None = None,
+                 first: int = 200) -> list[t.Warning]:
+        if not 0 <= first <= 1000:
+            raise InvalidArgumentError("first must be between 0 and 1000")
+        found = ctx(info).engine.warnings(as_of, level, unit_id, min_severity)
+        return [t.Warning.of(w) for w in found[:first]]
+
     @strawberry.field(description="Any node's neighbourhood over every relationship, for visualisation")
     def graph(self, info: Info, root_id: strawberry.ID,
               direction: t.Direction = enums.Direction.BOTH, depth: int = 2,

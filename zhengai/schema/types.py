@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from zhengai.domain import enums, models
-from zhengai.engine import InvalidArgumentError, impact
+from zhengai.engine import InvalidArgumentError, impact, monitoring
 from zhengai.engine.service import GraphView as EngineGraphView
 from zhengai.engine.service import NetworkCell as EngineCell
 from zhengai.resolvers.context import MAX_LIST, Linked, ctx
@@ -20,6 +20,8 @@ System = strawberry.enum(enums.System, description="五纵: 决策指挥, 质量
 Status = strawberry.enum(enums.Status, description="GREEN ≥ 0.9, YELLOW ≥ 0.7, RED below; UNKNOWN: no data")
 Direction = strawberry.enum(enums.Direction, description="UP towards the school, DOWN towards indicators")
 Aggregate = strawberry.enum(enums.Aggregate)
+WarningType = strawberry.enum(monitoring.WarningType, description="监测预警 rule that raised a warning")
+Severity = strawberry.enum(monitoring.Severity, description="INFO, YELLOW (黄色预警), RED (红色预警)")
 
 AsOf = Annotated[date | None, strawberry.argument(name="asOf", description="default: today")]
 
@@ -351,3 +353,24 @@ class Simulation:
                                   value_after=m.value_after, before=m.before, after=m.after,
                                   before_status=m.before_status, after_status=m.after_status)
                      for m in s.metrics])
+
+
+@strawberry.type(description="监测预警: a warning due at the requested date")
+class Warning:
+    id: strawberry.ID
+    type: WarningType
+    severity: Severity
+    node_id: strawberry.ID
+    node_name: str
+    kind: str = strawberry.field(description="Goal, Metric or Task")
+    level: Level | None
+    unit_id: strawberry.ID | None = strawberry.field(description="The owning unit")
+    leader: str | None = strawberry.field(description="The responsible leader, where known")
+    message: str
+
+    @classmethod
+    def of(cls, w: monitoring.Warning) -> Warning:
+        unit_id = strawberry.ID(w.unit_id) if w.unit_id else None
+        return cls(id=strawberry.ID(w.id), type=w.type, severity=w.severity, node_id=strawberry.ID(w.node_id),
+                   node_name=w.node_name, kind=w.kind, level=w.level, unit_id=unit_id, leader=w.leader,
+                   message=w.message)

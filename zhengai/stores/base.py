@@ -17,7 +17,7 @@ from datetime import date
 from typing import NamedTuple
 
 from zhengai.domain.enums import Direction, Level
-from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Unit
+from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Task, Unit
 from zhengai.domain.relations import Relationship
 
 SUPPORTS = "SUPPORTS"
@@ -99,8 +99,17 @@ class GraphStore(ABC):
         """All goals, metrics and flow edges (for a full evaluation)."""
 
     @abstractmethod
+    def latest_observations(self, as_of: date,
+                            metric_ids: Iterable[str] | None = None) -> dict[str, tuple[date, float]]:
+        """(date, value) of the latest observation at or before ``as_of`` of each metric with one."""
+
     def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
         """The latest observed value at or before ``as_of`` of each metric that has one."""
+        return {m: value for m, (_, value) in self.latest_observations(as_of, metric_ids).items()}
+
+    @abstractmethod
+    def tasks(self) -> dict[str, Task]:
+        """Every 一页纸 task."""
 
     @abstractmethod
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,

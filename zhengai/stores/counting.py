@@ -9,7 +9,7 @@ from typing import Any
 from zhengai.stores.base import GraphStore
 
 #: Reads that are served from the engine's per-version caches after their first call.
-CACHED_READS = frozenset({"flow_graph", "latest_values", "units"})
+CACHED_READS = frozenset({"flow_graph", "latest_values", "latest_observations", "units", "tasks"})
 
 
 class CountingStore:

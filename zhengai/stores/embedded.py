@@ -11,7 +11,7 @@ from datetime import date
 import networkx as nx
 
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level
-from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Subject, Unit
+from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Subject, Task, Unit
 from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
 from zhengai.stores.base import MEASURED_BY, FlowEdge, FlowGraph, GraphStore, Neighbourhood
 
@@ -34,6 +34,7 @@ class EmbeddedStore(GraphStore):
         self._rel = nx.MultiDiGraph()
         self._obs: dict[str, tuple[list[date], list[float]]] = {}
         self._units: dict[str, Unit] = {}
+        self._tasks: dict[str, Task] = {}
         self._goals: list[Goal] = []  # by level, then id
         if dataset is not None:
             self.replace(dataset)
@@ -57,7 +58,7 @@ class EmbeddedStore(GraphStore):
         goals = sorted(dataset.goals.values(), key=lambda g: (LEVEL_RANK[g.level], g.id))
         with self._lock:  # swap in whole: readers see the old or the new graph, never a mix
             self._nodes, self._flow, self._rel, self._obs = nodes, flow, rel, obs
-            self._units, self._goals = dict(dataset.units), goals
+            self._units, self._goals, self._tasks = dict(dataset.units), goals, dict(dataset.tasks)
             self._version += 1
 
     def add_observations(self, observations: Sequence[Observation]) -> int:
@@ -157,16 +158,20 @@ class EmbeddedStore(GraphStore):
         out.edges = [FlowEdge(c, p, d["weight"], d["kind"]) for c, p, d in self._flow.edges(data=True)]
         return out.canonical()
 
-    def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
-        out: dict[str, float] = {}
+    def latest_observations(self, as_of: date,
+                            metric_ids: Iterable[str] | None = None) -> dict[str, tuple[date, float]]:
+        out: dict[str, tuple[date, float]] = {}
         series = self._obs
         for m in series if metric_ids is None else metric_ids:
             s = series.get(m)
             if s:
                 i = bisect_right(s[0], as_of)
                 if i:
-                    out[m] = s[1][i - 1]
+                    out[m] = (s[0][i - 1], s[1][i - 1])
         return out
+
+    def tasks(self) -> dict[str, Task]:
+        return dict(self._tasks)
 
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
                       flow_only: bool = False) -> Neighbourhood:

@@ -23,7 +23,7 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level
-from zhengai.domain.models import SECTIONS, Dataset, Goal, Metric, Node, Observation, Record, Unit
+from zhengai.domain.models import SECTIONS, Dataset, Goal, Metric, Node, Observation, Record, Task, Unit
 from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
 from zhengai.stores.base import MEASURED_BY, SUPPORTS, FlowEdge, FlowGraph, GraphStore, Neighbourhood
 from zhengai.stores.cypher import MAX_HOPS, RELATIONSHIP_TYPES, statement
@@ -297,12 +297,16 @@ class Neo4jStore(GraphStore):
     def flow_graph(self) -> FlowGraph:
         return self._flow("flow_graph")
 
-    def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
+    def latest_observations(self, as_of: date,
+                            metric_ids: Iterable[str] | None = None) -> dict[str, tuple[date, float]]:
         if metric_ids is None:
             rows = self._read("latest_values_all", asOf=as_of.isoformat())
         else:
             rows = self._read("latest_values", asOf=as_of.isoformat(), ids=list(metric_ids))
-        return {r["id"]: r["value"] for r in rows}
+        return {r["id"]: (date.fromisoformat(r["at"]), r["value"]) for r in rows}
+
+    def tasks(self) -> dict[str, Task]:
+        return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("tasks")}  # type: ignore[misc]
 
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
                       flow_only: bool = False) -> Neighbourhood:

@@ -3,4 +3,4 @@ MATCH (m:Metric)
 WHERE m.obsAt IS NOT NULL
 WITH m, [i IN range(size(m.obsAt) - 1, 0, -1) WHERE m.obsAt[i] <= $asOf] AS idx
 WHERE size(idx) > 0
-RETURN m.id AS id, m.obsValue[idx[0]] AS value
+RETURN m.id AS id, m.obsAt[idx[0]] AS at, m.obsValue[idx[0]] AS value

@@ -1,0 +1,166 @@
+"""监测预警: the warnings due at a date (design.md §4).
+
+STATUS (YELLOW/RED goals and metrics), FLOOR (beyond 底线: always RED), STALE (no observation within
+the metric's frequency window, or none at all), BEHIND_PACE (a goal's attainment trails the elapsed
+share of its period), OVERDUE (一页纸 tasks past due, not done) and OVER_BUDGET (spent over budget).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from zhengai.domain.enums import FREQUENCY_WINDOW_DAYS, LEVEL_RANK, Level, Status
+from zhengai.domain.models import Goal, Metric, Subject, Task, Unit
+from zhengai.engine.propagation import below_floor
+from zhengai.engine.snapshot import Snapshot
+
+#: A goal is behind pace when its attainment trails the elapsed share of its period by more than this.
+PACE_TOLERANCE = 0.10
+#: Spending up to this share over budget is a YELLOW warning; beyond it, RED.
+BUDGET_TOLERANCE = 0.10
+
+
+class WarningType(StrEnum):
+    STATUS = "STATUS"
+    FLOOR = "FLOOR"
+    STALE = "STALE"
+    BEHIND_PACE = "BEHIND_PACE"
+    OVERDUE = "OVERDUE"
+    OVER_BUDGET = "OVER_BUDGET"
+
+
+class Severity(StrEnum):
+    INFO = "INFO"
+    YELLOW = "YELLOW"  # 黄色预警
+    RED = "RED"  # 红色预警
+
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.YELLOW: 1, Severity.RED: 2}
+SEVERITY_ZH = {Severity.INFO: "提示", Severity.YELLOW: "黄色预警", Severity.RED: "红色预警"}
+
+
+@dataclass(frozen=True)
+class Warning:
+    id: str
+    type: WarningType
+    severity: Severity
+    node_id: str
+    node_name: str
+    kind: str  # Goal | Metric | Task
+    level: Level | None
+    unit_id: str | None
+    leader: str | None
+    message: str
+
+
+@dataclass
+class MonitoringContext:
+    """What the rules read besides the snapshot."""
+
+    snapshot: Snapshot
+    units: dict[str, Unit]
+    subjects: dict[str, Subject]
+    tasks: dict[str, Task]
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _goal_unit(goal: Goal, ctx: MonitoringContext) -> str | None:
+    subject = ctx.subjects.get(goal.subject or "")
+    return goal.owner or (subject.unit if subject else None)
+
+
+def _metric_place(metric: Metric, ctx: MonitoringContext) -> tuple[Level | None, str | None]:
+    structure = ctx.snapshot.structure
+    goals = [structure.graph.goals[e.parent] for e in structure.parents.get(metric.id, [])]
+    level = max((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
+    unit = metric.owner or next((u for g in goals if (u := _goal_unit(g, ctx))), None)
+    return level, unit
+
+
+def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: Goal | Metric | Task,
+          level: Level | None, unit_id: str | None, message: str, leader: str | None = None) -> Warning:
+    unit = ctx.units.get(unit_id or "")
+    return Warning(f"{type_}:{node.id}", type_, severity, node.id, node.name, node.kind, level, unit_id,
+                   leader or (unit.leader if unit else None), f"【{SEVERITY_ZH[severity]}】{message}")
+
+
+def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
+    snap = ctx.snapshot
+    a = snap.attainment(goal.id)
+    unit = _goal_unit(goal, ctx)
+    status = snap.goal_status(goal)
+    if status in (Status.YELLOW, Status.RED):
+        th = goal.thresholds
+        bar = (th.green if th else 0.9) if status is Status.YELLOW else (th.yellow if th else 0.7)
+        yield _make(ctx, WarningType.STATUS, Severity(status.value), goal, goal.level, unit,
+                    f"目标「{goal.name}」达成度 {_pct(a or 0)}，低于 {_pct(bar)}")
+    if goal.period and a is not None and goal.period.start <= snap.as_of:
+        span = (goal.period.end - goal.period.start).days or 1
+        elapsed = min(1.0, (snap.as_of - goal.period.start).days / span)
+        if a < elapsed - PACE_TOLERANCE:
+            severity = Severity.RED if a < elapsed - 3 * PACE_TOLERANCE else Severity.YELLOW
+            yield _make(ctx, WarningType.BEHIND_PACE, severity, goal, goal.level, unit,
+                        f"目标「{goal.name}」进度滞后：周期已过 {_pct(elapsed)}，达成度仅 {_pct(a)}")
+
+
+def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning]:
+    snap = ctx.snapshot
+    level, unit = _metric_place(metric, ctx)
+    value = snap.values.get(metric.id)
+    seen = snap.observed_at.get(metric.id)
+    window = FREQUENCY_WINDOW_DAYS[metric.frequency]
+    if seen is None:
+        yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,
+                    f"指标「{metric.name}」尚无监测数据（监测频次 {metric.frequency}）")
+    elif seen < snap.as_of - timedelta(days=window):
+        yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,
+                    f"指标「{metric.name}」最近一次数据为 {seen}，已超过 {window} 天未更新")
+    if value is None:
+        return
+    if below_floor(metric, value):
+        side = "低于" if metric.direction == "HIGHER" else "高于"
+        yield _make(ctx, WarningType.FLOOR, Severity.RED, metric, level, unit,
+                    f"指标「{metric.name}」最新值 {_num(value)}{metric.unit or ''} {side}底线 "
+                    f"{_num(metric.floor or 0)}{metric.unit or ''}")
+        return
+    status = snap.metric_status(metric)
+    if status in (Status.YELLOW, Status.RED):
+        attained = _pct(snap.attainment(metric.id) or 0)
+        yield _make(ctx, WarningType.STATUS, Severity(status.value), metric, level, unit,
+                    f"指标「{metric.name}」最新值 {_num(value)}{metric.unit or ''}，目标 "
+                    f"{_num(metric.target)}{metric.unit or ''}，达成度 {attained}")
+
+
+def _task_warnings(task: Task, ctx: MonitoringContext) -> Iterator[Warning]:
+    snap = ctx.snapshot
+    goals = [snap.structure.graph.goals[g] for g in task.advances if g in snap.structure.graph.goals]
+    level = min((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
+    if task.due and task.due < snap.as_of and task.progress < 1:
+        yield _make(ctx, WarningType.OVERDUE, Severity.RED, task, level, task.lead_unit,
+                    f"任务「{task.name}」已于 {task.due} 到期，完成进度 {_pct(task.progress)}", task.leader)
+    if task.budget > 0 and task.spent > task.budget:
+        over = task.spent / task.budget - 1
+        severity = Severity.RED if over > BUDGET_TOLERANCE else Severity.YELLOW
+        yield _make(ctx, WarningType.OVER_BUDGET, severity, task, level, task.lead_unit,
+                    f"任务「{task.name}」支出 {_num(task.spent)} 超出预算 {_num(task.budget)}"
+                    f"（超支 {_pct(over)}）", task.leader)
+
+
+def due_warnings(ctx: MonitoringContext) -> list[Warning]:
+    """Every warning due at the snapshot's date, most severe first."""
+    graph = ctx.snapshot.structure.graph
+    found = [w for g in graph.goals.values() for w in _goal_warnings(g, ctx)]
+    found += [w for m in graph.metrics.values() for w in _metric_warnings(m, ctx)]
+    found += [w for t in ctx.tasks.values() for w in _task_warnings(t, ctx)]
+    found.sort(key=lambda w: (-SEVERITY_RANK[w.severity], list(WarningType).index(w.type), w.node_id))
+    return found
