@@ -108,6 +108,11 @@ class GraphStore(ABC):
         return {m: value for m, (_, value) in self.latest_observations(as_of, metric_ids).items()}
 
     @abstractmethod
+    def observation_history(self, metric_ids: Sequence[str], start: date | None = None,
+                            end: date | None = None) -> dict[str, list[tuple[date, float]]]:
+        """Each metric's observations between ``start`` and ``end`` (inclusive), by date."""
+
+    @abstractmethod
     def tasks(self) -> dict[str, Task]:
         """Every 一页纸 task."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -168,6 +168,16 @@ class EmbeddedStore(GraphStore):
                 i = bisect_right(s[0], as_of)
                 if i:
                     out[m] = (s[0][i - 1], s[1][i - 1])
+        return out
+
+    def observation_history(self, metric_ids: Sequence[str], start: date | None = None,
+                            end: date | None = None) -> dict[str, list[tuple[date, float]]]:
+        out: dict[str, list[tuple[date, float]]] = {}
+        for m in metric_ids:
+            dates, values = self._obs.get(m, ([], []))
+            lo = bisect_left(dates, start) if start else 0
+            hi = bisect_right(dates, end) if end else len(dates)
+            out[m] = list(zip(dates[lo:hi], values[lo:hi], strict=True))
         return out
 
     def tasks(self) -> dict[str, Task]:

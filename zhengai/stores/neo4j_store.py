@@ -305,6 +305,15 @@ class Neo4jStore(GraphStore):
             rows = self._read("latest_values", asOf=as_of.isoformat(), ids=list(metric_ids))
         return {r["id"]: (date.fromisoformat(r["at"]), r["value"]) for r in rows}
 
+    def observation_history(self, metric_ids: Sequence[str], start: date | None = None,
+                            end: date | None = None) -> dict[str, list[tuple[date, float]]]:
+        lo, hi = (start.isoformat() if start else ""), (end.isoformat() if end else "9999-12-31")
+        out: dict[str, list[tuple[date, float]]] = {m: [] for m in metric_ids}
+        for r in self._read("observation_series", ids=list(metric_ids)):
+            out[r["id"]] = [(date.fromisoformat(at), v) for at, v in zip(r["at"], r["value"], strict=True)
+                            if lo <= at <= hi]
+        return out
+
     def tasks(self) -> dict[str, Task]:
         return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("tasks")}  # type: ignore[misc]
 
