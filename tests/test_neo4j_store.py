@@ -108,14 +108,15 @@ def test_serve_from_neo4j_over_http(neo4j):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 health = httpx.get(f"{url}/healthz")
                 break
             except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"server did not start: {proc.communicate(timeout=10)[0]}")
                 time.sleep(0.1)
-        else:
-            pytest.fail("server did not start")
         assert health.json()["store"] == "neo4j"
         q = ('{ traceImpact(metricId: "M-STU-001-PTS", asOf: "2026-11-20") '
              '{ pathCount targets { goal { id } } } }')

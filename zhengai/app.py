@@ -13,8 +13,11 @@ from strawberry.asgi import GraphQL
 
 from zhengai import web
 from zhengai.engine import Engine
+from zhengai.engine.ingest import Ingestor
 from zhengai.queries import graphql_operations
 from zhengai.resolvers.context import Context
+from zhengai.resolvers.live import WarningHub
+from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
 
 
@@ -22,21 +25,27 @@ class ZhengaiGraphQL(GraphQL):
     """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
     page served from the package's own files, with the saved operations as tabs (no CDN)."""
 
-    def __init__(self, engine: Engine, **kwargs: Any):
+    def __init__(self, engine: Engine, ingestor: Ingestor, hub: WarningHub, **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
-        self.engine = engine
+        self.engine, self.ingestor, self.hub = engine, ingestor, hub
         self.playground_html = web.graphiql_html(graphql_operations())
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return web.graphiql_page(self.playground_html)
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
-        return {"request": request, "response": response, "zhengai": Context(self.engine)}
+        return {"request": request, "response": response,
+                "zhengai": Context(self.engine, self.ingestor, self.hub)}
 
 
-def create_app(engine: Engine, *, store_name: str = "embedded") -> Starlette:
-    """The service over ``engine``; ``store_name`` is reported by /healthz."""
-    graphql = ZhengaiGraphQL(engine)
+def create_app(engine: Engine, *, store_name: str = "embedded",
+               ingestor: Ingestor | None = None) -> Starlette:
+    """The service over ``engine``; ``store_name`` is reported by /healthz. ``ingestor`` records
+    observations (default: without a journal); the warnings it raises are pushed to subscribers."""
+    ingestor = ingestor or Ingestor(engine)
+    hub = WarningHub()
+    ingestor.listeners.append(hub.publish)
+    graphql = ZhengaiGraphQL(engine, ingestor, hub)
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})
@@ -46,6 +55,7 @@ def create_app(engine: Engine, *, store_name: str = "embedded") -> Starlette:
 
     return Starlette(routes=[
         Route("/healthz", healthz),
+        Route("/reports/{subject_id}.md", report_endpoint(engine), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),

@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhengai.domain.models import Dataset
+from zhengai.domain.models import Dataset, Metric
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
+from zhengai.stores.journal import ObservationJournal
 
 if TYPE_CHECKING:
+    from zhengai.stores import EmbeddedStore
     from zhengai.stores.base import GraphStore
     from zhengai.stores.neo4j_store import Neo4jStore
 
@@ -74,6 +76,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from zhengai.app import create_app
     from zhengai.engine import Engine
+    from zhengai.engine.ingest import Ingestor
     from zhengai.stores import EmbeddedStore
 
     started = time.perf_counter()
@@ -82,20 +85,85 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         store = _neo4j_store(args.neo4j)
         label = f"Neo4j store at {store.settings.uri} (database {store.settings.database})"
         name = "neo4j"
+        journal = None
     else:
         folder = Path(args.data) if args.data else demo_path()
         dataset = _load_or_report(folder)
         if dataset is None:
             return 1
         store, name = EmbeddedStore(dataset), "embedded"
+        journal = ObservationJournal(_state_dir(args))
+        replayed = _replay(journal, store)
         shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
-        label = f"embedded store with {shown}"
+        label = f"embedded store with {shown} (+{replayed} ingested observations from {journal.path})"
     engine = Engine(store)
     snap = engine.snapshot()  # evaluate once so the first request is fast
     print(f"zhengai: {label}: {len(snap.goals)} goals, {len(snap.metrics)} metrics "
           f"(ready in {time.perf_counter() - started:.2f} s)")
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
-    uvicorn.run(create_app(engine, store_name=name), host=args.host, port=args.port, log_level=args.log_level)
+    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _state_dir(args: argparse.Namespace) -> Path:
+    """--state, else .zhengai/ in the --data folder, else the user's data directory (bundled demo)."""
+    if args.state:
+        return Path(args.state)
+    if args.data:
+        return Path(args.data) / ".zhengai"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("zhengai")) / "demo"
+
+
+def _replay(journal: ObservationJournal, store: EmbeddedStore) -> int:
+    """Apply the journal over the dataset; rows of metrics the dataset no longer has are skipped."""
+    rows = journal.replay()
+    known = store.get_nodes(sorted({r.metric for r in rows}))
+    kept = [r for r in rows if r.metric in known]
+    if len(kept) < len(rows):
+        print(f"zhengai: {len(rows) - len(kept)} journaled observations name metrics this dataset lacks; "
+              "skipped", file=sys.stderr)
+    store.add_observations(kept)
+    return len(kept)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from zhengai.engine import Engine, InvalidArgumentError
+    from zhengai.engine.ingest import Ingestor
+    from zhengai.graph_loader.observations_csv import read_observations
+    from zhengai.stores import EmbeddedStore
+
+    path = Path(args.file)
+    journal = None
+    if args.neo4j or (os.environ.get("NEO4J_URI") and not args.data):
+        store: GraphStore = _neo4j_store(args.neo4j)
+    else:
+        folder = Path(args.data) if args.data else demo_path()
+        dataset = _load_or_report(folder)
+        if dataset is None:
+            return 1
+        store = EmbeddedStore(dataset)
+        journal = ObservationJournal(_state_dir(args))
+        _replay(journal, store)
+    errors: list[str] = []
+    rows = read_observations(path, lambda line, msg: None)  # first pass: which metrics it names
+    named = {m for m, node in store.get_nodes(sorted({r.metric for r in rows})).items()
+             if isinstance(node, Metric)}
+    rows = read_observations(path, lambda line, msg: errors.append(f"{path}:{line}: {msg}"), named)
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        print(f"zhengai: {len(errors)} error(s); nothing ingested", file=sys.stderr)
+        return 1
+    try:
+        result = Ingestor(Engine(store), journal).record(rows)
+    except InvalidArgumentError as exc:
+        print(f"{path}: {exc}\nzhengai: nothing ingested", file=sys.stderr)
+        return 1
+    where = journal.path if journal else store.settings.uri  # type: ignore[attr-defined]
+    print(f"zhengai: {path}: {result.received} observations, {result.changed} new or replaced, "
+          f"{result.unchanged} unchanged → {where}")
     return 0
 
 
@@ -140,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the GraphQL API")
     serve.add_argument("--data", help="dataset folder for the embedded store (default: the bundled demo)")
     serve.add_argument("--neo4j", metavar="URI", help="serve what this Neo4j holds (or set NEO4J_URI)")
+    serve.add_argument("--state", help="embedded store: folder of the durable ingest journal (default: "
+                                       ".zhengai/ in --data, or the user data folder for the demo)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="warning")
@@ -155,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "NEO4J_PASSWORD, NEO4J_DATABASE)")
     load.add_argument("--replace", action="store_true", help="replace what the database holds")
     load.set_defaults(func=_cmd_load)
+
+    ingest = sub.add_parser("ingest", help="record a CSV of observations (metric,at,value[,source])")
+    ingest.add_argument("file")
+    ingest.add_argument("--data", help="embedded store: the dataset folder (default: the bundled demo)")
+    ingest.add_argument("--state", help="embedded store: the journal folder (as for serve)")
+    ingest.add_argument("--neo4j", metavar="URI", help="record into this Neo4j (or set NEO4J_URI)")
+    ingest.set_defaults(func=_cmd_ingest)
 
     gen = sub.add_parser("generate", help="write a deterministic synthetic dataset")
     gen.add_argument("--scale", choices=("demo", "college", "province"), default="demo")

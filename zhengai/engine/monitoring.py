@@ -164,3 +164,11 @@ def due_warnings(ctx: MonitoringContext) -> list[Warning]:
     found += [w for t in ctx.tasks.values() for w in _task_warnings(t, ctx)]
     found.sort(key=lambda w: (-SEVERITY_RANK[w.severity], list(WarningType).index(w.type), w.node_id))
     return found
+
+
+def select(found: list[Warning], level: Level | None = None, units: set[str] | None = None,
+           min_severity: Severity | None = None) -> list[Warning]:
+    """The warnings at ``level``, of ``units`` (a unit and its sub-units), at least ``min_severity``."""
+    bar = SEVERITY_RANK[min_severity] if min_severity is not None else 0
+    return [w for w in found if (level is None or w.level is level)
+            and (units is None or w.unit_id in units) and SEVERITY_RANK[w.severity] >= bar]

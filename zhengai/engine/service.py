@@ -74,7 +74,7 @@ class Engine:
 
     # -- evaluation ---------------------------------------------------------------------------
     def structure(self) -> Structure:
-        version = self.store.version
+        version = self.store.structure_version
         cached = self._structure
         if cached is None or cached[0] != version:
             cached = (version, Structure.of(self.store.flow_graph()))
@@ -96,6 +96,29 @@ class Engine:
             while len(self._snapshots) > self._cached_dates:
                 self._snapshots.popitem(last=False)
         return snap
+
+    def refresh(self, touched: set[str], version_before: int) -> None:
+        """Incremental propagation after new observations of the ``touched`` metrics: every cached
+        snapshot of ``version_before`` is updated in place — the touched metrics and their
+        ancestors only — and kept under the store's new version; others are dropped."""
+        structure = self.structure()
+        above: set[str] = set()
+        frontier = [m for m in touched if m in structure.parents]
+        while frontier:
+            node = frontier.pop()
+            for e in structure.parents.get(node, []):
+                if e.parent not in above:
+                    above.add(e.parent)
+                    frontier.append(e.parent)
+        order = [g for g in structure.order if g in above]
+        with self._lock:
+            cached = [(k, v) for k, v in self._snapshots.items() if k[0] == version_before]
+            self._snapshots.clear()
+        version = self.store.version
+        for (_, as_of), snap in cached:
+            snap.update(self.store.latest_observations(as_of, sorted(touched)), touched, order)
+            with self._lock:
+                self._snapshots[(version, as_of)] = snap
 
     # -- lookups ------------------------------------------------------------------------------
     def goal(self, goal_id: str) -> Goal:
@@ -174,15 +197,12 @@ class Engine:
             ctx = monitoring.MonitoringContext(snap, units, subjects, self.store.tasks())
             self._warnings = (key, monitoring.due_warnings(ctx), units)
         _, found, units = self._warnings
-        if unit_id is not None:
-            scope = _unit_and_below(units, unit_id)
-            found = [w for w in found if w.unit_id in scope]
-        if level is not None:
-            found = [w for w in found if w.level is level]
-        if min_severity is not None:
-            bar = monitoring.SEVERITY_RANK[min_severity]
-            found = [w for w in found if monitoring.SEVERITY_RANK[w.severity] >= bar]
-        return found
+        scope = _unit_and_below(units, unit_id) if unit_id is not None else None
+        return monitoring.select(found, level, scope, min_severity)
+
+    def unit_scope(self, unit_id: str) -> set[str]:
+        """``unit_id`` and its sub-units."""
+        return _unit_and_below(self.store.units(), unit_id)
 
     def quality_network(self, as_of: date | None) -> list[NetworkCell]:
         """The 五纵五横 matrix: goals by the system of their unit (see goal_systems) and their level."""

@@ -68,6 +68,24 @@ class Snapshot:
                                                   for e in structure.children[g_id]])
         return snap
 
+    def update(self, latest: dict[str, tuple[date, float]], touched: set[str], order: list[str]) -> None:
+        """Re-evaluate after the observations of ``touched`` changed; ``order``: their ancestor
+        goals, children before parents (exactly as a full evaluation would compute them)."""
+        metrics = self.structure.graph.metrics
+        for m_id in touched:
+            if m_id not in metrics:
+                continue
+            if m_id in latest:
+                self.observed_at[m_id], self.values[m_id] = latest[m_id]
+            else:
+                self.observed_at.pop(m_id, None)
+                self.values.pop(m_id, None)
+            self.metrics[m_id] = metric_attainment(metrics[m_id], self.values.get(m_id))
+        goals = self.structure.graph.goals
+        for g_id in order:
+            self.goals[g_id] = aggregate(goals[g_id], [(e.weight, self.attainment(e.child))
+                                                       for e in self.structure.children[g_id]])
+
     def attainment(self, node_id: str) -> float | None:
         if node_id in self.metrics:
             return self.metrics[node_id]

@@ -15,7 +15,9 @@ from strawberry.types import Info
 
 from zhengai.domain.models import Node
 from zhengai.engine import Engine
+from zhengai.engine.ingest import Ingestor
 from zhengai.engine.snapshot import Snapshot
+from zhengai.resolvers.live import WarningHub
 from zhengai.stores.base import FlowEdge
 
 #: The most items a nested list field returns (its ``first`` argument can ask for fewer).
@@ -30,6 +32,8 @@ class Context:
     """Loaders: ``nodes`` by id; ``parents``/``children``: flow edges with the node at the far end."""
 
     engine: Engine
+    ingestor: Ingestor | None = None
+    hub: WarningHub | None = None
     nodes: DataLoader[str, Node | None] = field(init=False)
     parents: DataLoader[str, Linked] = field(init=False)
     children: DataLoader[str, Linked] = field(init=False)

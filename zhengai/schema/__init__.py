@@ -23,11 +23,12 @@ class Schema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     """The schema with parse and validation caches (they dominate small queries)."""
+    from zhengai.resolvers.mutation import Mutation, Subscription
     from zhengai.resolvers.query import Query
     from zhengai.schema.errors import ErrorCodes
 
-    return Schema(query=Query, extensions=[lambda: ParserCache(maxsize=256),
-                                           lambda: ValidationCache(maxsize=256), ErrorCodes])
+    extensions = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), ErrorCodes]
+    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 def export_sdl() -> str:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from zhengai.domain import enums, models
-from zhengai.engine import InvalidArgumentError, impact, monitoring
+from zhengai.engine import InvalidArgumentError, impact, monitoring, trends
+from zhengai.engine.ingest import RecordResult as RecordResult_
 from zhengai.engine.service import GraphView as EngineGraphView
 from zhengai.engine.service import NetworkCell as EngineCell
 from zhengai.resolvers.context import MAX_LIST, Linked, ctx
 from zhengai.stores.base import MEASURED_BY, SUPPORTS
+
+if TYPE_CHECKING:  # reporting_types imports this module: its types are referenced lazily
+    from zhengai.schema.reporting_types import Observation, TrendPoint
 
 Level = strawberry.enum(enums.Level, description="五横: 学校, 专业, 课程, 教师, 学生")
 System = strawberry.enum(enums.System, description="五纵: 决策指挥, 质量生成, 资源建设, 支持服务, 监督控制")
@@ -24,6 +28,8 @@ WarningType = strawberry.enum(monitoring.WarningType, description="监测预警 
 Severity = strawberry.enum(monitoring.Severity, description="INFO, YELLOW (黄色预警), RED (红色预警)")
 
 AsOf = Annotated[date | None, strawberry.argument(name="asOf", description="default: today")]
+From = Annotated[date | None, strawberry.argument(name="from")]
+To = Annotated[date | None, strawberry.argument(name="to")]
 
 
 DEFAULT_LIST = 100
@@ -128,6 +134,14 @@ class Goal:
     async def unit(self, info: Info) -> Unit | None:
         return await _unit(info, self.model.owner)
 
+    @strawberry.field(description="Attainment at each month end from `from` (default: 11 months before `to`) "
+                                  "to `to` (default: today; the last point is at `to`); ≤ 36 months")
+    def trend(self, info: Info, from_: From = None, to: To = None
+              ) -> list[Annotated[TrendPoint, strawberry.lazy("zhengai.schema.reporting_types")]]:
+        from zhengai.schema.reporting_types import TrendPoint
+
+        return [TrendPoint.of(p) for p in trends.goal_trend(ctx(info).engine, self.id, from_, to)]
+
 
 @strawberry.type(description="Measurable indicator (可测指标) with target (标尺) and floor (底线)")
 class Metric:
@@ -159,6 +173,14 @@ class Metric:
     @strawberry.field(description="RED below the floor (底线) whatever the attainment")
     def status(self, info: Info, as_of: AsOf = None) -> Status:
         return ctx(info).snapshot(as_of).metric_status(self.model)
+
+    @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first; at most "
+                                  "500, the newest kept")
+    def history(self, info: Info, from_: From = None, to: To = None
+                ) -> list[Annotated[Observation, strawberry.lazy("zhengai.schema.reporting_types")]]:
+        from zhengai.schema.reporting_types import Observation
+
+        return [Observation.of(p) for p in trends.metric_history(ctx(info).engine, self.id, from_, to)]
 
     @strawberry.field(description="Goals this metric measures (at most `first`, ≤ 500)")
     async def goals(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
@@ -374,3 +396,24 @@ class Warning:
         return cls(id=strawberry.ID(w.id), type=w.type, severity=w.severity, node_id=strawberry.ID(w.node_id),
                    node_name=w.node_name, kind=w.kind, level=w.level, unit_id=unit_id, leader=w.leader,
                    message=w.message)
+
+
+@strawberry.input(description="A dated value of a metric")
+class ObservationInput:
+    metric_id: strawberry.ID
+    at: date
+    value: float
+    source: str | None = None
+
+
+@strawberry.type(description="What recordObservations did")
+class RecordResult:
+    received: int
+    changed: int = strawberry.field(description="Rows that added or replaced a value")
+    unchanged: int = strawberry.field(description="Rows that held the same value already (no-ops)")
+    warnings_raised: list[Warning] = strawberry.field(description="Warnings due today that the call raised")
+
+    @classmethod
+    def of(cls, r: RecordResult_) -> RecordResult:
+        return cls(received=r.received, changed=r.changed, unchanged=r.unchanged,
+                   warnings_raised=[Warning.of(w) for w in r.raised])

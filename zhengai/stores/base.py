@@ -66,6 +66,11 @@ class GraphStore(ABC):
     def version(self) -> int:
         """Changes whenever the stored data changes (cache key for computed values)."""
 
+    @property
+    @abstractmethod
+    def structure_version(self) -> int:
+        """Changes when nodes or relationships change (not on new observations)."""
+
     @abstractmethod
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         """Nodes of any kind by id; unknown ids are absent from the result."""

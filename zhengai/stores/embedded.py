@@ -29,6 +29,7 @@ class EmbeddedStore(GraphStore):
     def __init__(self, dataset: Dataset | None = None):
         self._lock = threading.RLock()
         self._version = 0
+        self._structure_version = 0
         self._nodes: dict[str, Node] = {}
         self._flow = nx.DiGraph()
         self._rel = nx.MultiDiGraph()
@@ -60,6 +61,7 @@ class EmbeddedStore(GraphStore):
             self._nodes, self._flow, self._rel, self._obs = nodes, flow, rel, obs
             self._units, self._goals, self._tasks = dict(dataset.units), goals, dict(dataset.tasks)
             self._version += 1
+            self._structure_version += 1
 
     def add_observations(self, observations: Sequence[Observation]) -> int:
         changed = 0
@@ -86,6 +88,10 @@ class EmbeddedStore(GraphStore):
     @property
     def version(self) -> int:
         return self._version
+
+    @property
+    def structure_version(self) -> int:
+        return self._structure_version
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         nodes = self._nodes

@@ -124,7 +124,7 @@ class Neo4jStore(GraphStore):
         self.settings = settings
         auth = (settings.user, settings.password or "") if settings.user else None
         self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth)
-        self._version: tuple[float, int] | None = None
+        self._version: tuple[float, tuple[int, int]] | None = None
         self.ensure_schema()
 
     # -- plumbing ----------------------------------------------------------------------------
@@ -190,7 +190,7 @@ class Neo4jStore(GraphStore):
                 tx.run(statement(name), rows=rows).consume()
                 done[stage] += len(rows)
                 report(stage, done[stage], totals.get(stage, done[stage]))
-            tx.run(statement("meta_bump")).consume()
+            tx.run(statement("meta_bump"), structure=True).consume()
 
         with self.driver.session(database=self.settings.database) as session:
             session.execute_write(work)
@@ -222,7 +222,7 @@ class Neo4jStore(GraphStore):
                 rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates]})
             if changed:
                 tx.run(statement("set_observations"), rows=rows).consume()
-                tx.run(statement("meta_bump")).consume()
+                tx.run(statement("meta_bump"), structure=False).consume()
             return changed
 
         with self.driver.session(database=self.settings.database) as session:
@@ -236,12 +236,20 @@ class Neo4jStore(GraphStore):
         return record["nodes"], record["relationships"]
 
     # -- reads -------------------------------------------------------------------------------
-    @property
-    def version(self) -> int:
+    def _versions(self) -> tuple[int, int]:
         now = time.monotonic()
         if self._version is None or now - self._version[0] > VERSION_TTL:
-            self._version = (now, self._read("meta_version")[0]["version"])
+            record = self._read("meta_version")[0]
+            self._version = (now, (record["version"], record["structureVersion"]))
         return self._version[1]
+
+    @property
+    def version(self) -> int:
+        return self._versions()[0]
+
+    @property
+    def structure_version(self) -> int:
+        return self._versions()[1]
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         if not ids:

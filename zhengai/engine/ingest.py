@@ -1,0 +1,87 @@
+"""Recording observations (监测数据采集): validated, all or nothing, durable, propagated incrementally.
+
+One call is one unit: every row is checked first and nothing is written when any row is bad. A row
+whose (metric, at) already holds the same value is a no-op; a new value for the same date replaces
+it (the journal keeps the replaced one). After the write only the ancestors of the touched metrics
+are recomputed, and the warnings that the write raised are returned (and pushed to subscribers).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from zhengai.domain.models import Metric, ObservedValue
+from zhengai.engine.monitoring import Warning
+from zhengai.engine.service import Engine, InvalidArgumentError
+from zhengai.stores.journal import ObservationJournal
+
+MAX_ROWS = 100_000
+
+
+@dataclass
+class RecordResult:
+    received: int
+    changed: int
+    unchanged: int
+    raised: list[Warning] = field(default_factory=list)
+
+
+class Ingestor:
+    """Writes observations through the store, the journal (embedded store) and the engine's caches."""
+
+    def __init__(self, engine: Engine, journal: ObservationJournal | None = None,
+                 today: Callable[[], date] = date.today):
+        self.engine = engine
+        self.journal = journal
+        self.today = today
+        self._lock = threading.Lock()
+        self.listeners: list[Callable[[list[Warning]], None]] = []
+
+    def problems(self, rows: Sequence[ObservedValue]) -> list[str]:
+        """Every reason to refuse ``rows`` (empty when they may be recorded)."""
+        if len(rows) > MAX_ROWS:
+            return [f"at most {MAX_ROWS} observations per call (got {len(rows)})"]
+        found = self.engine.store.get_nodes(sorted({r.metric for r in rows}))
+        out, seen = [], {}
+        for i, r in enumerate(rows):
+            if not isinstance(found.get(r.metric), Metric):
+                out.append(f"observations[{i}]: unknown metric {r.metric!r}")
+            if not math.isfinite(r.value):
+                out.append(f"observations[{i}]: value must be a finite number")
+            key = (r.metric, r.at)
+            if key in seen and seen[key] != r.value:
+                out.append(f"observations[{i}]: conflicting value {r.value} for {r.metric} at {r.at} "
+                           f"(also {seen[key]} in this call)")
+            seen[key] = r.value
+        return out
+
+    def record(self, rows: Sequence[ObservedValue]) -> RecordResult:
+        """Record ``rows`` all or nothing; raises InvalidArgumentError naming every bad row."""
+        problems = self.problems(rows)
+        if problems:
+            raise InvalidArgumentError("; ".join(problems[:20]) + ("" if len(problems) <= 20 else
+                                                                   f"; … {len(problems) - 20} more"))
+        store = self.engine.store
+        with self._lock:
+            today = self.today()
+            before = {w.id for w in self.engine.warnings(today)} if self.listeners else set()
+            metrics = sorted({r.metric for r in rows})
+            current = store.observation_history(metrics, min(r.at for r in rows), max(r.at for r in rows))
+            held = {(m, d): v for m, series in current.items() for d, v in series}
+            new = list({(r.metric, r.at): r for r in rows if held.get((r.metric, r.at)) != r.value}.values())
+            if new:
+                version = store.version
+                if self.journal is not None:
+                    self.journal.append(new)
+                store.add_observations(new)
+                self.engine.refresh({r.metric for r in new}, version)
+            raised = []
+            if new and self.listeners:
+                raised = [w for w in self.engine.warnings(today) if w.id not in before]
+                for listener in self.listeners:
+                    listener(raised)
+        return RecordResult(len(rows), len(new), len(rows) - len(new), raised)

@@ -1,0 +1,71 @@
+"""The embedded store's durable observation journal: an append-only JSON-lines file, fsync'd.
+
+Every accepted ingest is appended (one line per observation, with when it was recorded) and
+flushed to disk before the call returns; at start the journal is replayed over the dataset, so
+ingested data survives a restart or a ``kill -9``. Replaced values stay in the journal: it is the
+history. A torn last line (a crash mid-write) is cut off on open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from zhengai.domain.models import ObservedValue
+
+JOURNAL_FILE = "observations.jsonl"
+
+
+class ObservationJournal:
+    """Append-only, fsync'd record of ingested observations under a state folder."""
+
+    def __init__(self, state_dir: str | Path):
+        self.folder = Path(state_dir)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / JOURNAL_FILE
+        self._repair()
+
+    def _repair(self) -> None:
+        """Cut a torn last line left by a crash in the middle of an append."""
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            keep = data.rfind(b"\n") + 1
+            with open(self.path, "r+b") as handle:
+                handle.truncate(keep)
+                handle.flush()
+                os.fsync(handle.fileno())
+
+    def append(self, observations: Sequence[ObservedValue]) -> None:
+        """Write and fsync ``observations`` (the caller has validated them)."""
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        lines = "".join(json.dumps({"metric": o.metric, "at": o.at.isoformat(), "value": o.value,
+                                    "source": o.source, "recorded": stamp}, ensure_ascii=False) + "\n"
+                        for o in observations)
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(lines)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if not hasattr(self, "_dir_synced"):  # make the new file's directory entry durable too
+            fd = os.open(self.folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self._dir_synced = True
+
+    def replay(self) -> list[ObservedValue]:
+        """Every journaled observation, oldest first (later lines replace earlier ones)."""
+        if not self.path.exists():
+            return []
+        out = []
+        with open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                out.append(ObservedValue(row["metric"], date.fromisoformat(row["at"]), float(row["value"]),
+                                         row.get("source")))
+        return out
