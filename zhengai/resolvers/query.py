@@ -13,6 +13,7 @@ from zhengai.domain import enums
 from zhengai.domain.models import Goal as GoalModel
 from zhengai.engine import InvalidArgumentError
 from zhengai.resolvers.context import ctx
+from zhengai.resolvers.reporting import ReportingQuery
 from zhengai.schema import types as t
 
 MAX_PAGE = 100
@@ -38,7 +39,7 @@ def _offset(cursor: str | None) -> int:
 
 
 @strawberry.type
-class Query:
+class Query(ReportingQuery):
     @strawberry.field(description="A goal by id")
     def goal(self, info: Info, id: strawberry.ID) -> t.Goal | None:
         return t.Goal.of(ctx(info).engine.goal(id))

@@ -1,0 +1,162 @@
+"""Trends: a metric's dated observations and a goal's monthly attainment series (月度达成度趋势).
+
+A goal's trend is its attainment at the end of each month of a range, from a full snapshot per month
+end (``Engine.snapshot``). Goal attainments per month end are kept in a small cache per engine and
+store version, so the trends of many goals (a report, a page of goals) evaluate each month once.
+"""
+
+from __future__ import annotations
+
+import calendar
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from zhengai.domain.enums import Status
+from zhengai.engine.propagation import status_of
+from zhengai.engine.service import Engine, InvalidArgumentError
+
+#: At most this many observations in a history (the newest are kept).
+MAX_HISTORY = 500
+#: At most this many months in a trend.
+MAX_TREND_MONTHS = 36
+#: Changes smaller than this (in attainment) read as 持平 (flat).
+FLAT_EPS = 0.005
+#: Month ends whose goal attainments are kept per engine.
+_CACHED_MONTHS = 48
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    at: date
+    value: float
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    at: date
+    attainment: float | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class TrendSummary:
+    """上升 / 下降 / 持平 (or 无数据) and the change in attainment from the first to the last known point."""
+
+    direction: str
+    change: float | None
+    first: float | None
+    last: float | None
+
+
+def metric_history(engine: Engine, metric_id: str, start: date | None = None,
+                   end: date | None = None, limit: int = MAX_HISTORY) -> list[HistoryPoint]:
+    """The metric's observations between ``start`` and ``end`` (inclusive), oldest first; at most
+    ``limit`` (≤ 500), the newest kept."""
+    engine.metric(metric_id)
+    if start and end and end < start:
+        raise InvalidArgumentError(f"to ({end}) is before from ({start})")
+    if not 0 <= limit <= MAX_HISTORY:
+        raise InvalidArgumentError(f"limit must be between 0 and {MAX_HISTORY}")
+    found = engine.store.observation_history([metric_id], start, end).get(metric_id, [])
+    return [HistoryPoint(at, value) for at, value in found[len(found) - limit:]] if limit else []
+
+
+def month_end(d: date) -> date:
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    """The end of each month from ``start``'s month to ``end``'s; the last one is ``end`` itself when
+    ``end`` falls inside its month (the trend then ends at the requested date)."""
+    if end < start:
+        raise InvalidArgumentError(f"to ({end}) is before from ({start})")
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months > MAX_TREND_MONTHS:
+        raise InvalidArgumentError(f"a trend spans at most {MAX_TREND_MONTHS} months (asked {months})")
+    out = []
+    y, m = start.year, start.month
+    for _ in range(months):
+        out.append(min(month_end(date(y, m, 1)), end))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def default_range(start: date | None, end: date | None) -> tuple[date, date]:
+    """``end`` defaults to today; ``start`` to the first day of the 12th month back from ``end``."""
+    end = end or date.today()
+    if start is None:
+        y, m = (end.year, end.month - 11) if end.month == 12 else (end.year - 1, end.month + 1)
+        start = date(y, m, 1)
+    return start, end
+
+
+class _MonthlyAttainments:
+    """Goal attainments at month ends, per store version (a bounded LRU of dates)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: int | None = None
+        self.by_date: OrderedDict[date, dict[str, float | None]] = OrderedDict()
+
+    def at(self, engine: Engine, when: date) -> dict[str, float | None]:
+        version = engine.store.version
+        with self.lock:
+            if self.version != version:
+                self.version, self.by_date = version, OrderedDict()
+            found = self.by_date.get(when)
+            if found is not None:
+                self.by_date.move_to_end(when)
+                return found
+        snap = engine.snapshot(when)
+        found = {g: v.attainment for g, v in snap.goals.items()}
+        with self.lock:
+            if self.version == version:
+                self.by_date[when] = found
+                while len(self.by_date) > _CACHED_MONTHS:
+                    self.by_date.popitem(last=False)
+        return found
+
+
+_caches: weakref.WeakKeyDictionary[Engine, _MonthlyAttainments] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _cache(engine: Engine) -> _MonthlyAttainments:
+    with _caches_lock:
+        return _caches.setdefault(engine, _MonthlyAttainments())
+
+
+def goal_trends(engine: Engine, goal_ids: Sequence[str], start: date | None = None,
+                end: date | None = None) -> dict[str, list[TrendPoint]]:
+    """Each goal's attainment and status at every month end of the range (see :func:`month_ends`)."""
+    goals = {g: engine.goal(g) for g in goal_ids}
+    start, end = default_range(start, end)
+    cache = _cache(engine)
+    out: dict[str, list[TrendPoint]] = {g: [] for g in goals}
+    for when in month_ends(start, end):
+        values = cache.at(engine, when)
+        for g_id, goal in goals.items():
+            a = values.get(g_id)
+            out[g_id].append(TrendPoint(when, a, status_of(a, goal.thresholds)))
+    return out
+
+
+def goal_trend(engine: Engine, goal_id: str, start: date | None = None,
+               end: date | None = None) -> list[TrendPoint]:
+    """The goal's monthly attainment series (月度达成度趋势)."""
+    return goal_trends(engine, [goal_id], start, end)[goal_id]
+
+
+def summarise(points: Sequence[TrendPoint]) -> TrendSummary:
+    """上升 / 下降 / 持平 from the first to the last point with a known attainment."""
+    known = [p.attainment for p in points if p.attainment is not None]
+    if not known:
+        return TrendSummary("无数据", None, None, None)
+    first, last = known[0], known[-1]
+    change = last - first
+    direction = "持平" if abs(change) < FLAT_EPS else "上升" if change > 0 else "下降"
+    return TrendSummary(direction, change, first, last)

@@ -1,0 +1,72 @@
+"""Root fields of 诊改报告 and the 一页纸 view, and the /reports/{subjectId}.md endpoint: thin calls into
+zhengai.engine.reporting / onepage."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from strawberry.types import Info
+
+from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage, reporting
+from zhengai.resolvers.context import ctx
+from zhengai.schema import reporting_types as rt
+from zhengai.schema import types as t
+
+From = Annotated[date | None, strawberry.argument(name="from",
+                                                  description="start of the period (default: 1 January)")]
+
+
+@strawberry.type
+class ReportingQuery:
+    @strawberry.field(description="诊改报告 of a quality subject (SCH, a 专业, 课程, 教师 or 学生) for the "
+                                  "period [from, asOf]: goals, standards, warnings, gap causes, tasks, "
+                                  "improvements, conclusion and Markdown")
+    def diagnosis_report(self, info: Info, subject_id: strawberry.ID, as_of: t.AsOf = None,
+                         from_: From = None) -> rt.DiagnosisReport:
+        return rt.DiagnosisReport.of(reporting.diagnosis_report(ctx(info).engine, subject_id, as_of, from_))
+
+    @strawberry.field(description="一页纸项目管理 view of exactly one unit (its tasks and its sub-units') or "
+                                  "one goal (tasks advancing it or a goal below it)")
+    def one_page(self, info: Info, unit_id: strawberry.ID | None = None, goal_id: strawberry.ID | None = None,
+                 as_of: t.AsOf = None) -> rt.OnePage:
+        return rt.OnePage.of(onepage.one_page(ctx(info).engine, unit_id, goal_id, as_of))
+
+
+def _date_param(params: Mapping[str, str], name: str) -> date | None:
+    raw = params.get(name)
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise InvalidArgumentError(f"{name} must be an ISO date (YYYY-MM-DD), got {raw!r}") from None
+
+
+def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
+    """``GET /reports/{subjectId}.md[?asOf=YYYY-MM-DD][&from=YYYY-MM-DD][&period=YYYY]``: the 诊改报告 as
+    Markdown; ``period=YYYY`` reports on that year (asOf: its last day, or today if earlier)."""
+
+    def render(subject_id: str, params: Mapping[str, str]) -> str:
+        as_of, start = _date_param(params, "asOf"), _date_param(params, "from")
+        if period := params.get("period"):
+            if not (period.isdigit() and len(period) == 4):
+                raise InvalidArgumentError(f"period must be a year (YYYY), got {period!r}")
+            start = start or date(int(period), 1, 1)
+            as_of = as_of or min(date.today(), date(int(period), 12, 31))
+        return reporting.diagnosis_report(engine, subject_id, as_of, start).markdown
+
+    async def endpoint(request: Request) -> Response:
+        subject_id = request.path_params["subject_id"]
+        try:
+            text = await run_in_threadpool(render, subject_id, request.query_params)
+        except NotFoundError as e:
+            return PlainTextResponse(f"未找到质量主体：{e.node_id}（{e}）\n", status_code=404)
+        except InvalidArgumentError as e:
+            return PlainTextResponse(f"参数错误：{e}\n", status_code=400)
+        return Response(text, media_type="text/markdown; charset=utf-8")
+
+    return endpoint
