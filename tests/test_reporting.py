@@ -18,7 +18,7 @@ from zhengai.engine.trends import month_end
 
 AS_OF = DEMO_AS_OF.isoformat()
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
-SAVED = {"school-report.md": "SCH", "student-report.md": "STU-001"}
+SAVED = {"school-report.md": "SCH", "student-report.md": "STU-007"}  # STU-007: attendance below its floor
 SECTIONS = ["## 一、目标与标准达成情况", "## 二、监测预警", "## 三、问题诊断（差距原因）",
             "## 四、一页纸任务进展", "## 五、改进措施", "## 六、诊断结论"]
 
