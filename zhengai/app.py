@@ -14,6 +14,7 @@ from strawberry.asgi import GraphQL
 from zhengai import web
 from zhengai.engine import Engine
 from zhengai.engine.ingest import Ingestor
+from zhengai.engine.spiral import SpiralService
 from zhengai.queries import graphql_operations
 from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
@@ -25,9 +26,10 @@ class ZhengaiGraphQL(GraphQL):
     """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
     page served from the package's own files, with the saved operations as tabs (no CDN)."""
 
-    def __init__(self, engine: Engine, ingestor: Ingestor, hub: WarningHub, **kwargs: Any):
+    def __init__(self, engine: Engine, ingestor: Ingestor, hub: WarningHub, spiral: SpiralService,
+                 **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
-        self.engine, self.ingestor, self.hub = engine, ingestor, hub
+        self.engine, self.ingestor, self.hub, self.spiral = engine, ingestor, hub, spiral
         self.playground_html = web.graphiql_html(graphql_operations())
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
@@ -35,17 +37,18 @@ class ZhengaiGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         return {"request": request, "response": response,
-                "zhengai": Context(self.engine, self.ingestor, self.hub)}
+                "zhengai": Context(self.engine, self.ingestor, self.hub, self.spiral)}
 
 
-def create_app(engine: Engine, *, store_name: str = "embedded",
-               ingestor: Ingestor | None = None) -> Starlette:
+def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingestor | None = None,
+               spiral: SpiralService | None = None) -> Starlette:
     """The service over ``engine``; ``store_name`` is reported by /healthz. ``ingestor`` records
-    observations (default: without a journal); the warnings it raises are pushed to subscribers."""
+    observations and ``spiral`` the 8字螺旋 events (default: without journals); the warnings an
+    ingest raises are pushed to subscribers."""
     ingestor = ingestor or Ingestor(engine)
     hub = WarningHub()
     ingestor.listeners.append(hub.publish)
-    graphql = ZhengaiGraphQL(engine, ingestor, hub)
+    graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine))
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})

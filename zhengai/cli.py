@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from zhengai.domain.models import Dataset, Metric
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
-from zhengai.stores.journal import ObservationJournal
+from zhengai.stores.journal import SPIRAL_FILE, ObservationJournal
 
 if TYPE_CHECKING:
     from zhengai.stores import EmbeddedStore
@@ -77,6 +77,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from zhengai.app import create_app
     from zhengai.engine import Engine
     from zhengai.engine.ingest import Ingestor
+    from zhengai.engine.spiral import SpiralService
     from zhengai.stores import EmbeddedStore
 
     started = time.perf_counter()
@@ -97,11 +98,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
         label = f"embedded store with {shown} (+{replayed} ingested observations from {journal.path})"
     engine = Engine(store)
+    spiral = SpiralService(engine, journal and ObservationJournal(journal.folder, SPIRAL_FILE))
+    spiral.replay()
     snap = engine.snapshot()  # evaluate once so the first request is fast
     print(f"zhengai: {label}: {len(snap.goals)} goals, {len(snap.metrics)} metrics "
           f"(ready in {time.perf_counter() - started:.2f} s)")
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
-    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal))
+    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal), spiral=spiral)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

@@ -17,6 +17,7 @@ from zhengai.domain.models import Node
 from zhengai.engine import Engine
 from zhengai.engine.ingest import Ingestor
 from zhengai.engine.snapshot import Snapshot
+from zhengai.engine.spiral import SpiralService
 from zhengai.resolvers.live import WarningHub
 from zhengai.stores.base import FlowEdge
 
@@ -34,6 +35,7 @@ class Context:
     engine: Engine
     ingestor: Ingestor | None = None
     hub: WarningHub | None = None
+    spiral: SpiralService | None = None
     nodes: DataLoader[str, Node | None] = field(init=False)
     parents: DataLoader[str, Linked] = field(init=False)
     children: DataLoader[str, Linked] = field(init=False)

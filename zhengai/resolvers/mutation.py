@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import date
 
 import strawberry
 from strawberry.types import Info
@@ -10,6 +11,7 @@ from strawberry.types import Info
 from zhengai.domain.models import ObservedValue
 from zhengai.engine import InvalidArgumentError
 from zhengai.engine.monitoring import select
+from zhengai.engine.spiral import SpiralService
 from zhengai.resolvers.context import ctx
 from zhengai.schema import types as t
 
@@ -24,6 +26,27 @@ class Mutation:
             raise InvalidArgumentError("this service does not accept observations")
         rows = [ObservedValue(o.metric_id, o.at, o.value, o.source) for o in observations]
         return t.RecordResult.of(ingestor.record(rows))
+
+
+    @strawberry.mutation(description="8字螺旋: move a subject to the next big-loop stage (or to `to`)")
+    def advance_stage(self, info: Info, subject_id: strawberry.ID,
+                      to: t.SpiralStage | None = None) -> t.Spiral:
+        return t.Spiral.of(_spiral(info).advance(subject_id, to))
+
+    @strawberry.mutation(description="改进措施: record (or, by id, update) an improvement answering warnings")
+    def record_improvement(self, info: Info, subject_id: strawberry.ID, measure: str,
+                           owner_unit_id: strawberry.ID | None = None, due: date | None = None,
+                           answers: list[strawberry.ID] | None = None, done: bool = False,
+                           id: strawberry.ID | None = None) -> t.ImprovementMeasure:
+        made = _spiral(info).improve(subject_id, measure, owner_unit_id, due, list(answers or []), done, id)
+        return t.ImprovementMeasure.of(made)
+
+
+def _spiral(info: Info) -> SpiralService:
+    service = ctx(info).spiral
+    if service is None:
+        raise InvalidArgumentError("this service keeps no 8字螺旋 state")
+    return service
 
 
 @strawberry.type

@@ -112,6 +112,13 @@ class Query(ReportingQuery):
         found = ctx(info).engine.warnings(as_of, level, unit_id, min_severity)
         return [t.Warning.of(w) for w in found[:first]]
 
+    @strawberry.field(description="8字质量改进螺旋 of a subject: cycle, stage, small loop, improvements")
+    def spiral(self, info: Info, subject_id: strawberry.ID, as_of: t.AsOf = None) -> t.Spiral:
+        service = ctx(info).spiral
+        if service is None:
+            raise InvalidArgumentError("this service keeps no 8字螺旋 state")
+        return t.Spiral.of(service.view(subject_id, as_of))
+
     @strawberry.field(description="Any node's neighbourhood over every relationship, for visualisation")
     def graph(self, info: Info, root_id: strawberry.ID,
               direction: t.Direction = enums.Direction.BOTH, depth: int = 2,

@@ -118,6 +118,14 @@ class GraphStore(ABC):
         """Each metric's observations between ``start`` and ``end`` (inclusive), by date."""
 
     @abstractmethod
+    def spiral_events(self, subject_id: str) -> list[dict]:
+        """The 8字螺旋 events of a subject (stage changes, improvements), oldest first."""
+
+    @abstractmethod
+    def add_spiral_event(self, subject_id: str, event: dict) -> None:
+        """Store one 8字螺旋 event (a JSON-able dict with ``kind``)."""
+
+    @abstractmethod
     def tasks(self) -> dict[str, Task]:
         """Every 一页纸 task."""
 

@@ -36,6 +36,7 @@ class EmbeddedStore(GraphStore):
         self._obs: dict[str, tuple[list[date], list[float]]] = {}
         self._units: dict[str, Unit] = {}
         self._tasks: dict[str, Task] = {}
+        self._spiral: dict[str, list[dict]] = {}
         self._goals: list[Goal] = []  # by level, then id
         if dataset is not None:
             self.replace(dataset)
@@ -188,6 +189,14 @@ class EmbeddedStore(GraphStore):
 
     def tasks(self) -> dict[str, Task]:
         return dict(self._tasks)
+
+    def spiral_events(self, subject_id: str) -> list[dict]:
+        return list(self._spiral.get(subject_id, []))
+
+    def add_spiral_event(self, subject_id: str, event: dict) -> None:
+        with self._lock:
+            self._spiral.setdefault(subject_id, []).append(dict(event))
+            self._version += 1
 
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
                       flow_only: bool = False) -> Neighbourhood:

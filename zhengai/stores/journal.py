@@ -17,15 +17,17 @@ from pathlib import Path
 from zhengai.domain.models import ObservedValue
 
 JOURNAL_FILE = "observations.jsonl"
+SPIRAL_FILE = "spiral.jsonl"
 
 
 class ObservationJournal:
-    """Append-only, fsync'd record of ingested observations under a state folder."""
+    """Append-only, fsync'd record of ingested observations under a state folder (and, beside it,
+    of the 8字螺旋 events: stage changes and improvement measures)."""
 
-    def __init__(self, state_dir: str | Path):
+    def __init__(self, state_dir: str | Path, file: str = JOURNAL_FILE):
         self.folder = Path(state_dir)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.path = self.folder / JOURNAL_FILE
+        self.path = self.folder / file
         self._repair()
 
     def _repair(self) -> None:
@@ -43,9 +45,12 @@ class ObservationJournal:
     def append(self, observations: Sequence[ObservedValue]) -> None:
         """Write and fsync ``observations`` (the caller has validated them)."""
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        lines = "".join(json.dumps({"metric": o.metric, "at": o.at.isoformat(), "value": o.value,
-                                    "source": o.source, "recorded": stamp}, ensure_ascii=False) + "\n"
-                        for o in observations)
+        self.append_rows([{"metric": o.metric, "at": o.at.isoformat(), "value": o.value, "source": o.source,
+                           "recorded": stamp} for o in observations])
+
+    def append_rows(self, rows: Sequence[dict]) -> None:
+        """Write and fsync JSON rows, one a line."""
+        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(lines)
             handle.flush()
@@ -57,6 +62,13 @@ class ObservationJournal:
             finally:
                 os.close(fd)
             self._dir_synced = True
+
+    def rows(self) -> list[dict]:
+        """Every row, oldest first."""
+        if not self.path.exists():
+            return []
+        with open(self.path, encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle]
 
     def replay(self) -> list[ObservedValue]:
         """Every journaled observation, oldest first (later lines replace earlier ones)."""

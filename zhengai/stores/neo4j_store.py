@@ -8,6 +8,7 @@ parallel arrays ``obsAt`` / ``obsValue`` sorted by date.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import threading
@@ -135,7 +136,7 @@ class Neo4jStore(GraphStore):
 
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes (idempotent)."""
-        for name in ("schema_node_id", "schema_meta", "schema_goal_level"):
+        for name in ("schema_node_id", "schema_meta", "schema_goal_level", "schema_spiral_subject"):
             self.driver.execute_query(statement(name), database_=self.settings.database)
 
     def close(self) -> None:
@@ -321,6 +322,19 @@ class Neo4jStore(GraphStore):
             out[r["id"]] = [(date.fromisoformat(at), v) for at, v in zip(r["at"], r["value"], strict=True)
                             if lo <= at <= hi]
         return out
+
+    def spiral_events(self, subject_id: str) -> list[dict]:
+        return [json.loads(r["json"]) for r in self._read("spiral_events", subject=subject_id)]
+
+    def add_spiral_event(self, subject_id: str, event: dict) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(statement("add_spiral_event"), subject=subject_id,
+                   json=json.dumps(event, ensure_ascii=False)).consume()
+            tx.run(statement("meta_bump"), structure=False).consume()
+
+        with self.driver.session(database=self.settings.database) as session:
+            session.execute_write(work)
+        self._version = None
 
     def tasks(self) -> dict[str, Task]:
         return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("tasks")}  # type: ignore[misc]

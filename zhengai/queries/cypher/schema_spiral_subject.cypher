@@ -1,0 +1,1 @@
+CREATE INDEX zhengai_spiral_subject IF NOT EXISTS FOR (e:SpiralEvent) ON (e.subject)
