@@ -125,3 +125,26 @@ def test_serve_from_neo4j_over_http(neo4j):
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_current_attainment_is_kept_on_the_nodes_and_follows_ingests(neo4j):
+    from datetime import date
+
+    from zhengai.domain.models import ObservedValue
+    from zhengai.engine import Engine
+    from zhengai.engine.ingest import Ingestor
+
+    engine = Engine(neo4j)
+    assert engine.keep_current() == 76 + 140
+    kept = neo4j.current_values()
+    snap = engine.snapshot()
+    assert kept["S-FACULTY"][0] == pytest.approx(snap.attainment("S-FACULTY"))
+    assert kept["S-FACULTY"][1] == snap.goal_status(engine.goal("S-FACULTY")).value
+    assert kept["M-SSR"][1] == "RED"  # beyond its floor
+    Ingestor(engine).record([ObservedValue("M-SSR", date.today(), 15.5)])  # 生师比 at target
+    after = neo4j.current_values()
+    full = Engine(neo4j).snapshot()  # a fresh engine: a full recompute
+    for node in ("M-SSR", "A26-FACBASE", "S-FACULTY"):
+        assert after[node][0] == pytest.approx(full.attainment(node), abs=1e-12), node
+    assert after["M-SSR"][1] == "GREEN" and after["A26-FACBASE"][0] > kept["A26-FACBASE"][0]
+    assert after["S-EMP"] == kept["S-EMP"]  # not an ancestor of M-SSR: untouched

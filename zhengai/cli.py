@@ -197,9 +197,13 @@ def _cmd_load(args: argparse.Namespace) -> int:
     finally:
         for bar in bars.values():
             bar.close()
+    from zhengai.engine import Engine
+
+    kept = Engine(store).keep_current()  # today's attainment and status onto the nodes
     (nodes, rels), seconds = store.counts(), time.perf_counter() - started
     print(f"zhengai: loaded {folder} into {store.settings.uri} in {seconds:.1f} s: "
-          f"{nodes} nodes ({nodes - before[0]:+d}), {rels} relationships ({rels - before[1]:+d})")
+          f"{nodes} nodes ({nodes - before[0]:+d}), {rels} relationships ({rels - before[1]:+d}); "
+          f"current attainment kept on {kept} goals and metrics")
     store.close()
     return 0
 

@@ -74,11 +74,13 @@ class Ingestor:
             held = {(m, d): v for m, series in current.items() for d, v in series}
             new = list({(r.metric, r.at): r for r in rows if held.get((r.metric, r.at)) != r.value}.values())
             if new:
+                self.engine.snapshot(today)  # cached before the write: refreshed incrementally below
                 version = store.version
                 if self.journal is not None:
                     self.journal.append(new)
                 store.add_observations(new)
                 self.engine.refresh({r.metric for r in new}, version)
+                self.engine.keep_current(self.engine.last_refreshed)
             raised = []
             if new and self.listeners:
                 raised = [w for w in self.engine.warnings(today) if w.id not in before]

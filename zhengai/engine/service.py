@@ -70,6 +70,7 @@ class Engine:
         self._structure: tuple[int, Structure] | None = None
         self._snapshots: OrderedDict[tuple[int, date], Snapshot] = OrderedDict()
         self._cached_dates = cached_dates
+        self.last_refreshed: set[str] = set()  # the nodes the last refresh re-evaluated
         self._warnings: tuple[tuple[int, date], list[monitoring.Warning], dict[str, Unit]] | None = None
 
     # -- evaluation ---------------------------------------------------------------------------
@@ -111,6 +112,7 @@ class Engine:
                     above.add(e.parent)
                     frontier.append(e.parent)
         order = [g for g in structure.order if g in above]
+        self.last_refreshed = touched | above
         with self._lock:
             cached = [(k, v) for k, v in self._snapshots.items() if k[0] == version_before]
             self._snapshots.clear()
@@ -119,6 +121,21 @@ class Engine:
             snap.update(self.store.latest_observations(as_of, sorted(touched)), touched, order)
             with self._lock:
                 self._snapshots[(version, as_of)] = snap
+
+    def keep_current(self, node_ids: set[str] | None = None) -> int:
+        """Hand the store today's attainment, status and coverage of ``node_ids`` (default: every
+        goal and metric) to keep on its nodes (Neo4j); returns how many."""
+        snap = self.snapshot()
+        graph = snap.structure.graph
+        ids = sorted(node_ids) if node_ids is not None else sorted([*graph.goals, *graph.metrics])
+        rows = []
+        for i in ids:
+            node = graph.goals.get(i) or graph.metrics.get(i)
+            if node is not None:
+                coverage = snap.goal_value(i).coverage if i in graph.goals else None
+                rows.append((i, snap.attainment(i), snap.status(node).value, coverage))
+        self.store.keep_current(rows, snap.as_of)
+        return len(rows)
 
     # -- lookups ------------------------------------------------------------------------------
     def goal(self, goal_id: str) -> Goal:

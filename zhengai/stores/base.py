@@ -142,5 +142,10 @@ class GraphStore(ABC):
     def add_observations(self, observations: Sequence[Observation]) -> int:
         """Store observations (idempotent by metric and date); returns how many changed."""
 
+    def keep_current(self, rows: Sequence[tuple[str, float | None, str, float | None]],  # noqa: B027
+                     as_of: date) -> None:
+        """Keep each node's current (attainment, status, coverage) for cheap dashboard reads; a
+        store that evaluates in memory needs nothing (rows: id, attainment, status, coverage)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

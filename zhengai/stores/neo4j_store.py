@@ -231,6 +231,11 @@ class Neo4jStore(GraphStore):
         self._version = None
         return changed
 
+    def current_values(self) -> dict[str, tuple[float | None, str, float | None, str]]:
+        """What :meth:`keep_current` wrote: id → (attainment, status, coverage, as-of date)."""
+        return {r["id"]: (r["attainment"], r["status"], r["coverage"], r["asOf"])
+                for r in self._read("current_values")}
+
     def counts(self) -> tuple[int, int]:
         """(nodes, relationships) of the 诊改 graph."""
         record = self._read("counts")[0]
@@ -322,6 +327,17 @@ class Neo4jStore(GraphStore):
             out[r["id"]] = [(date.fromisoformat(at), v) for at, v in zip(r["at"], r["value"], strict=True)
                             if lo <= at <= hi]
         return out
+
+    def keep_current(self, rows: Sequence[tuple[str, float | None, str, float | None]], as_of: date) -> None:
+        """Write attainment, status and coverage onto the nodes (derived data: the version stays)."""
+        payload = [{"id": i, "attainment": a, "status": s, "coverage": c} for i, a, s, c in rows]
+
+        def work(tx: ManagedTransaction) -> None:
+            for batch in _batches(payload):
+                tx.run(statement("keep_current"), rows=batch, asOf=as_of.isoformat()).consume()
+
+        with self.driver.session(database=self.settings.database) as session:
+            session.execute_write(work)
 
     def spiral_events(self, subject_id: str) -> list[dict]:
         return [json.loads(r["json"]) for r in self._read("spiral_events", subject=subject_id)]
