@@ -148,3 +148,16 @@ def test_current_attainment_is_kept_on_the_nodes_and_follows_ingests(neo4j):
         assert after[node][0] == pytest.approx(full.attainment(node), abs=1e-12), node
     assert after["M-SSR"][1] == "GREEN" and after["A26-FACBASE"][0] > kept["A26-FACBASE"][0]
     assert after["S-EMP"] == kept["S-EMP"]  # not an ancestor of M-SSR: untouched
+
+
+def test_a_replaced_value_stays_in_the_history(neo4j):
+    from datetime import date
+
+    from zhengai.domain.models import ObservedValue
+
+    assert neo4j.add_observations([ObservedValue("M-SSR", date(2026, 11, 21), 17.0)]) == 1
+    assert neo4j.add_observations([ObservedValue("M-SSR", date(2026, 11, 21), 17.0)]) == 0  # no-op
+    assert neo4j.add_observations([ObservedValue("M-SSR", date(2026, 11, 21), 16.5)]) == 1
+    [replaced] = neo4j.replaced_values("M-SSR")
+    assert replaced.startswith("2026-11-21=17.0@")
+    assert neo4j.latest_values(date(2026, 11, 22), ["M-SSR"]) == {"M-SSR": 16.5}

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -212,15 +212,19 @@ class Neo4jStore(GraphStore):
             if missing:
                 raise KeyError(f"unknown metric {missing[0]!r}")
             changed, rows = 0, []
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
             for metric, items in by_metric.items():
-                series = current[metric]
+                series, replaced = current[metric], []
                 for o in items:
                     at = o.at.isoformat()
                     if series.get(at) != o.value:
+                        if at in series:  # the replaced value stays in the metric's history
+                            replaced.append(f"{at}={series[at]!r}@{stamp}")
                         series[at] = o.value
                         changed += 1
                 dates = sorted(series)
-                rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates]})
+                rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates],
+                             "replaced": replaced})
             if changed:
                 tx.run(statement("set_observations"), rows=rows).consume()
                 tx.run(statement("meta_bump"), structure=False).consume()
@@ -230,6 +234,11 @@ class Neo4jStore(GraphStore):
             changed = session.execute_write(work)
         self._version = None
         return changed
+
+    def replaced_values(self, metric_id: str) -> list[str]:
+        """The values that later observations for the same date replaced ("at=value@when")."""
+        rows = self._read("replaced_values", id=metric_id)
+        return list(rows[0]["replaced"]) if rows else []
 
     def current_values(self) -> dict[str, tuple[float | None, str, float | None, str]]:
         """What :meth:`keep_current` wrote: id → (attainment, status, coverage, as-of date)."""
