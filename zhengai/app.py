@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from zhengai import web
@@ -20,6 +22,47 @@ from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
+from zhengai.schema.limits import Limits
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413 and a clear message, before they are read
+    whole (declared by Content-Length or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"request body too large: the limit is {self.max_bytes} bytes (ZHENGAI_MAX_BODY_BYTES)"
+        body = {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
+        await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
 
 
 class ZhengaiGraphQL(GraphQL):
@@ -56,7 +99,7 @@ def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingest
     async def explorer(_: Request) -> Response:
         return web.explorer_page()
 
-    return Starlette(routes=[
+    return Starlette(middleware=[Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)], routes=[
         Route("/healthz", healthz),
         Route("/reports/{subject_id}.md", report_endpoint(engine), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),

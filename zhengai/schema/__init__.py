@@ -26,8 +26,10 @@ def build_schema() -> strawberry.Schema:
     from zhengai.resolvers.mutation import Mutation, Subscription
     from zhengai.resolvers.query import Query
     from zhengai.schema.errors import ErrorCodes
+    from zhengai.schema.limits import Limits
 
-    extensions = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), ErrorCodes]
+    extensions = [*Limits().extensions(), lambda: ParserCache(maxsize=256),
+                  lambda: ValidationCache(maxsize=256), ErrorCodes]
     return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
