@@ -181,6 +181,7 @@ def test_a_websocket_subscriber_receives_the_warning_an_ingest_raises(tmp_path):
             started = time.monotonic()
             body = httpx.post(f"{url}/graphql", json={"query": RECORD, "variables": {
                 "rows": rows(("M-EMP-RATE", today, 80))}}, timeout=30).json()
+            answered = time.monotonic()
             raised = body["data"]["recordObservations"]["warningsRaised"]
             assert "FLOOR:M-EMP-RATE" in {w["id"] for w in raised}
             pushed = []
@@ -188,6 +189,7 @@ def test_a_websocket_subscriber_receives_the_warning_an_ingest_raises(tmp_path):
                 message = json.loads(ws.recv(timeout=5))
                 assert message["type"] == "next", message
                 pushed.append(message["payload"]["data"]["warningRaised"]["id"])
+            assert time.monotonic() - answered < 1.0  # pushed by the time the ingest is acknowledged
             assert time.monotonic() - started < 5
     finally:
         proc.terminate()
