@@ -457,6 +457,78 @@ def test_explorer_follows_the_date(visit, server):
     visit.assert_clean()
 
 
+def _warnings_ready(v: Visit, **data: str) -> None:
+    """Waits until the 监测预警 list is loaded (with the given data-* values)."""
+    v.page.wait_for_function("""want => { const l = document.querySelector('[data-testid=warnings]');
+        return l.dataset.state === 'ready'
+          && Object.entries(want).every(([k, x]) => l.dataset[k] === x); }""", arg=data)
+
+
+def test_explorer_warnings(visit, server):
+    page = visit.page
+    page.goto(f"{server}/")
+    _warnings_ready(visit)
+    query = """query($asOf: Date, $minSeverity: Severity) {
+        warnings(asOf: $asOf, minSeverity: $minSeverity, first: 1000) {
+          id type severity nodeId nodeName kind unitId leader message } }"""
+    expected = gql(server, query, asOf=AS_OF, minSeverity="YELLOW")["warnings"]
+    red = [w for w in expected if w["severity"] == "RED"]
+    yellow = [w for w in expected if w["severity"] == "YELLOW"]
+    assert len(expected) > 100 and red and expected[0]["severity"] == "RED"
+    panel = page.locator("[data-testid=warnings-panel]")
+    assert "监测预警" in panel.inner_text()
+    assert page.inner_text("[data-testid=warnings-red]").split() == ["红色预警", str(len(red))]
+    assert page.inner_text("[data-testid=warnings-yellow]").split() == ["黄色预警", str(len(yellow))]
+
+    # the most severe first, as the service lists them; at most 100 rows and a count of the rest
+    rows = page.locator("[data-testid=warning-item]")
+    assert rows.count() == 100
+    shown = rows.evaluate_all("rows => rows.map(r => [r.dataset.warningId, r.dataset.severity])")
+    assert shown == [[w["id"], w["severity"]] for w in expected[:100]]
+    assert f"另有 {len(expected) - 100} 条" in page.inner_text("[data-testid=warnings-more]")
+    overdue = page.locator("[data-warning-id='OVERDUE:T26-03']")
+    w = next(w for w in expected if w["id"] == "OVERDUE:T26-03")
+    text = overdue.inner_text()
+    assert overdue.get_attribute("data-severity") == "RED"
+    assert "任务逾期" in text and w["nodeName"] in text and w["message"] in text
+    assert w["unitId"] in text and w["leader"] in text
+    floor = page.locator("[data-warning-id='FLOOR:M-SSR']")
+    assert "底线预警" in floor.inner_text() and floor.get_attribute("data-severity") == "RED"
+    colour = page.locator("[data-testid=warning-item][data-severity=RED]").first.evaluate(
+        "el => getComputedStyle(el).borderLeftColor")
+    assert colour == "rgb(214, 69, 69)"
+
+    # only the red ones
+    page.select_option("[data-testid=warnings-severity]", "RED")
+    _warnings_ready(visit, total=str(len(red)))
+    severities = rows.evaluate_all("rows => rows.map(r => r.dataset.severity)")
+    assert severities == ["RED"] * min(len(red), 100)
+    assert page.inner_text("[data-testid=warnings-yellow]").split() == ["黄色预警", "0"]
+    assert page.locator("[data-warning-id='FLOOR:M-SSR']").count() == 1
+
+    # a goal's warning opens its chain
+    goal = next(w for w in red if w["kind"] == "Goal")
+    page.click(f"[data-testid=warning-item][data-warning-id='{goal['id']}']")
+    page.wait_for_function("id => window.zhengaiExplorer.state.goal?.id === id && document"
+                           ".querySelector('[data-testid=chain-graph]').dataset.state === 'ready'",
+                           arg=goal["nodeId"])
+    assert goal["nodeName"] in page.inner_text("[data-testid=chain-title]")
+    drawn = _graph(visit)
+    node = drawn["nodes"][goal["nodeId"]]
+    assert node["status"] == "RED" and "root" in node["classes"]
+    assert page.evaluate("location.hash") == f"#goal={goal['nodeId']}"
+    visit.shot("explorer-warnings.png")
+
+    # a metric's warning traces it (in the chain of a goal it measures)
+    page.click("[data-testid=warning-item][data-warning-id='FLOOR:M-SSR']")
+    page.wait_for_function("() => window.zhengaiExplorer.state.metric?.id === 'M-SSR'"
+                           " && document.querySelector('#trace').dataset.state === 'ready'")
+    assert "M-SSR" in _graph(visit)["nodes"]
+    assert page.evaluate("location.hash").endswith("&metric=M-SSR")
+    visit.assert_clean()
+    assert visit.posts and all(u == f"{server}/graphql" for u in visit.posts)
+
+
 def test_graphiql_offline_runs_a_saved_query(visit, server):
     page = visit.page
     page.goto(f"{server}/graphql")

@@ -13,7 +13,13 @@ const COLOURS = {
 const PATH_COLOUR = "#2f5bd3";
 const FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
 // Bounds: what the page draws or lists at most; the rest is summarised with a count.
-const LIMITS = { perRow: 8, nodes: 48, goalsScanned: 500, goalsShown: 100, maxPaths: 20, simRows: 60 };
+const LIMITS = { perRow: 8, nodes: 48, goalsScanned: 500, goalsShown: 100, maxPaths: 20, simRows: 60,
+  warningsShown: 100, warningsCounted: 1000 };
+const WARNING_ZH = { STATUS: "达成度预警", FLOOR: "底线预警", STALE: "数据陈旧", BEHIND_PACE: "进度滞后",
+  OVERDUE: "任务逾期", OVER_BUDGET: "预算超支" };
+const SEVERITY_ZH = { RED: "红色预警", YELLOW: "黄色预警", INFO: "提示" };
+const KIND_ZH = { Goal: "目标", Metric: "指标", Task: "任务" };
+const LEVEL_ZH = { SCHOOL: "学校", MAJOR: "专业", COURSE: "课程", TEACHER: "教师", STUDENT: "学生" };
 
 // ---------------------------------------------------------------- GraphQL operations (public API only)
 const VIEW = `fragment View on GraphView {
@@ -37,6 +43,12 @@ const Q = {
       attainment pathCount
       targets { goal { id name level attainment(asOf: $asOf) status(asOf: $asOf) }
                 sensitivity pathCount paths { nodeIds weight } } } }`,
+  // the listed warnings (most severe first) and, lighter, all of them for the counts
+  warnings: `query Warnings($asOf: Date, $level: Level, $minSeverity: Severity, $first: Int, $count: Int) {
+    list: warnings(asOf: $asOf, level: $level, minSeverity: $minSeverity, first: $first) {
+      id type severity nodeId nodeName kind level unitId leader message }
+    tally: warnings(asOf: $asOf, level: $level, minSeverity: $minSeverity, first: $count) { severity } }`,
+  metricGoal: `query MetricGoal($id: ID!) { metric(id: $id) { id goals(first: 1) { id } } }`,
   simulate: `query Simulate($changes: [MetricValueInput!]!, $asOf: Date) {
     simulate(changes: $changes, asOf: $asOf) {
       metrics { metric { id name unit } valueBefore valueAfter before after beforeStatus afterStatus }
@@ -678,6 +690,83 @@ function resetSimulationColours() {
   });
 }
 
+// ---------------------------------------------------------------- (f) 监测预警
+const WARN_RANK = { RED: 0, YELLOW: 1, INFO: 2 };
+
+async function loadWarnings() {
+  const n = ticket("warnings");
+  const list = $("warnings");
+  list.dataset.state = "loading";
+  const level = $("warnings-level").value || null;
+  const minSeverity = $("warnings-severity").value || "YELLOW";
+  const data = await gql(Q.warnings, { asOf: state.asOf, level, minSeverity,
+    first: LIMITS.warningsShown, count: LIMITS.warningsCounted });
+  if (!current("warnings", n)) return;
+  // the service lists the most severe first; keep its order within a severity
+  const shown = data.list.map((w, i) => [w, i])
+    .sort(([a, i], [b, j]) => (WARN_RANK[a.severity] ?? 3) - (WARN_RANK[b.severity] ?? 3) || i - j)
+    .map(([w]) => w);
+  const tally = data.tally;
+  const count = (sev) => tally.filter((w) => w.severity === sev).length;
+  const capped = tally.length >= LIMITS.warningsCounted;
+  $("warnings-red").textContent = `${count("RED")}${capped ? "+" : ""}`;
+  $("warnings-yellow").textContent = `${count("YELLOW")}${capped ? "+" : ""}`;
+  list.dataset.total = tally.length;
+  list.dataset.red = count("RED");
+  list.dataset.yellow = count("YELLOW");
+  const scope = [level ? `${LEVEL_ZH[level]}层面` : "全部层面",
+    $("warnings-severity").selectedOptions[0]?.textContent ?? ""].join("，");
+  $("warnings-caption").textContent = tally.length
+    ? `监测日期 ${state.asOf}（${scope}）：共 ${tally.length}${capped ? "+" : ""} 条预警，红色在前。`
+      + "点击目标或指标预警在图中打开其目标链。"
+    : `监测日期 ${state.asOf}（${scope}）：没有预警。`;
+  list.replaceChildren(...shown.map(warningRow));
+  const rest = tally.length - shown.length;
+  $("warnings-more").hidden = rest <= 0;
+  $("warnings-more").textContent = rest > 0 ? `另有 ${rest}${capped ? "+" : ""} 条预警未列出（请按层面或严重程度筛选）` : "";
+  list.dataset.state = "ready";
+}
+
+function warningRow(w) {
+  const clickable = w.kind === "Goal" || w.kind === "Metric";
+  const who = [w.unitId, w.leader].filter(Boolean).join(" · ");
+  const body = [
+    h("span", { class: "warn-head" },
+      h("span", { class: `chip ${w.severity}`, title: SEVERITY_ZH[w.severity] ?? w.severity },
+        WARNING_ZH[w.type] ?? w.type),
+      h("span", { class: "warn-name" }, `${KIND_ZH[w.kind] ?? w.kind}：${w.nodeName}`)),
+    h("span", { class: "warn-meta" }, [w.level ? LEVEL_ZH[w.level] : null, who || null].filter(Boolean).join(" ｜ ")),
+    h("span", { class: "warn-msg" }, w.message),
+  ];
+  const attrs = {
+    class: `warn ${w.severity}${clickable ? "" : " static"}`, "data-testid": "warning-item",
+    "data-warning-id": w.id, "data-severity": w.severity, "data-type": w.type, "data-kind": w.kind,
+    "data-node-id": w.nodeId, title: `${w.message}（${w.nodeId}）`,
+  };
+  return h("li", {}, clickable
+    ? h("button", { type: "button", ...attrs, onclick: () => guarded("打开预警", () => openWarning(w)) }, body)
+    : h("div", attrs, body));
+}
+
+/** A goal's warning opens its chain; a metric's opens the chain of a goal it measures and traces it. */
+async function openWarning(w) {
+  document.querySelectorAll("#warnings .warn").forEach((el) => {
+    el.classList.toggle("selected", el.dataset.warningId === w.id);
+  });
+  if (w.kind === "Goal") {
+    await selectGoal(w.nodeId);
+    return;
+  }
+  if (!state.model?.nodes.has(w.nodeId)) {
+    const data = await gql(Q.metricGoal, { id: w.nodeId });
+    const goal = data.metric?.goals[0];
+    if (!goal) throw new Error(`指标 ${w.nodeId} 没有所衡量的目标`);
+    await selectGoal(goal.id);
+    if (state.goal?.id !== goal.id) return;  // a newer choice was made meanwhile
+  }
+  await selectMetric(w.nodeId);
+}
+
 // ---------------------------------------------------------------- page wiring
 function updateHash() {
   const params = new URLSearchParams();
@@ -688,6 +777,7 @@ function updateHash() {
 }
 
 async function reloadAll() {
+  guarded("加载监测预警", loadWarnings);
   await loadMatrix();
   if (state.cell) {
     const cell = state.cells.find((c) => c.system === state.cell.system && c.level === state.cell.level);
@@ -707,6 +797,10 @@ $("chain-depth").addEventListener("change", () => {
   if (state.goal) guarded("加载目标链", () => selectGoal(state.goal.id));
 });
 $("chain-fit").addEventListener("click", () => fitGraph());
+for (const id of ["warnings-level", "warnings-severity"]) {
+  $(id).addEventListener("change", () => guarded("加载监测预警", loadWarnings));
+}
+$("warnings-filters").addEventListener("submit", (event) => event.preventDefault());
 window.addEventListener("hashchange", () => guarded("打开链接", openHash));
 $("simulate-form").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -722,6 +816,7 @@ window.zhengaiExplorer = { get cy() { return cy; }, state };
 
 guarded("加载质量网络", async () => {
   setStatus("正在加载五纵五横质量网络 …");
+  guarded("加载监测预警", loadWarnings);
   await loadMatrix();
   setStatus(`监测日期 ${state.asOf}：点击单元格查看目标`);
   await openHash();
