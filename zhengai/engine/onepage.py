@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from zhengai.domain.enums import Status
 from zhengai.domain.models import Goal, Task, Unit
-from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError
+from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError, unit_and_below
 from zhengai.engine.snapshot import Snapshot
 
 #: At most this many tasks and goals in one view.
@@ -105,22 +105,6 @@ def task_rows(tasks: Iterable[Task], units: dict[str, Unit], as_of: date,
     return rows
 
 
-def unit_scope(units: dict[str, Unit], unit_id: str) -> set[str]:
-    """``unit_id`` and every unit PART_OF it, transitively."""
-    children: dict[str, list[str]] = {}
-    for u in units.values():
-        if u.parent:
-            children.setdefault(u.parent, []).append(u.id)
-    scope: set[str] = set()
-    stack = [unit_id]
-    while stack:
-        u = stack.pop()
-        if u not in scope:
-            scope.add(u)
-            stack += children.get(u, [])
-    return scope
-
-
 def _columns(snap: Snapshot, goals: dict[str, Goal], ids: Iterable[str],
              first: str | None = None) -> list[GoalColumn]:
     """The matrix columns: ``first`` (the view's goal), then the others by id."""
@@ -142,7 +126,7 @@ def one_page(engine: Engine, unit_id: str | None = None, goal_id: str | None = N
         unit = units.get(unit_id)
         if unit is None:
             raise NotFoundError("unit", unit_id)
-        scope = unit_scope(units, unit_id)
+        scope = unit_and_below(units, unit_id)
         tasks = [t for t in engine.store.tasks().values()
                  if t.lead_unit in scope or any(u in scope for u in t.units)]
         rows = task_rows(tasks, units, snap.as_of)

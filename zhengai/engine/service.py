@@ -214,12 +214,12 @@ class Engine:
             ctx = monitoring.MonitoringContext(snap, units, subjects, self.store.tasks())
             self._warnings = (key, monitoring.due_warnings(ctx), units)
         _, found, units = self._warnings
-        scope = _unit_and_below(units, unit_id) if unit_id is not None else None
+        scope = unit_and_below(units, unit_id) if unit_id is not None else None
         return monitoring.select(found, level, scope, min_severity)
 
     def unit_scope(self, unit_id: str) -> set[str]:
         """``unit_id`` and its sub-units."""
-        return _unit_and_below(self.store.units(), unit_id)
+        return unit_and_below(self.store.units(), unit_id)
 
     def quality_network(self, as_of: date | None) -> list[NetworkCell]:
         """The 五纵五横 matrix: goals by the system of their unit (see goal_systems) and their level."""
@@ -269,7 +269,7 @@ class Engine:
 
 
 
-def _unit_and_below(units: dict[str, Unit], unit_id: str) -> set[str]:
+def unit_and_below(units: dict[str, Unit], unit_id: str) -> set[str]:
     """``unit_id`` and every unit PART_OF it, transitively."""
     children: dict[str, list[str]] = {}
     for u in units.values():
