@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from cross_web import HTTPException  # what strawberry's ASGI view turns into a plain response
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
 from zhengai import web
 from zhengai.engine import Engine
@@ -23,6 +26,7 @@ from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
 from zhengai.schema.limits import Limits
+from zhengai.security.tokens import AuthConfig, AuthError, Principal, Role, bearer
 
 
 class BodyLimit:
@@ -65,33 +69,71 @@ class _TooLarge(Exception):
     pass
 
 
+def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
+             auth: AuthConfig | None) -> Callable[[Request], Awaitable[Response]]:
+    """With authentication configured, only ADMIN and LEADER read reports over plain HTTP (scoped
+    roles come with the scoped store)."""
+    if auth is None:
+        return endpoint
+
+    async def guarded(request: Request) -> Response:
+        try:
+            principal = auth.verify(bearer(request.headers.get("authorization")) or "")
+        except AuthError as exc:
+            return PlainTextResponse(f"authentication required: {exc}", status_code=401)
+        if not principal.roles & {Role.ADMIN, Role.LEADER}:
+            return PlainTextResponse("forbidden: reports need the ADMIN or LEADER role", status_code=403)
+        return await endpoint(request)
+
+    return guarded
+
+
 class ZhengaiGraphQL(GraphQL):
     """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
     page served from the package's own files, with the saved operations as tabs (no CDN)."""
 
     def __init__(self, engine: Engine, ingestor: Ingestor, hub: WarningHub, spiral: SpiralService,
-                 **kwargs: Any):
+                 auth: AuthConfig | None = None, **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
         self.engine, self.ingestor, self.hub, self.spiral = engine, ingestor, hub, spiral
+        self.auth = auth
         self.playground_html = web.graphiql_html(graphql_operations())
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return web.graphiql_page(self.playground_html)
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
+        principal: Principal | None = Principal.developer() if self.auth is None else None
+        if self.auth is not None and isinstance(request, Request):  # HTTP: the bearer token now
+            try:
+                principal = self.auth.verify(bearer(request.headers.get("authorization")) or "")
+            except AuthError as exc:
+                raise HTTPException(401, f"authentication required: {exc}") from exc
         return {"request": request, "response": response,
-                "zhengai": Context(self.engine, self.ingestor, self.hub, self.spiral)}
+                "zhengai": Context(self.engine, self.ingestor, self.hub, self.spiral, principal)}
+
+    async def on_ws_connect(self, context: dict[str, Any]) -> Any:
+        """Websockets authenticate with connection_init's payload {"Authorization": "Bearer …"}."""
+        if self.auth is not None:
+            params = context.get("connection_params") or {}
+            token = bearer(params.get("Authorization") or params.get("authorization")) if isinstance(
+                params, dict) else None
+            try:
+                context["zhengai"].principal = self.auth.verify(token or "")
+            except AuthError as exc:
+                raise ConnectionRejectionError({"reason": str(exc)}) from exc
+        return await super().on_ws_connect(context)
 
 
 def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingestor | None = None,
-               spiral: SpiralService | None = None) -> Starlette:
+               spiral: SpiralService | None = None, auth: AuthConfig | None = None) -> Starlette:
     """The service over ``engine``; ``store_name`` is reported by /healthz. ``ingestor`` records
     observations and ``spiral`` the 8字螺旋 events (default: without journals); the warnings an
     ingest raises are pushed to subscribers."""
     ingestor = ingestor or Ingestor(engine)
     hub = WarningHub()
     ingestor.listeners.append(hub.publish)
-    graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine))
+    graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine), auth)
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})
@@ -101,7 +143,7 @@ def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingest
 
     return Starlette(middleware=[Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)], routes=[
         Route("/healthz", healthz),
-        Route("/reports/{subject_id}.md", report_endpoint(engine), methods=["GET"]),
+        Route("/reports/{subject_id}.md", _guarded(report_endpoint(engine), auth), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),

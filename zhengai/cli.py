@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from zhengai.domain.models import Dataset, Metric
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
+from zhengai.security.tokens import AuthConfig, Role
 from zhengai.stores.journal import SPIRAL_FILE, ObservationJournal
 
 if TYPE_CHECKING:
@@ -97,15 +98,54 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         replayed = _replay(journal, store)
         shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
         label = f"embedded store with {shown} (+{replayed} ingested observations from {journal.path})"
+    auth = AuthConfig.from_env()
+    if auth is None and not _loopback(args.host) and os.environ.get("ZHENGAI_ALLOW_INSECURE_BIND") != "1":
+        print(f"zhengai: refusing to serve on {args.host} without authentication: set ZHENGAI_JWT_SECRET "
+              "(HS256) or ZHENGAI_JWKS (a JWKS file or URL of the campus identity provider), or bind "
+              "127.0.0.1", file=sys.stderr)
+        return 2
     engine = Engine(store)
     spiral = SpiralService(engine, journal and ObservationJournal(journal.folder, SPIRAL_FILE))
     spiral.replay()
     snap = engine.snapshot()  # evaluate once so the first request is fast
     print(f"zhengai: {label}: {len(snap.goals)} goals, {len(snap.metrics)} metrics "
           f"(ready in {time.perf_counter() - started:.2f} s)")
+    if auth is None:
+        print("zhengai: 开发模式 DEVELOPMENT MODE — no authentication is configured: every caller is ADMIN. "
+              "Set ZHENGAI_JWT_SECRET or ZHENGAI_JWKS before real data is served.", file=sys.stderr)
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
-    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal), spiral=spiral)
+    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal), spiral=spiral, auth=auth)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    ttl = args.ttl.strip()
+    if not ttl or ttl[-1] not in units or not ttl[:-1].isdigit():
+        print(f"zhengai: --ttl takes a number and a unit (s, m, h, d), e.g. 1h; got {args.ttl!r}",
+              file=sys.stderr)
+        return 2
+    auth = AuthConfig.from_env()
+    if auth is None or not auth.secret:
+        print("zhengai: set ZHENGAI_JWT_SECRET to sign development tokens", file=sys.stderr)
+        return 2
+    sub = args.sub or f"{args.role.lower()}-dev"
+    token = auth.issue(Role(args.role), sub, int(ttl[:-1]) * units[ttl[-1]], unit=args.unit,
+                       subject=args.subject)
+    print(f"zhengai: {args.role} token for {sub}, valid {ttl}", file=sys.stderr)
+    print(token)
     return 0
 
 
@@ -239,6 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--state", help="embedded store: the journal folder (as for serve)")
     ingest.add_argument("--neo4j", metavar="URI", help="record into this Neo4j (or set NEO4J_URI)")
     ingest.set_defaults(func=_cmd_ingest)
+
+    token = sub.add_parser("token", help="print a signed development token (needs ZHENGAI_JWT_SECRET)")
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--subject", help="the quality subject the person is (e.g. STU-007)")
+    token.add_argument("--unit", help="the person's unit")
+    token.add_argument("--sub", help="the person's id (default: <role>-dev)")
+    token.add_argument("--ttl", default="1h", help="lifetime, e.g. 30m, 1h, 7d (default 1h)")
+    token.set_defaults(func=_cmd_token)
 
     gen = sub.add_parser("generate", help="write a deterministic synthetic dataset")
     gen.add_argument("--scale", choices=("demo", "college", "province"), default="demo")

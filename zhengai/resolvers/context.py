@@ -19,6 +19,7 @@ from zhengai.engine.ingest import Ingestor
 from zhengai.engine.snapshot import Snapshot
 from zhengai.engine.spiral import SpiralService
 from zhengai.resolvers.live import WarningHub
+from zhengai.security.tokens import Principal
 from zhengai.stores.base import FlowEdge
 
 #: The most items a nested list field returns (its ``first`` argument can ask for fewer).
@@ -36,6 +37,7 @@ class Context:
     ingestor: Ingestor | None = None
     hub: WarningHub | None = None
     spiral: SpiralService | None = None
+    principal: Principal | None = None  # who calls (None: a websocket not yet authenticated)
     nodes: DataLoader[str, Node | None] = field(init=False)
     parents: DataLoader[str, Linked] = field(init=False)
     children: DataLoader[str, Linked] = field(init=False)

@@ -27,9 +27,10 @@ def build_schema() -> strawberry.Schema:
     from zhengai.resolvers.query import Query
     from zhengai.schema.errors import ErrorCodes
     from zhengai.schema.limits import Limits
+    from zhengai.security.policy import Authorize
 
     extensions = [*Limits().extensions(), lambda: ParserCache(maxsize=256),
-                  lambda: ValidationCache(maxsize=256), ErrorCodes]
+                  lambda: ValidationCache(maxsize=256), Authorize, ErrorCodes]
     return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 

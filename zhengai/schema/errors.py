@@ -40,6 +40,8 @@ class ErrorCodes(MaskErrors):
 
     @staticmethod
     def _unexpected(error: GraphQLError) -> bool:
+        if error.original_error is None and (error.extensions or {}).get("code"):
+            return False  # already classified (e.g. FORBIDDEN by the policy)
         code = _code(error)
         if code is None:
             log.error("unexpected error in %s", error.path, exc_info=error.original_error)

@@ -1,0 +1,1 @@
+"""Authentication (bearer JWTs) and the role policy of the service."""

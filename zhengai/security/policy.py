@@ -1,0 +1,72 @@
+"""Which role may run which root operation — checked once per request, before execution.
+
+ADMIN runs everything; LEADER reads everything (queries, subscriptions); DATA_SERVICE only records
+observations. UNIT_HEAD, TEACHER and STUDENT see scoped data: until the scoped store lands they are
+refused (fail closed), with a message saying so.
+"""
+
+from __future__ import annotations
+
+from graphql import DocumentNode, FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
+from graphql.error import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+
+from zhengai.security.tokens import Principal, Role
+
+INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
+DATA_SERVICE_FIELDS = frozenset({"recordObservations"})
+SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT})
+
+
+def root_fields(document: DocumentNode, operation_name: str | None) -> tuple[str, set[str]]:
+    """(operation type, names of its root fields), fragments at the root expanded."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = next((o for o in operations
+                   if operation_name is None or (o.name and o.name.value == operation_name)), None)
+    if chosen is None:
+        return "query", set()
+    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
+    names: set[str] = set()
+    stack = list(chosen.selection_set.selections)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode):
+            names.add(node.name.value)
+        elif isinstance(node, InlineFragmentNode):
+            stack += node.selection_set.selections
+        elif isinstance(node, FragmentSpreadNode) and node.name.value in fragments:
+            stack += fragments[node.name.value].selection_set.selections
+    return chosen.operation.value, names
+
+
+def refusal(principal: Principal, operation: str, fields: set[str]) -> str | None:
+    """Why ``principal`` may not run these root fields (None: allowed)."""
+    wanted = fields - INTROSPECTION
+    if Role.ADMIN in principal.roles or not wanted:
+        return None
+    if Role.LEADER in principal.roles and operation in ("query", "subscription"):
+        return None
+    if Role.DATA_SERVICE in principal.roles and operation == "mutation" and wanted <= DATA_SERVICE_FIELDS:
+        return None
+    scoped = principal.roles & SCOPED_ROLES
+    if scoped and not principal.roles - SCOPED_ROLES:
+        return (f"role {'/'.join(sorted(scoped))}: scoped access is not available yet; "
+                "ask the 质管办 (ADMIN) for access")
+    roles = ", ".join(sorted(principal.roles)) or "none"
+    return f"not allowed: {operation} {', '.join(sorted(wanted))} for roles {roles}"
+
+
+class Authorize(SchemaExtension):
+    """Refuses an operation the caller's roles do not allow, before anything is resolved."""
+
+    def on_execute(self):  # type: ignore[no-untyped-def]
+        ec = self.execution_context
+        principal = ec.context["zhengai"].principal if isinstance(ec.context, dict) else None
+        if principal is not None and ec.graphql_document is not None:
+            operation, fields = root_fields(ec.graphql_document, ec.operation_name)
+            reason = refusal(principal, operation, fields)
+            if reason:
+                ec.result = ExecutionResult(data=None, errors=[
+                    GraphQLError(reason, extensions={"code": "FORBIDDEN"})])
+        yield
