@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from zhengai.domain.enums import FREQUENCY_WINDOW_DAYS, LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric, Subject, Task, Unit
+from zhengai.domain.units import goal_unit
 from zhengai.engine.propagation import below_floor
 from zhengai.engine.snapshot import Snapshot
 
@@ -74,16 +75,11 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def _goal_unit(goal: Goal, ctx: MonitoringContext) -> str | None:
-    subject = ctx.subjects.get(goal.subject or "")
-    return goal.owner or (subject.unit if subject else None)
-
-
 def _metric_place(metric: Metric, ctx: MonitoringContext) -> tuple[Level | None, str | None]:
     structure = ctx.snapshot.structure
     goals = [structure.graph.goals[e.parent] for e in structure.parents.get(metric.id, [])]
     level = max((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
-    unit = metric.owner or next((u for g in goals if (u := _goal_unit(g, ctx))), None)
+    unit = metric.owner or next((u for g in goals if (u := goal_unit(g, ctx.subjects))), None)
     return level, unit
 
 
@@ -97,7 +93,7 @@ def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: 
 def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
     snap = ctx.snapshot
     a = snap.attainment(goal.id)
-    unit = _goal_unit(goal, ctx)
+    unit = goal_unit(goal, ctx.subjects)
     status = snap.goal_status(goal)
     if status in (Status.YELLOW, Status.RED):
         th = goal.thresholds

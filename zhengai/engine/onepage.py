@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from zhengai.domain.enums import Status
 from zhengai.domain.models import Goal, Task, Unit
-from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError, unit_and_below
+from zhengai.domain.units import unit_and_below
+from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError
 from zhengai.engine.snapshot import Snapshot
 
 #: At most this many tasks and goals in one view.

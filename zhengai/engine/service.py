@@ -11,6 +11,7 @@ from datetime import date
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level, Status, System
 from zhengai.domain.models import Goal, Metric, Node, Subject, Unit
 from zhengai.domain.relations import Relationship
+from zhengai.domain.units import goal_unit, unit_and_below
 from zhengai.engine import impact, monitoring
 from zhengai.engine.propagation import status_of
 from zhengai.engine.snapshot import Snapshot, Structure
@@ -196,8 +197,7 @@ class Engine:
         subjects = self.store.get_nodes(subject_ids)
         out: dict[str, System] = {}
         for g in structure.graph.goals.values():
-            subject = subjects.get(g.subject or "")
-            unit = units.get(g.owner or (subject.unit if isinstance(subject, Subject) else None) or "")
+            unit = units.get(goal_unit(g, subjects) or "")
             if unit is not None:
                 out[g.id] = unit.system
         return out
@@ -268,17 +268,3 @@ class Engine:
         return GraphView(nodes, hood.edges, hood.omitted)
 
 
-
-def unit_and_below(units: dict[str, Unit], unit_id: str) -> set[str]:
-    """``unit_id`` and every unit PART_OF it, transitively."""
-    children: dict[str, list[str]] = {}
-    for u in units.values():
-        if u.parent:
-            children.setdefault(u.parent, []).append(u.id)
-    scope, stack = set(), [unit_id]
-    while stack:
-        u = stack.pop()
-        if u not in scope:
-            scope.add(u)
-            stack += children.get(u, [])
-    return scope

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from zhengai.stores.base import GraphStore
@@ -36,8 +35,3 @@ class CountingStore:
     def reset(self) -> None:
         self.calls.clear()
 
-
-def counting(store: GraphStore) -> tuple[GraphStore, Callable[[], Counter[str]]]:
-    """``store`` wrapped, and a function returning its call counts."""
-    proxy = CountingStore(store)
-    return proxy, lambda: proxy.calls  # type: ignore[return-value]

@@ -11,8 +11,9 @@ from datetime import date
 import networkx as nx
 
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level
-from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Subject, Task, Unit
+from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Task, Unit
 from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
+from zhengai.domain.units import goal_unit, unit_and_below
 from zhengai.stores.base import MEASURED_BY, FlowEdge, FlowGraph, GraphStore, Neighbourhood
 
 
@@ -101,21 +102,12 @@ class EmbeddedStore(GraphStore):
     def units(self) -> dict[str, Unit]:
         return dict(self._units)
 
-    def _unit_and_below(self, unit_id: str) -> set[str]:
-        return {unit_id} | set(nx.ancestors(self._rel.subgraph(self._units), unit_id))
-
-    def _goal_unit(self, goal: Goal) -> str | None:
-        if goal.owner:
-            return goal.owner
-        subject = self._nodes.get(goal.subject or "")
-        return subject.unit if isinstance(subject, Subject) else None
-
     def goal_ids(self, level: Level | None = None, unit_id: str | None = None) -> list[str]:
-        units = self._unit_and_below(unit_id) if unit_id in self._units else None
+        units = unit_and_below(self._units, unit_id) if unit_id in self._units else None
         if unit_id is not None and units is None:
             return []
         return [g.id for g in self._goals if (level is None or g.level is level)
-                and (units is None or self._goal_unit(g) in units)]
+                and (units is None or goal_unit(g, self._nodes) in units)]
 
     def _edges(self, pairs: Iterable[tuple[str, str, dict]]) -> list[FlowEdge]:
         return sorted((FlowEdge(c, p, d["weight"], d["kind"]) for c, p, d in pairs),

@@ -1,1 +1,0 @@
-"""Run `python -m bench.<name>`: trace_latency, load_neo4j, round_trips, startup."""
