@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from zhengai.domain.models import Dataset, Metric
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
 from zhengai.security.tokens import AuthConfig, Role
-from zhengai.stores.journal import SPIRAL_FILE, ObservationJournal
+from zhengai.stores.journal import AUDIT_FILE, SPIRAL_FILE, ObservationJournal
 
 if TYPE_CHECKING:
     from zhengai.stores import EmbeddedStore
@@ -93,8 +93,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         dataset = _load_or_report(folder)
         if dataset is None:
             return 1
-        store, name = EmbeddedStore(dataset), "embedded"
         journal = ObservationJournal(_state_dir(args))
+        store, name = EmbeddedStore(dataset, ObservationJournal(journal.folder, AUDIT_FILE)), "embedded"
         replayed = _replay(journal, store)
         shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
         label = f"embedded store with {shown} (+{replayed} ingested observations from {journal.path})"
@@ -174,6 +174,7 @@ def _replay(journal: ObservationJournal, store: EmbeddedStore) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from zhengai.engine import Engine, InvalidArgumentError
+    from zhengai.engine.audit import cli_principal
     from zhengai.engine.ingest import Ingestor
     from zhengai.graph_loader.observations_csv import read_observations
     from zhengai.stores import EmbeddedStore
@@ -187,8 +188,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         dataset = _load_or_report(folder)
         if dataset is None:
             return 1
-        store = EmbeddedStore(dataset)
         journal = ObservationJournal(_state_dir(args))
+        store = EmbeddedStore(dataset, ObservationJournal(journal.folder, AUDIT_FILE))
         _replay(journal, store)
     errors: list[str] = []
     rows = read_observations(path, lambda line, msg: None)  # first pass: which metrics it names
@@ -200,7 +201,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print(f"zhengai: {len(errors)} error(s); nothing ingested", file=sys.stderr)
         return 1
     try:
-        result = Ingestor(Engine(store), journal).record(rows)
+        result = Ingestor(Engine(store), journal).record(rows, cli_principal(), "ingest", str(path))
     except InvalidArgumentError as exc:
         print(f"{path}: {exc}\nzhengai: nothing ingested", file=sys.stderr)
         return 1
@@ -238,9 +239,17 @@ def _cmd_load(args: argparse.Namespace) -> int:
         for bar in bars.values():
             bar.close()
     from zhengai.engine import Engine
+    from zhengai.engine.audit import AuditEntry, cli_principal
 
+    nodes, rels = store.counts()
+    where, how = str(folder.resolve()), "（替换）" if args.replace else ""
+    store.append_audit(AuditEntry.of(
+        cli_principal(), "load", f"载入数据集 {folder}{how}：节点 {before[0]} → {nodes}",
+        {"dataset": where, "nodes": before[0], "relationships": before[1]},
+        {"dataset": where, "nodes": nodes, "relationships": rels, "replace": args.replace,
+         "observations": len(dataset.observations)}))
     kept = Engine(store).keep_current()  # today's attainment and status onto the nodes
-    (nodes, rels), seconds = store.counts(), time.perf_counter() - started
+    seconds = time.perf_counter() - started
     print(f"zhengai: loaded {folder} into {store.settings.uri} in {seconds:.1f} s: "
           f"{nodes} nodes ({nodes - before[0]:+d}), {rels} relationships ({rels - before[1]:+d}); "
           f"current attainment kept on {kept} goals and metrics")

@@ -14,11 +14,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhengai.domain.enums import Direction, Level
 from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Task, Unit
 from zhengai.domain.relations import Relationship
+
+if TYPE_CHECKING:
+    from zhengai.engine.audit import AuditEntry
 
 SUPPORTS = "SUPPORTS"
 MEASURED_BY = "MEASURED_BY"
@@ -141,6 +144,17 @@ class GraphStore(ABC):
     @abstractmethod
     def add_observations(self, observations: Sequence[Observation]) -> int:
         """Store observations (idempotent by metric and date); returns how many changed."""
+
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        """Store one 审计日志 entry durably; returns it with its ``seq`` (1, 2, … in order)."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no audit log")
+
+    def audit_entries(self, first: int, before_seq: int | None = None, operation: str | None = None,
+                      actor: str | None = None) -> list[AuditEntry]:
+        """At most ``first`` audit entries, newest first, with ``seq < before_seq`` when given, of
+        ``operation`` and ``actor`` when given. The audit log is not part of the dataset: ``replace``
+        keeps it and no other read sees it."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no audit log")
 
     def keep_current(self, rows: Sequence[tuple[str, float | None, str, float | None]],  # noqa: B027
                      as_of: date) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -14,7 +15,9 @@ from zhengai.domain.enums import LEVEL_RANK, Direction, Level
 from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Task, Unit
 from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
 from zhengai.domain.units import goal_unit, unit_and_below
+from zhengai.engine.audit import AuditEntry
 from zhengai.stores.base import MEASURED_BY, FlowEdge, FlowGraph, GraphStore, Neighbourhood
+from zhengai.stores.journal import ObservationJournal
 
 
 def _flow_edge(rel: Relationship) -> FlowEdge:
@@ -25,9 +28,13 @@ def _flow_edge(rel: Relationship) -> FlowEdge:
 
 
 class EmbeddedStore(GraphStore):
-    """networkx-backed store. ``flow`` holds goals and metrics with edges child → parent."""
+    """networkx-backed store. ``flow`` holds goals and metrics with edges child → parent.
 
-    def __init__(self, dataset: Dataset | None = None):
+    The 审计日志 is kept in memory and, with ``audit_journal`` (``audit.jsonl`` in the state folder),
+    appended to it fsync'd and read back from it here, so it survives a restart.
+    """
+
+    def __init__(self, dataset: Dataset | None = None, audit_journal: ObservationJournal | None = None):
         self._lock = threading.RLock()
         self._version = 0
         self._structure_version = 0
@@ -39,6 +46,8 @@ class EmbeddedStore(GraphStore):
         self._tasks: dict[str, Task] = {}
         self._spiral: dict[str, list[dict]] = {}
         self._goals: list[Goal] = []  # by level, then id
+        self._audit_journal = audit_journal
+        self._audit = [AuditEntry.from_row(r) for r in audit_journal.rows()] if audit_journal else []
         if dataset is not None:
             self.replace(dataset)
 
@@ -85,6 +94,25 @@ class EmbeddedStore(GraphStore):
             if changed:
                 self._version += 1
         return changed
+
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        with self._lock:
+            stored = dataclasses.replace(entry, seq=self._audit[-1].seq + 1 if self._audit else 1)
+            if self._audit_journal is not None:
+                self._audit_journal.append_rows([stored.to_row()])
+            self._audit.append(stored)
+        return stored
+
+    def audit_entries(self, first: int, before_seq: int | None = None, operation: str | None = None,
+                      actor: str | None = None) -> list[AuditEntry]:
+        out: list[AuditEntry] = []
+        for e in reversed(self._audit):
+            if len(out) >= first:
+                break
+            if ((before_seq is None or e.seq < before_seq) and (operation is None or e.operation == operation)
+                    and (actor is None or e.actor == actor)):
+                out.append(e)
+        return out
 
     # -- reads ------------------------------------------------------------------------------
     @property

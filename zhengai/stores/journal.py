@@ -18,11 +18,12 @@ from zhengai.domain.models import ObservedValue
 
 JOURNAL_FILE = "observations.jsonl"
 SPIRAL_FILE = "spiral.jsonl"
+AUDIT_FILE = "audit.jsonl"  # the 审计日志 (zhengai.engine.audit), one entry a line
 
 
 class ObservationJournal:
     """Append-only, fsync'd record of ingested observations under a state folder (and, beside it,
-    of the 8字螺旋 events: stage changes and improvement measures)."""
+    of the 8字螺旋 events: stage changes and improvement measures, and of the 审计日志)."""
 
     def __init__(self, state_dir: str | Path, file: str = JOURNAL_FILE):
         self.folder = Path(state_dir)

@@ -3,11 +3,13 @@
 Parameterised named statements only (``zhengai/queries/cypher/``); reads through the driver's
 managed transactions (transient errors are retried); every traversal is one Cypher statement
 and one round trip; the math stays in the engine. Observations live on each Metric node as
-parallel arrays ``obsAt`` / ``obsValue`` sorted by date.
+parallel arrays ``obsAt`` / ``obsValue`` sorted by date. The 审计日志 is kept as (:AuditEntry) nodes
+outside the 诊改 graph (no :Node label): loads and replaces leave it, graph reads never see it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import queue
@@ -26,6 +28,7 @@ from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level
 from zhengai.domain.models import SECTIONS, Dataset, Goal, Metric, Node, Observation, Record, Task, Unit
 from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
+from zhengai.engine.audit import AuditEntry
 from zhengai.stores.base import MEASURED_BY, SUPPORTS, FlowEdge, FlowGraph, GraphStore, Neighbourhood
 from zhengai.stores.cypher import MAX_HOPS, RELATIONSHIP_TYPES, statement
 
@@ -136,7 +139,8 @@ class Neo4jStore(GraphStore):
 
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes (idempotent)."""
-        for name in ("schema_node_id", "schema_meta", "schema_goal_level", "schema_spiral_subject"):
+        for name in ("schema_node_id", "schema_meta", "schema_goal_level", "schema_spiral_subject",
+                     "schema_audit_seq", "schema_audit_counter"):
             self.driver.execute_query(statement(name), database_=self.settings.database)
 
     def close(self) -> None:
@@ -360,6 +364,28 @@ class Neo4jStore(GraphStore):
         with self.driver.session(database=self.settings.database) as session:
             session.execute_write(work)
         self._version = None
+
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        """Create the (:AuditEntry) in one managed write transaction (before/after as JSON text)."""
+        params = {"at": entry.at, "actor": entry.actor, "actorName": entry.actor_name, "roles": entry.roles,
+                  "operation": entry.operation, "summary": entry.summary,
+                  "before": None if entry.before is None else json.dumps(entry.before, ensure_ascii=False),
+                  "after": None if entry.after is None else json.dumps(entry.after, ensure_ascii=False)}
+
+        def work(tx: ManagedTransaction) -> int:
+            return tx.run(statement("append_audit"), params).single(strict=True)["seq"]
+
+        with self.driver.session(database=self.settings.database) as session:
+            seq = session.execute_write(work)
+        return dataclasses.replace(entry, seq=seq)
+
+    def audit_entries(self, first: int, before_seq: int | None = None, operation: str | None = None,
+                      actor: str | None = None) -> list[AuditEntry]:
+        rows = self._read("audit_entries", first=first, before=before_seq, operation=operation, actor=actor)
+        return [AuditEntry(seq=r["seq"], at=r["at"].to_native(), actor=r["actor"], actor_name=r["actorName"],
+                           roles=list(r["roles"] or []), operation=r["operation"], summary=r["summary"],
+                           before=None if r["before"] is None else json.loads(r["before"]),
+                           after=None if r["after"] is None else json.loads(r["after"])) for r in rows]
 
     def tasks(self) -> dict[str, Task]:
         return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("tasks")}  # type: ignore[misc]
