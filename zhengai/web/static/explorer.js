@@ -1,6 +1,8 @@
 // 五纵五横 explorer: the quality network, a goal's chain, impact tracing and what-if simulation.
 // Talks to the service only through POSTs to its public GraphQL endpoint (./graphql); no build step.
-// Deep links: #goal=<id>&metric=<id>. Tests reach the graph through window.zhengaiExplorer.cy.
+// With authentication configured, a bearer token pasted by the user (登录令牌, kept in sessionStorage)
+// goes with every request. Deep links: #goal=<id>&metric=<id>. Tests reach the graph through
+// window.zhengaiExplorer.cy.
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
 const STATUS_ZH = { GREEN: "达标", YELLOW: "黄色预警", RED: "红色预警", UNKNOWN: "无数据" };
@@ -56,8 +58,101 @@ const Q = {
 };
 const RANK = { SCHOOL: 0, MAJOR: 1, COURSE: 2, TEACHER: 3, STUDENT: 4 };
 
+// ---------------------------------------------------------------- 登录令牌 (bearer token)
+// Without authentication configured (development mode) the service never answers 401 and none of this
+// shows. The token is decoded here for display only: the service verifies it on every request.
+const TOKEN_KEY = "zhengai.token";
+const ROLE_ZH = { ADMIN: "管理员（质管办）", LEADER: "校领导", UNIT_HEAD: "部门负责人", TEACHER: "教师",
+  STUDENT: "学生", DATA_SERVICE: "数据中心" };
+const auth = { token: sessionStorage.getItem(TOKEN_KEY), required: false };
+
+class AuthRequired extends Error {}
+
+/** The payload of a JWT, or null when ``token`` is not one. */
+function claimsOf(token) {
+  const parts = token.split(".");
+  if (parts.length !== 3) return null;
+  try {
+    const b64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, "=")), (c) => c.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder().decode(bytes));
+    return claims && typeof claims === "object" && !Array.isArray(claims) ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+function setToken(token) {
+  auth.token = token;
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+  renderAuth();
+}
+
+/** fetch() with the bearer token; a 401 asks for a (new) token and throws AuthRequired. */
+async function api(url, init = {}) {
+  const sent = auth.token;
+  const headers = { ...init.headers, ...(sent ? { Authorization: `Bearer ${sent}` } : {}) };
+  const response = await fetch(url, { ...init, headers });
+  if (response.status !== 401) return response;
+  const reason = (await response.text()).replace(/^authentication required:\s*/, "");
+  if (auth.token === sent) {  // (not when another token was entered meanwhile)
+    auth.required = true;
+    setToken(null);  // a refused token is not kept
+    if (sent || !$("auth-dialog").open) {
+      askToken(!sent ? "本服务已启用身份认证，请输入登录令牌。" : /expired/.test(reason)
+        ? "登录令牌已过期，请输入新的令牌。" : `登录令牌未被接受（${reason}），请重新输入。`);
+    }
+  }
+  throw new AuthRequired("需要登录令牌");
+}
+
+function renderAuth() {
+  const claims = auth.token ? claimsOf(auth.token) : null;
+  const roles = Array.isArray(claims?.roles) ? claims.roles : [];
+  $("auth").hidden = !auth.required && !auth.token;
+  $("auth").dataset.state = auth.token ? "signed-in" : "signed-out";
+  const user = $("auth-user");
+  user.textContent = auth.token
+    ? `${claims?.name ?? claims?.sub ?? "未知用户"}${claims?.name && claims?.sub ? `（${claims.sub}）` : ""}`
+      + ` · ${roles.map((r) => ROLE_ZH[r] ?? r).join("、") || "无角色"}`
+    : "未登录";
+  user.dataset.sub = claims?.sub ?? "";
+  user.dataset.roles = roles.join(",");
+  user.title = claims?.exp ? `令牌有效期至 ${new Date(claims.exp * 1000).toLocaleString("zh-CN")}` : "";
+  $("auth-login").textContent = auth.token ? "更换令牌" : "登录令牌";
+  $("auth-logout").hidden = !auth.token;
+}
+
+function askToken(reason = "请输入登录令牌。") {
+  $("auth-reason").textContent = reason;
+  $("auth-error").textContent = "";
+  const dialog = $("auth-dialog");
+  if (!dialog.open) {
+    $("auth-token").value = "";
+    dialog.showModal();
+  }
+  $("auth-token").focus();
+}
+
+async function signIn(text) {
+  const token = text.trim().replace(/^bearer\s+/i, "");
+  const claims = claimsOf(token);
+  const error = !claims ? "这不是有效的 JWT 令牌（应为以“.”分隔的三段）。"
+    : claims.exp && claims.exp * 1000 < Date.now()
+      ? `该令牌已于 ${new Date(claims.exp * 1000).toLocaleString("zh-CN")} 过期。` : "";
+  $("auth-error").textContent = error;
+  if (error) return;
+  setToken(token);
+  $("auth-dialog").close();
+  setStatus(`已登录：${$("auth-user").textContent}，正在加载 …`);
+  await reloadAll();
+  await openHash();
+  setStatus(`已登录：${$("auth-user").textContent}。监测日期 ${state.asOf}：点击单元格查看目标`);
+}
+
 async function gql(query, variables = {}) {
-  const response = await fetch(ENDPOINT, {
+  const response = await api(ENDPOINT, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ query, variables }),
@@ -132,7 +227,8 @@ async function guarded(what, fn) {
   try {
     return await fn();
   } catch (err) {
-    setStatus(`${what}失败：${err.message}`, true);
+    setStatus(err instanceof AuthRequired ? `${what}：需要登录令牌（右上角“登录令牌”）`
+      : `${what}失败：${err.message}`, true);
     return undefined;
   }
 }
@@ -811,6 +907,19 @@ $("sim-reset").addEventListener("click", () => {
   state.simulation = null;
   if (state.metric) openSimulation(state.metric);
 });
+
+$("auth-login").addEventListener("click", () => askToken(auth.token ? "输入新的登录令牌以更换身份。"
+  : "本服务已启用身份认证，请输入登录令牌。"));
+$("auth-logout").addEventListener("click", () => {
+  setToken(null);
+  window.location.reload();  // nothing shown stays on the page
+});
+$("auth-cancel").addEventListener("click", () => $("auth-dialog").close());
+$("auth-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  guarded("登录", () => signIn($("auth-token").value));
+});
+renderAuth();
 
 window.zhengaiExplorer = { get cy() { return cy; }, state };
 
