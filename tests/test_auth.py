@@ -12,6 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from tests.conftest import WORKED
 from zhengai.app import create_app
@@ -53,7 +54,7 @@ def test_anonymous_callers_reach_only_healthz(client):
     (Role.ADMIN, READ, True), (Role.ADMIN, WRITE, True),
     (Role.LEADER, READ, True), (Role.LEADER, WRITE, False),
     (Role.DATA_SERVICE, WRITE, True), (Role.DATA_SERVICE, READ, False),
-    (Role.UNIT_HEAD, READ, False), (Role.TEACHER, READ, False), (Role.STUDENT, READ, False),
+    (Role.UNIT_HEAD, WRITE, False), (Role.TEACHER, WRITE, False), (Role.STUDENT, WRITE, False),
 ])
 def test_role_gate(client, role, query, allowed):
     status, body = call(client, query, token(role))
@@ -63,8 +64,13 @@ def test_role_gate(client, role, query, allowed):
     else:
         [error] = body["errors"]
         assert error["extensions"]["code"] == "FORBIDDEN" and body["data"] is None
-        if role in (Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT):
-            assert "scoped access is not available yet" in error["message"]
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT])
+def test_a_scoped_role_without_unit_or_subject_sees_nothing(client, role):
+    """Fail closed: a scoped token naming no unit or subject reads, but every id is unknown to it."""
+    status, body = call(client, READ, token(role))
+    assert status == 200 and body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_tampered_expired_and_foreign_tokens_are_refused(client):
@@ -111,3 +117,41 @@ def test_serve_refuses_a_public_bind_without_authentication():
                          check=False, env=env, timeout=60)
     assert out.returncode == 2
     assert "ZHENGAI_JWT_SECRET" in out.stderr and "ZHENGAI_JWKS" in out.stderr
+
+
+def test_unsigned_foreign_issuer_and_endless_tokens_are_refused(client):
+    claims = {"sub": "x", "roles": ["ADMIN"], "aud": "zhengai", "iss": "zhengai-test",
+              "exp": int(time.time()) + 60}
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    foreign_issuer = jwt.encode({**claims, "iss": "elsewhere"}, SECRET, algorithm="HS256")
+    endless = jwt.encode({k: v for k, v in claims.items() if k != "exp"}, SECRET, algorithm="HS256")
+    unknown_role = jwt.encode({**claims, "roles": ["ROOT"]}, SECRET, algorithm="HS256")
+    for bad in (unsigned, foreign_issuer, endless, unknown_role):
+        status, body = call(client, READ, bad)
+        assert status == 401 and "invalid token" in body, (bad, body)
+
+
+def test_a_tampered_or_expired_token_is_refused_on_reports_and_websockets(client):
+    good = token(Role.ADMIN)
+    head, payload, signature = good.split(".")
+    for bad, reason in [(f"{head}.{payload}x.{signature}", "invalid token"),
+                        (token(Role.ADMIN, ttl=-10), "token expired")]:
+        response = client.get("/reports/S.md", headers={"Authorization": f"Bearer {bad}"})
+        assert response.status_code == 401 and reason in response.text
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {bad}"}})
+            with pytest.raises(WebSocketDisconnect) as closed:
+                ws.receive_json()
+            assert closed.value.code == 4403
+    # a good token passes the gate (the worked example has no subject S: 404, not 401)
+    assert client.get("/reports/S.md", headers={"Authorization": f"Bearer {good}"}).status_code == 404
+
+
+def test_graphiql_page_is_served_without_a_token_but_queries_are_not(client):
+    page = client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "playground-config" in page.text  # static HTML, no data
+    response = client.get("/graphql", params={"query": READ}, headers={"Accept": "text/html"})
+    assert response.status_code == 401 and "authentication required" in response.text
+    leader = {"Authorization": f"Bearer {token(Role.LEADER)}"}
+    response = client.get("/graphql", params={"query": READ}, headers=leader)
+    assert response.json() == {"data": {"goal": {"id": "S"}}}

@@ -25,7 +25,7 @@ from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
-from zhengai.schema.limits import Limits
+from zhengai.schema.limits import Cors, Limits
 from zhengai.security.tokens import AuthConfig, AuthError, Principal, Role, bearer
 
 
@@ -71,8 +71,8 @@ class _TooLarge(Exception):
 
 def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
              auth: AuthConfig | None) -> Callable[[Request], Awaitable[Response]]:
-    """With authentication configured, only ADMIN and LEADER read reports over plain HTTP (scoped
-    roles come with the scoped store)."""
+    """With authentication configured, a plain-HTTP endpoint needs a valid token of a reading role; the
+    principal is left in ``request.state.principal`` for the endpoint to read through its scope."""
     if auth is None:
         return endpoint
 
@@ -81,8 +81,10 @@ def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
             principal = auth.verify(bearer(request.headers.get("authorization")) or "")
         except AuthError as exc:
             return PlainTextResponse(f"authentication required: {exc}", status_code=401)
-        if not principal.roles & {Role.ADMIN, Role.LEADER}:
-            return PlainTextResponse("forbidden: reports need the ADMIN or LEADER role", status_code=403)
+        if not principal.roles - {Role.DATA_SERVICE}:
+            return PlainTextResponse("forbidden: reports need a reading role (not DATA_SERVICE alone)",
+                                     status_code=403)
+        request.state.principal = principal
         return await endpoint(request)
 
     return guarded
@@ -97,6 +99,7 @@ class ZhengaiGraphQL(GraphQL):
         super().__init__(build_schema(), **kwargs)
         self.engine, self.ingestor, self.hub, self.spiral = engine, ingestor, hub, spiral
         self.auth = auth
+        self.timeout = Limits().request_timeout or None
         self.playground_html = web.graphiql_html(graphql_operations())
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
@@ -104,13 +107,16 @@ class ZhengaiGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         principal: Principal | None = Principal.developer() if self.auth is None else None
-        if self.auth is not None and isinstance(request, Request):  # HTTP: the bearer token now
+        # HTTP: the bearer token now; GraphiQL's own page (static HTML, no data) is served without one
+        if (self.auth is not None and isinstance(request, Request)
+                and not self.should_render_graphql_ide(self.request_adapter_class(request))):
             try:
                 principal = self.auth.verify(bearer(request.headers.get("authorization")) or "")
             except AuthError as exc:
                 raise HTTPException(401, f"authentication required: {exc}") from exc
         return {"request": request, "response": response,
-                "zhengai": Context(self.engine, self.ingestor, self.hub, self.spiral, principal)}
+                "zhengai": Context(self.engine, self.ingestor, self.hub, self.spiral, principal,
+                                   self.timeout if isinstance(request, Request) else None)}
 
     async def on_ws_connect(self, context: dict[str, Any]) -> Any:
         """Websockets authenticate with connection_init's payload {"Authorization": "Bearer …"}."""
@@ -126,14 +132,19 @@ class ZhengaiGraphQL(GraphQL):
 
 
 def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingestor | None = None,
-               spiral: SpiralService | None = None, auth: AuthConfig | None = None) -> Starlette:
+               spiral: SpiralService | None = None, auth: AuthConfig | None = None,
+               cors: Cors | None = None) -> Starlette:
     """The service over ``engine``; ``store_name`` is reported by /healthz. ``ingestor`` records
     observations and ``spiral`` the 8字螺旋 events (default: without journals); the warnings an
-    ingest raises are pushed to subscribers."""
+    ingest raises are pushed to subscribers. ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the
+    origins allowed cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication
+    configured."""
+    origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
     ingestor = ingestor or Ingestor(engine)
     hub = WarningHub()
     ingestor.listeners.append(hub.publish)
-    graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine), auth)
+    graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine), auth,
+                             allowed_origins=origins)
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})
@@ -141,7 +152,8 @@ def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingest
     async def explorer(_: Request) -> Response:
         return web.explorer_page()
 
-    return Starlette(middleware=[Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)], routes=[
+    middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
+    return Starlette(middleware=middleware, routes=[
         Route("/healthz", healthz),
         Route("/reports/{subject_id}.md", _guarded(report_endpoint(engine), auth), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),

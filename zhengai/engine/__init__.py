@@ -3,6 +3,6 @@
 It reads through the store interface and never imports the GraphQL layer.
 """
 
-from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError
+from zhengai.engine.service import Engine, ForbiddenError, InvalidArgumentError, NotFoundError
 
-__all__ = ["Engine", "InvalidArgumentError", "NotFoundError"]
+__all__ = ["Engine", "ForbiddenError", "InvalidArgumentError", "NotFoundError"]

@@ -25,6 +25,26 @@ from zhengai.engine.snapshot import Snapshot
 from zhengai.stores.base import FlowEdge, FlowGraph
 
 
+@dataclass(frozen=True)
+class Folded:
+    """其他 N 项: nodes hidden from the caller folded into one anonymous aggregate, so numbers stay exact.
+
+    For a goal's hidden children, ``attainment`` aggregates them as the goal does and ``weight`` sums
+    their edge weights (``coverage`` of it known); for gap contributors, ``contribution`` and
+    ``sensitivity`` are their sums."""
+
+    count: int
+    weight: float | None = None
+    coverage: float | None = None
+    attainment: float | None = None
+    contribution: float | None = None
+    sensitivity: float | None = None
+
+    @property
+    def label(self) -> str:
+        return f"其他 {self.count} 项"
+
+
 @dataclass
 class ImpactPath:
     node_ids: list[str]
@@ -45,6 +65,7 @@ class ImpactTrace:
     attainment: float | None
     targets: list[TargetImpact]
     path_count: int
+    others: Folded | None = None  # targets hidden from the caller
 
 
 @dataclass
@@ -63,6 +84,7 @@ class GapExplanation:
     contributors: list[GapContributor]
     contributor_count: int = 0
     unknown_metrics: list[Metric] = field(default_factory=list)
+    others: Folded | None = None  # contributors hidden from the caller
 
 
 @dataclass
@@ -89,6 +111,7 @@ class MetricChange:
 class Simulation:
     metrics: list[MetricChange]
     changes: list[GoalChange]
+    others: Folded | None = None  # changed goals hidden from the caller
 
 
 def _order(graph: FlowGraph) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +13,7 @@ from zhengai.domain.models import Goal, Metric, Node, Subject, Unit
 from zhengai.domain.relations import Relationship
 from zhengai.domain.units import goal_unit, unit_and_below
 from zhengai.engine import impact, monitoring
+from zhengai.engine.impact import Folded
 from zhengai.engine.propagation import status_of
 from zhengai.engine.snapshot import Snapshot, Structure
 from zhengai.stores.base import GraphStore
@@ -30,6 +31,10 @@ class InvalidArgumentError(ValueError):
     """An argument outside its allowed range."""
 
 
+class ForbiddenError(PermissionError):
+    """A change the caller's scope does not allow (on something the caller may see)."""
+
+
 @dataclass
 class NetworkCell:
     """One cell of the 五纵五横 matrix."""
@@ -43,9 +48,22 @@ class NetworkCell:
     status_counts: dict[Status, int]
 
 
+@dataclass(frozen=True)
+class FoldedNode:
+    """A graph-view node standing for hidden neighbours of one visible node."""
+
+    id: str
+    folded: Folded
+    kind: str = "Folded"
+
+    @property
+    def name(self) -> str:
+        return self.folded.label
+
+
 @dataclass
 class ViewNode:
-    node: Node
+    node: Node | FoldedNode
     kind: str
     level: Level | None
     status: Status
@@ -223,26 +241,7 @@ class Engine:
 
     def quality_network(self, as_of: date | None) -> list[NetworkCell]:
         """The 五纵五横 matrix: goals by the system of their unit (see goal_systems) and their level."""
-        snap = self.snapshot(as_of)
-        structure = self.structure()
-        cells: dict[tuple[System, Level], list[Goal]] = {(s, lv): [] for s in System for lv in Level}
-        for goal_id, system in self.goal_systems().items():
-            goal = structure.graph.goals[goal_id]
-            cells[(system, goal.level)].append(goal)
-        out = []
-        for (system, level), goals in cells.items():
-            counts = dict.fromkeys(Status, 0)
-            known = []
-            metrics: set[str] = set()
-            for g in goals:
-                counts[snap.goal_status(g)] += 1
-                a = snap.attainment(g.id)
-                if a is not None:
-                    known.append(a)
-                metrics.update(e.child for e in structure.children[g.id] if e.child in snap.metrics)
-            mean = sum(known) / len(known) if known else None
-            out.append(NetworkCell(system, level, len(goals), len(metrics), mean, status_of(mean), counts))
-        return out
+        return network_cells(self.snapshot(as_of), self.goal_systems())
 
     def graph_view(self, root: str, direction: Direction, depth: int, as_of: date | None,
                    flow_only: bool, limit: int = MAX_VIEW_NODES) -> GraphView:
@@ -253,18 +252,63 @@ class Engine:
         if limit < 1:
             raise InvalidArgumentError("limit must be at least 1")
         hood = self.store.neighbourhood(root, direction, depth, min(limit, MAX_VIEW_NODES), flow_only)
-        snap = self.snapshot(as_of)
-        structure = self.structure()
-        nodes = []
-        for node in hood.nodes.values():
-            level: Level | None = getattr(node, "level", None)
-            status, attainment = Status.UNKNOWN, None
-            if isinstance(node, Goal | Metric):
-                status, attainment = snap.status(node), snap.attainment(node.id)
-            if isinstance(node, Metric):
-                levels = [structure.graph.goals[e.parent].level for e in structure.parents[node.id]]
-                level = max(levels, key=LEVEL_RANK.__getitem__) if levels else None
-            nodes.append(ViewNode(node, node.kind, level, status, attainment))
-        return GraphView(nodes, hood.edges, hood.omitted)
+        return view_of(hood.nodes.values(), hood.edges, hood.omitted, self.snapshot(as_of))
+
+    # -- what a caller may see (every node here; a ScopedEngine narrows it) -----------------------
+    @property
+    def shared(self) -> Engine:
+        """The engine whose caches a request's view of it shares."""
+        return self
+
+    def visible(self, node_id: str) -> bool:
+        """Whether a goal, metric or task id may be shown to the caller."""
+        return True
+
+    def folded_children(self, goal_id: str, as_of: date | None, kind: str | None = None) -> Folded | None:
+        """The children of a goal hidden from the caller, as one aggregate (none here)."""
+        return None
+
+    def check_own_subject(self, subject_id: str) -> None:
+        """Raise unless the caller may run the 8字螺旋 of this subject (anyone may, here)."""
 
 
+def network_cells(snap: Snapshot, systems: dict[str, System]) -> list[NetworkCell]:
+    """The 五纵五横 cells over the goals of ``systems`` (goal id → its system) in ``snap``."""
+    structure = snap.structure
+    cells: dict[tuple[System, Level], list[Goal]] = {(s, lv): [] for s in System for lv in Level}
+    for goal_id, system in systems.items():
+        goal = structure.graph.goals[goal_id]
+        cells[(system, goal.level)].append(goal)
+    out = []
+    for (system, level), goals in cells.items():
+        counts = dict.fromkeys(Status, 0)
+        known = []
+        metrics: set[str] = set()
+        for g in goals:
+            counts[snap.goal_status(g)] += 1
+            a = snap.attainment(g.id)
+            if a is not None:
+                known.append(a)
+            metrics.update(e.child for e in structure.children[g.id] if e.child in structure.graph.metrics)
+        mean = sum(known) / len(known) if known else None
+        out.append(NetworkCell(system, level, len(goals), len(metrics), mean, status_of(mean), counts))
+    return out
+
+
+def view_of(nodes: Iterable[Node | FoldedNode], edges: list[Relationship], omitted: int,
+            snap: Snapshot) -> GraphView:
+    """A graph view of ``nodes`` with their status in ``snap`` (a metric takes its highest goal's level)."""
+    structure = snap.structure
+    out = []
+    for node in nodes:
+        level: Level | None = getattr(node, "level", None)
+        status, attainment = Status.UNKNOWN, None
+        if isinstance(node, Goal | Metric):
+            status, attainment = snap.status(node), snap.attainment(node.id)
+        elif isinstance(node, FoldedNode):
+            status, attainment = status_of(node.folded.attainment), node.folded.attainment
+        if isinstance(node, Metric):
+            levels = [structure.graph.goals[e.parent].level for e in structure.parents.get(node.id, [])]
+            level = max(levels, key=LEVEL_RANK.__getitem__) if levels else None
+        out.append(ViewNode(node, node.kind, level, status, attainment))
+    return GraphView(out, edges, omitted)

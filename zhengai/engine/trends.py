@@ -127,7 +127,7 @@ _caches_lock = threading.Lock()
 
 def _cache(engine: Engine) -> _MonthlyAttainments:
     with _caches_lock:
-        return _caches.setdefault(engine, _MonthlyAttainments())
+        return _caches.setdefault(engine.shared, _MonthlyAttainments())
 
 
 def goal_trends(engine: Engine, goal_ids: Sequence[str], start: date | None = None,

@@ -25,20 +25,23 @@ class Mutation:
         if ingestor is None:
             raise InvalidArgumentError("this service does not accept observations")
         rows = [ObservedValue(o.metric_id, o.at, o.value, o.source) for o in observations]
-        return t.RecordResult.of(ingestor.record(rows))
+        return t.RecordResult.of(ingestor.record(rows, actor=ctx(info).principal))
 
 
     @strawberry.mutation(description="8字螺旋: move a subject to the next big-loop stage (or to `to`)")
     def advance_stage(self, info: Info, subject_id: strawberry.ID,
                       to: t.SpiralStage | None = None) -> t.Spiral:
-        return t.Spiral.of(_spiral(info).advance(subject_id, to))
+        c = ctx(info)
+        return t.Spiral.of(_spiral(info).advance(subject_id, to, actor=c.principal, engine=c.engine))
 
     @strawberry.mutation(description="改进措施: record (or, by id, update) an improvement answering warnings")
     def record_improvement(self, info: Info, subject_id: strawberry.ID, measure: str,
                            owner_unit_id: strawberry.ID | None = None, due: date | None = None,
                            answers: list[strawberry.ID] | None = None, done: bool = False,
                            id: strawberry.ID | None = None) -> t.ImprovementMeasure:
-        made = _spiral(info).improve(subject_id, measure, owner_unit_id, due, list(answers or []), done, id)
+        c = ctx(info)
+        made = _spiral(info).improve(subject_id, measure, owner_unit_id, due, list(answers or []), done, id,
+                                     actor=c.principal, engine=c.engine)
         return t.ImprovementMeasure.of(made)
 
 
@@ -62,5 +65,5 @@ class Subscription:
         async with c.hub.subscribe() as queue:
             while True:
                 warning = await queue.get()
-                if select([warning], level, scope, min_severity):
+                if c.engine.visible(warning.node_id) and select([warning], level, scope, min_severity):
                     yield t.Warning.of(warning)

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from zhengai.domain import enums
 from zhengai.domain.models import Goal as GoalModel
 from zhengai.engine import InvalidArgumentError
+from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
 from zhengai.resolvers.reporting import ReportingQuery
 from zhengai.schema import types as t
@@ -39,7 +40,7 @@ def _offset(cursor: str | None) -> int:
 
 
 @strawberry.type
-class Query(ReportingQuery):
+class Query(ReportingQuery, AuditQuery):
     @strawberry.field(description="A goal by id")
     def goal(self, info: Info, id: strawberry.ID) -> t.Goal | None:
         return t.Goal.of(ctx(info).engine.goal(id))
@@ -117,7 +118,7 @@ class Query(ReportingQuery):
         service = ctx(info).spiral
         if service is None:
             raise InvalidArgumentError("this service keeps no 8字螺旋 state")
-        return t.Spiral.of(service.view(subject_id, as_of))
+        return t.Spiral.of(service.view(subject_id, as_of, ctx(info).engine))
 
     @strawberry.field(description="Any node's neighbourhood over every relationship, for visualisation")
     def graph(self, info: Info, root_id: strawberry.ID,

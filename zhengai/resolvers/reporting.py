@@ -14,6 +14,7 @@ from starlette.responses import PlainTextResponse, Response
 from strawberry.types import Info
 
 from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage, reporting
+from zhengai.engine.scoped import engine_for
 from zhengai.resolvers.context import ctx
 from zhengai.schema import reporting_types as rt
 from zhengai.schema import types as t
@@ -50,7 +51,7 @@ def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
     """``GET /reports/{subjectId}.md[?asOf=YYYY-MM-DD][&from=YYYY-MM-DD][&period=YYYY]``: the 诊改报告 as
     Markdown; ``period=YYYY`` reports on that year (asOf: its last day, or today if earlier)."""
 
-    def render(subject_id: str, params: Mapping[str, str]) -> str:
+    def render(engine: Engine, subject_id: str, params: Mapping[str, str]) -> str:
         as_of, start = _date_param(params, "asOf"), _date_param(params, "from")
         if period := params.get("period"):
             if not (period.isdigit() and len(period) == 4):
@@ -62,7 +63,9 @@ def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         subject_id = request.path_params["subject_id"]
         try:
-            text = await run_in_threadpool(render, subject_id, request.query_params)
+            principal = getattr(request.state, "principal", None)  # set when authentication is on
+            scoped = engine_for(engine, principal) if principal is not None else engine
+            text = await run_in_threadpool(render, scoped, subject_id, request.query_params)
         except NotFoundError as e:
             return PlainTextResponse(f"未找到质量主体：{e.node_id}（{e}）\n", status_code=404)
         except InvalidArgumentError as e:

@@ -7,13 +7,16 @@ import logging
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from zhengai.engine import InvalidArgumentError, NotFoundError
+from zhengai.engine import ForbiddenError, InvalidArgumentError, NotFoundError
+from zhengai.resolvers.context import RequestTimeoutError
 
 log = logging.getLogger("zhengai.graphql")
 
 USER_ERRORS: dict[type[Exception], str] = {
     NotFoundError: "NOT_FOUND",
     InvalidArgumentError: "BAD_USER_INPUT",
+    ForbiddenError: "FORBIDDEN",
+    RequestTimeoutError: "TIMEOUT",
 }
 
 

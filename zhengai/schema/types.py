@@ -132,6 +132,10 @@ class Goal:
     async def metric_count(self, info: Info) -> int:
         return _count(await ctx(info).children.load(self.id), MEASURED_BY)
 
+    @strawberry.field(description="Children outside the caller's scope (其他 N 项; null if none)")
+    def others(self, info: Info, as_of: AsOf = None) -> FoldedGroup | None:
+        return FoldedGroup.of(ctx(info).engine.folded_children(self.id, as_of))
+
     @strawberry.field(description="Owning unit")
     async def unit(self, info: Info) -> Unit | None:
         return await _unit(info, self.model.owner)
@@ -278,6 +282,26 @@ class GraphView:
         return cls(nodes=nodes, edges=edges, omitted=v.omitted)
 
 
+@strawberry.type(description="其他 N 项: nodes outside the caller's scope folded into one anonymous "
+                             "aggregate, so the numbers stay exact")
+class FoldedGroup:
+    label: str
+    count: int
+    weight: float | None = strawberry.field(description="Σ weight of the folded children (of a goal)")
+    coverage: float | None = strawberry.field(description="Share of that weight with known attainment")
+    attainment: float | None = strawberry.field(description="The folded children aggregated as the goal "
+                                                            "aggregates them")
+    contribution: float | None = strawberry.field(description="Σ gap contribution (explainGap)")
+    sensitivity: float | None = strawberry.field(description="Σ sensitivity")
+
+    @classmethod
+    def of(cls, f: impact.Folded | None) -> FoldedGroup | None:
+        if f is None:
+            return None
+        return cls(label=f.label, count=f.count, weight=f.weight, coverage=f.coverage,
+                   attainment=f.attainment, contribution=f.contribution, sensitivity=f.sensitivity)
+
+
 @strawberry.type
 class ImpactPath:
     node_ids: list[strawberry.ID]
@@ -298,10 +322,12 @@ class ImpactTrace:
     attainment: float | None
     targets: list[TargetImpact]
     path_count: int
+    others: FoldedGroup | None = strawberry.field(description="Targets outside the caller's scope")
 
     @classmethod
     def of(cls, t: impact.ImpactTrace) -> ImpactTrace:
         return cls(metric=Metric.of(t.metric), attainment=t.attainment, path_count=t.path_count,
+                   others=FoldedGroup.of(t.others),
                    targets=[TargetImpact(goal=Goal.of(x.goal), sensitivity=x.sensitivity,
                                          path_count=x.path_count,
                                          paths=[ImpactPath(node_ids=[strawberry.ID(i) for i in p.node_ids],
@@ -325,10 +351,12 @@ class GapExplanation:
     contributors: list[GapContributor]
     contributor_count: int
     unknown_metrics: list[Metric] = strawberry.field(description="Metrics below the goal with no data")
+    others: FoldedGroup | None = strawberry.field(description="Contributors outside the caller's scope: "
+                                                              "with the listed ones they sum to the gap")
 
     @classmethod
     def of(cls, g: impact.GapExplanation) -> GapExplanation:
-        return cls(goal=Goal.of(g.goal), attainment=g.attainment, gap=g.gap,
+        return cls(goal=Goal.of(g.goal), attainment=g.attainment, gap=g.gap, others=FoldedGroup.of(g.others),
                    contributors=[GapContributor(metric=Metric.of(c.metric), sensitivity=c.sensitivity,
                                                 contribution=c.contribution, attainment=c.attainment)
                                  for c in g.contributors],
@@ -366,10 +394,12 @@ class MetricChange:
 class Simulation:
     changes: list[GoalChange]
     metrics: list[MetricChange]
+    others: FoldedGroup | None = strawberry.field(description="Changed goals outside the caller's scope")
 
     @classmethod
     def of(cls, s: impact.Simulation) -> Simulation:
         return cls(
+            others=FoldedGroup.of(s.others),
             changes=[GoalChange(goal=Goal.of(c.goal), before=c.before, after=c.after,
                                 before_status=c.before_status, after_status=c.after_status)
                      for c in s.changes],

@@ -1,8 +1,8 @@
 """Which role may run which root operation — checked once per request, before execution.
 
-ADMIN runs everything; LEADER reads everything (queries, subscriptions); DATA_SERVICE only records
-observations. UNIT_HEAD, TEACHER and STUDENT see scoped data: until the scoped store lands they are
-refused (fail closed), with a message saying so.
+ADMIN runs everything; LEADER reads everything but the audit log; DATA_SERVICE only records
+observations. UNIT_HEAD, TEACHER and STUDENT read through their scope (zhengai.security.scope) and run
+the 8字螺旋 of their own subjects (advanceStage, recordImprovement; the scope checks the subject).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from zhengai.security.tokens import Principal, Role
 
 INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
 DATA_SERVICE_FIELDS = frozenset({"recordObservations"})
+ADMIN_ONLY_FIELDS = frozenset({"auditLog"})
+SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement"})
 SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT})
 
 
@@ -45,14 +47,15 @@ def refusal(principal: Principal, operation: str, fields: set[str]) -> str | Non
     wanted = fields - INTROSPECTION
     if Role.ADMIN in principal.roles or not wanted:
         return None
-    if Role.LEADER in principal.roles and operation in ("query", "subscription"):
+    reads = operation in ("query", "subscription") and not wanted & ADMIN_ONLY_FIELDS
+    if reads and principal.roles & ({Role.LEADER} | SCOPED_ROLES):
         return None
     if Role.DATA_SERVICE in principal.roles and operation == "mutation" and wanted <= DATA_SERVICE_FIELDS:
         return None
-    scoped = principal.roles & SCOPED_ROLES
-    if scoped and not principal.roles - SCOPED_ROLES:
-        return (f"role {'/'.join(sorted(scoped))}: scoped access is not available yet; "
-                "ask the 质管办 (ADMIN) for access")
+    if principal.roles & SCOPED_ROLES and operation == "mutation" and wanted <= SCOPED_MUTATIONS:
+        return None
+    if wanted & ADMIN_ONLY_FIELDS:
+        return f"not allowed: {', '.join(sorted(wanted & ADMIN_ONLY_FIELDS))} is for the 质管办 (ADMIN) only"
     roles = ", ".join(sorted(principal.roles)) or "none"
     return f"not allowed: {operation} {', '.join(sorted(wanted))} for roles {roles}"
 

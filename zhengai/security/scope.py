@@ -1,0 +1,129 @@
+"""What a scoped principal may see (数据权限): their own part of the graph plus the aggregates above it.
+
+- STUDENT: the goals of their own subject (学生个人成长目标) and the metrics measuring them.
+- TEACHER: their own goals and those of their courses (the COURSE goals their goals SUPPORT).
+- UNIT_HEAD: the goals of their unit and its sub-units (owner, else the subject's unit).
+
+Above those *own* goals, every ancestor goal is visible as an aggregate, except another person's
+(TEACHER or STUDENT level) goal. Metrics are visible when they measure a visible goal; subjects, plans,
+standards and tasks when they belong to, derive, hold or advance something visible. Units (the
+organisation chart) are always visible. Everything else is hidden: it cannot be named or counted,
+only folded into "其他 N 项" aggregates (zhengai.engine.scoped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from zhengai.domain.enums import Level
+from zhengai.domain.models import Goal, Metric, Node, Plan, Standard, Subject, Task, Unit
+from zhengai.domain.units import goal_unit, unit_and_below
+from zhengai.security.tokens import Principal, Role
+from zhengai.stores.base import FlowEdge, FlowGraph
+
+#: Levels whose goals are personal data (教师, 学生).
+PERSONAL = frozenset({Level.TEACHER, Level.STUDENT})
+UNRESTRICTED = frozenset({Role.ADMIN, Role.LEADER, Role.DATA_SERVICE})
+
+
+def needs_scope(principal: Principal | None) -> bool:
+    """Whether the principal reads through a scope (no unrestricted role)."""
+    return principal is None or not principal.roles & UNRESTRICTED
+
+
+def scope_key(principal: Principal | None) -> tuple:
+    if principal is None:
+        return ()
+    return (tuple(sorted(principal.roles)), principal.unit, principal.subject)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Visible ids by kind; ``own_*`` are the principal's own part (the rest is aggregates above)."""
+
+    own_goals: frozenset[str]
+    goals: frozenset[str]
+    metrics: frozenset[str]
+    own_subjects: frozenset[str]
+    subjects: frozenset[str]
+    plans: frozenset[str]
+    tasks: frozenset[str]
+    standards: frozenset[str]  # held by visible goals (HELD_TO); those specifying visible metrics too
+    units: frozenset[str]  # the principal's units (UNIT_HEAD): their subjects are visible too
+
+    def sees(self, node_id: str) -> bool:
+        """Whether a goal or metric id is visible."""
+        return node_id in self.goals or node_id in self.metrics
+
+    def allows(self, node: Node) -> bool:
+        """Whether ``node`` (of any kind) is visible."""
+        if isinstance(node, Goal):
+            return node.id in self.goals
+        if isinstance(node, Metric):
+            return node.id in self.metrics
+        if isinstance(node, Subject):
+            return node.id in self.subjects or node.unit in self.units
+        if isinstance(node, Unit):
+            return True
+        if isinstance(node, Task):
+            return node.id in self.tasks
+        if isinstance(node, Plan):
+            return node.id in self.plans
+        if isinstance(node, Standard):
+            return node.id in self.standards or not self.metrics.isdisjoint(node.specifies)
+        return False
+
+
+def own_goals(principal: Principal, graph: FlowGraph, subjects: Mapping[str, Node],
+              units: Mapping[str, Unit]) -> tuple[set[str], set[str], frozenset[str]]:
+    """(own goal ids, own subject ids, the principal's units) by role."""
+    goals: set[str] = set()
+    own_subjects: set[str] = set()
+    my_units: frozenset[str] = frozenset()
+    if principal.subject and principal.roles & {Role.STUDENT, Role.TEACHER}:
+        own_subjects.add(principal.subject)
+        goals |= {g.id for g in graph.goals.values() if g.subject == principal.subject}
+    if Role.TEACHER in principal.roles:  # their courses: the COURSE goals their own goals SUPPORT
+        supported = {e.parent for e in graph.edges if e.child in goals and e.kind == "SUPPORTS"}
+        courses = {graph.goals[p].subject for p in supported
+                   if graph.goals[p].level is Level.COURSE and graph.goals[p].subject}
+        own_subjects |= {c for c in courses if c}
+        goals |= {g.id for g in graph.goals.values() if g.subject in courses}
+    if Role.UNIT_HEAD in principal.roles and principal.unit and principal.unit in units:
+        my_units = frozenset(unit_and_below(units, principal.unit))
+        goals |= {g.id for g in graph.goals.values() if goal_unit(g, subjects) in my_units}
+    return goals, own_subjects, my_units
+
+
+def build_scope(principal: Principal, graph: FlowGraph, subjects: Mapping[str, Node],
+                units: Mapping[str, Unit], tasks: Mapping[str, Task],
+                plans_of: Callable[[Sequence[str]], Mapping[str, Node]]) -> Scope:
+    """The scope of a UNIT_HEAD, TEACHER or STUDENT over the flow ``graph`` (every goal and metric);
+    ``subjects``: the subjects the goals name; ``plans_of`` looks plans up by id."""
+    own, own_subjects, my_units = own_goals(principal, graph, subjects, units)
+    parents: dict[str, list[FlowEdge]] = {}
+    for e in graph.edges:
+        parents.setdefault(e.child, []).append(e)
+    visible, stack, seen = set(own), list(own), set(own)
+    while stack:  # ancestors: aggregates above, except other people's goals (walked through, not shown)
+        for e in parents.get(stack.pop(), []):
+            if e.parent not in seen:
+                seen.add(e.parent)
+                stack.append(e.parent)
+                if graph.goals[e.parent].level not in PERSONAL:
+                    visible.add(e.parent)
+    metrics = {e.child for e in graph.edges if e.kind == "MEASURED_BY" and e.parent in visible}
+    subject_ids = own_subjects | {graph.goals[g].subject for g in visible if graph.goals[g].subject}
+    plan_ids: set[str] = set()
+    frontier = sorted({p for g in visible for p in graph.goals[g].derived_from})
+    while frontier:
+        plan_ids |= set(frontier)
+        found = plans_of(frontier)
+        frontier = sorted({p.parent for p in found.values()
+                           if isinstance(p, Plan) and p.parent and p.parent not in plan_ids})
+    task_ids = {t.id for t in tasks.values() if visible.intersection(t.advances)}
+    held = frozenset(s for g in visible for s in graph.goals[g].standards)
+    return Scope(frozenset(own), frozenset(visible), frozenset(metrics), frozenset(own_subjects),
+                 frozenset(s for s in subject_ids if s), frozenset(plan_ids), frozenset(task_ids), held,
+                 my_units)
