@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -249,3 +250,33 @@ def test_reports_over_http_follow_the_scope(served):
     assert get("student", "STU-002") == 404
     assert get("leader", "STU-002") == 200
     assert get("data", "SCH") == 403
+
+
+def test_a_student_subscriber_is_pushed_only_their_own_warnings(served):
+    """warningRaised follows the scope: a classmate's new warning is never pushed to a student."""
+    today = date.today()
+
+    def record(metric: str, value: float, day: date) -> list[str]:
+        query = ("mutation($rows: [ObservationInput!]!) { recordObservations(observations: $rows) "
+                 "{ warningsRaised { id } } }")
+        rows = [{"metricId": metric, "at": day.isoformat(), "value": value}]
+        body = served.post("/graphql", json={"query": query, "variables": {"rows": rows}},
+                           headers={"Authorization": f"Bearer {token('admin')}"}).json()
+        assert not body.get("errors"), body
+        return [w["id"] for w in body["data"]["recordObservations"]["warningsRaised"]]
+
+    for metric in ("M-STU-002-PTS", "M-STU-001-PTS"):  # start both from a good, current value
+        record(metric, 100, today - timedelta(days=1))
+    with served.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token('student')}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe",
+                      "payload": {"query": "subscription { warningRaised { id nodeId nodeName } }"}})
+        assert any("STU-002" in w for w in record("M-STU-002-PTS", 1, today))  # a classmate's: not pushed
+        assert any("STU-001" in w for w in record("M-STU-001-PTS", 1, today))  # their own: pushed
+        pushed: list[str] = []
+        while "M-STU-001-PTS" not in pushed:  # aggregates above them may be pushed too, nothing hidden
+            message = ws.receive_json()
+            assert message["type"] == "next", message
+            pushed.append(message["payload"]["data"]["warningRaised"]["nodeId"])
+        assert not [n for n in pushed if "STU-002" in n], pushed

@@ -79,6 +79,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from zhengai.engine import Engine
     from zhengai.engine.ingest import Ingestor
     from zhengai.engine.spiral import SpiralService
+    from zhengai.schema.limits import Cors, CorsError
     from zhengai.stores import EmbeddedStore
 
     started = time.perf_counter()
@@ -103,6 +104,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print(f"zhengai: refusing to serve on {args.host} without authentication: set ZHENGAI_JWT_SECRET "
               "(HS256) or ZHENGAI_JWKS (a JWKS file or URL of the campus identity provider), or bind "
               "127.0.0.1", file=sys.stderr)
+        return 2
+    try:
+        Cors().allowed(authenticated=auth is not None)
+    except CorsError as exc:
+        print(f"zhengai: {exc}", file=sys.stderr)
         return 2
     engine = Engine(store)
     spiral = SpiralService(engine, journal and ObservationJournal(journal.folder, SPIRAL_FILE))

@@ -90,6 +90,7 @@ class Engine:
         self._snapshots: OrderedDict[tuple[int, date], Snapshot] = OrderedDict()
         self._cached_dates = cached_dates
         self.last_refreshed: set[str] = set()  # the nodes the last refresh re-evaluated
+        self._systems: tuple[int, dict[str, System]] | None = None
         self._warnings: tuple[tuple[int, date], list[monitoring.Warning], dict[str, Unit]] | None = None
 
     # -- evaluation ---------------------------------------------------------------------------
@@ -208,7 +209,12 @@ class Engine:
         return [i for i in ids if snap.goal_status(goals[i]) is status]
 
     def goal_systems(self) -> dict[str, System]:
-        """The 五纵 system of each goal: that of its owning unit, else of its subject's unit."""
+        """The 五纵 system of each goal: that of its owning unit, else of its subject's unit (computed once
+        per structure version)."""
+        version = self.store.structure_version
+        cached = self._systems
+        if cached is not None and cached[0] == version:
+            return cached[1]
         structure = self.structure()
         units = self.store.units()
         subject_ids = [g.subject for g in structure.graph.goals.values() if g.subject and not g.owner]
@@ -218,6 +224,7 @@ class Engine:
             unit = units.get(goal_unit(g, subjects) or "")
             if unit is not None:
                 out[g.id] = unit.system
+        self._systems = (version, out)
         return out
 
     def warnings(self, as_of: date | None, level: Level | None = None, unit_id: str | None = None,
