@@ -281,3 +281,26 @@ def test_the_load_command_is_audited_and_a_replace_keeps_the_log(neo4j_datasets)
     assert entry.before == {"dataset": str(WORKED.resolve()), "nodes": 379, "relationships": 1099}
     assert entry.after is not None and (entry.after["nodes"], entry.after["replace"]) == (7, True)
     assert store.audit_entries(1, actor=marker.actor) == [marker]
+
+
+def test_observations_and_their_audit_entry_are_kept_together(request, store_kind):
+    """An entry that cannot be stored fails the call before any observation is (one Neo4j transaction)."""
+    if store_kind == "neo4j":
+        datasets = request.getfixturevalue("neo4j_datasets")
+        datasets.engine(WORKED)
+        store = datasets.store
+    else:
+        store = EmbeddedStore(load_dataset(WORKED))
+    before, version = store.latest_values(date(2026, 12, 31), ["m1"]), store.version
+    actor = f"atomic-{uuid.uuid4().hex[:8]}"
+    bad = AuditEntry.of(Principal(actor, None, frozenset({Role.ADMIN})), "recordObservations", "坏",
+                        {"not json": object()})
+    with pytest.raises(TypeError):
+        store.add_observations([ObservedValue("m1", date(2026, 12, 1), 99.0)], bad)
+    assert store.latest_values(date(2026, 12, 31), ["m1"]) == before and store.version == version
+    assert store.audit_entries(5, actor=actor) == []
+    good = AuditEntry.of(Principal(actor, None, frozenset({Role.ADMIN})), "recordObservations", "好")
+    assert store.add_observations([ObservedValue("m1", date(2026, 12, 1), 99.0)], good) == 1
+    assert [e.summary for e in store.audit_entries(5, actor=actor)] == ["好"]
+    if store_kind == "neo4j":
+        datasets.forget()

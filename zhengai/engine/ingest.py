@@ -79,15 +79,17 @@ class Ingestor:
                                                 max(r.at for r in rows)) if rows else {}
             held = {(m, d): v for m, series in current.items() for d, v in series}
             new = list({(r.metric, r.at): r for r in rows if held.get((r.metric, r.at)) != r.value}.values())
+            entry = _audit_entry(actor, operation, origin, len(rows), new, held)
             if new:
                 self.engine.snapshot(today)  # cached before the write: refreshed incrementally below
                 version = store.version
                 if self.journal is not None:
                     self.journal.append(new)
-                store.add_observations(new)
+                store.add_observations(new, entry)  # with its 审计日志 entry (one transaction on Neo4j)
                 self.engine.refresh({r.metric for r in new}, version)
                 self.engine.keep_current(self.engine.last_refreshed)
-            store.append_audit(_audit_entry(actor, operation, origin, len(rows), new, held))
+            else:
+                store.append_audit(entry)
             raised = []
             if new and self.listeners:
                 raised = [w for w in self.engine.warnings(today) if w.id not in before]

@@ -21,6 +21,7 @@ from zhengai.domain.enums import Direction, Level, Status, System
 from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Subject, Task, Unit
 from zhengai.domain.relations import Relationship
 from zhengai.engine import impact, monitoring
+from zhengai.engine.audit import AuditEntry
 from zhengai.engine.impact import Folded
 from zhengai.engine.propagation import aggregate
 from zhengai.engine.service import (
@@ -123,7 +124,7 @@ class ScopedStore(GraphStore):
     def replace(self, dataset: Dataset) -> None:
         raise PermissionError("a scoped view of the store is read-only")
 
-    def add_observations(self, observations: Sequence[Observation]) -> int:
+    def add_observations(self, observations: Sequence[Observation], audit: AuditEntry | None = None) -> int:
         raise PermissionError("a scoped view of the store is read-only")
 
 

@@ -142,8 +142,9 @@ class GraphStore(ABC):
         """Replace everything stored with a validated dataset, all or nothing."""
 
     @abstractmethod
-    def add_observations(self, observations: Sequence[Observation]) -> int:
-        """Store observations (idempotent by metric and date); returns how many changed."""
+    def add_observations(self, observations: Sequence[Observation], audit: AuditEntry | None = None) -> int:
+        """Store observations (idempotent by metric and date); returns how many changed. ``audit``, when
+        given, is appended to the 审计日志 with them (on Neo4j in the same transaction)."""
 
     def append_audit(self, entry: AuditEntry) -> AuditEntry:
         """Store one 审计日志 entry durably; returns it with its ``seq`` (1, 2, … in order)."""

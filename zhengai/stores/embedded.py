@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -74,7 +75,9 @@ class EmbeddedStore(GraphStore):
             self._version += 1
             self._structure_version += 1
 
-    def add_observations(self, observations: Sequence[Observation]) -> int:
+    def add_observations(self, observations: Sequence[Observation], audit: AuditEntry | None = None) -> int:
+        if audit is not None:
+            json.dumps(audit.to_row())  # an entry that cannot be kept fails the call before any change
         changed = 0
         with self._lock:
             for o in observations:
@@ -93,6 +96,8 @@ class EmbeddedStore(GraphStore):
                     changed += 1
             if changed:
                 self._version += 1
+        if audit is not None:
+            self.append_audit(audit)
         return changed
 
     def append_audit(self, entry: AuditEntry) -> AuditEntry:

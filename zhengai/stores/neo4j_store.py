@@ -204,7 +204,7 @@ class Neo4jStore(GraphStore):
     def replace(self, dataset: Dataset) -> None:
         self.load(dataset, replace=True)
 
-    def add_observations(self, observations: Sequence[Observation]) -> int:
+    def add_observations(self, observations: Sequence[Observation], audit: AuditEntry | None = None) -> int:
         by_metric: dict[str, list[Observation]] = defaultdict(list)
         for o in observations:
             by_metric[o.metric].append(o)
@@ -232,6 +232,8 @@ class Neo4jStore(GraphStore):
             if changed:
                 tx.run(statement("set_observations"), rows=rows).consume()
                 tx.run(statement("meta_bump"), structure=False).consume()
+            if audit is not None:  # the 审计日志 entry commits with the observations, or neither does
+                tx.run(statement("append_audit"), _audit_params(audit)).consume()
             return changed
 
         with self.driver.session(database=self.settings.database) as session:
@@ -367,13 +369,8 @@ class Neo4jStore(GraphStore):
 
     def append_audit(self, entry: AuditEntry) -> AuditEntry:
         """Create the (:AuditEntry) in one managed write transaction (before/after as JSON text)."""
-        params = {"at": entry.at, "actor": entry.actor, "actorName": entry.actor_name, "roles": entry.roles,
-                  "operation": entry.operation, "summary": entry.summary,
-                  "before": None if entry.before is None else json.dumps(entry.before, ensure_ascii=False),
-                  "after": None if entry.after is None else json.dumps(entry.after, ensure_ascii=False)}
-
         def work(tx: ManagedTransaction) -> int:
-            return tx.run(statement("append_audit"), params).single(strict=True)["seq"]
+            return tx.run(statement("append_audit"), _audit_params(entry)).single(strict=True)["seq"]
 
         with self.driver.session(database=self.settings.database) as session:
             seq = session.execute_write(work)
@@ -404,3 +401,11 @@ class Neo4jStore(GraphStore):
             edges += [Relationship(r["id"], other, kind, weight) for other, kind, weight in r["out"]]
         edges.sort(key=lambda e: (e.source, e.target, e.kind))
         return Neighbourhood(nodes, edges, omitted=total - len(nodes))
+
+
+def _audit_params(entry: AuditEntry) -> dict[str, Any]:
+    """The parameters of append_audit.cypher (before/after as JSON text)."""
+    return {"at": entry.at, "actor": entry.actor, "actorName": entry.actor_name, "roles": entry.roles,
+            "operation": entry.operation, "summary": entry.summary,
+            "before": None if entry.before is None else json.dumps(entry.before, ensure_ascii=False),
+            "after": None if entry.after is None else json.dumps(entry.after, ensure_ascii=False)}
