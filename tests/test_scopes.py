@@ -280,3 +280,20 @@ def test_a_student_subscriber_is_pushed_only_their_own_warnings(served):
             assert message["type"] == "next", message
             pushed.append(message["payload"]["data"]["warningRaised"]["nodeId"])
         assert not [n for n in pushed if "STU-002" in n], pushed
+
+
+def test_a_capped_graph_counts_only_visible_nodes_as_omitted(served):
+    """graph's `omitted` must not reveal how many hidden nodes lie around (the cap counts visible ones)."""
+    def view(limit: int) -> dict[str, Any]:
+        query = (f'{{ graph(rootId: "G-MAJ-MECH", depth: 3, limit: {limit}, {A}) '
+                 "{ omitted nodes { id kind } } }")
+        body = ask(served, "student", query)
+        assert not body.get("errors"), body
+        return body["data"]["graph"]
+
+    whole = view(500)
+    real = [n for n in whole["nodes"] if n["kind"] != "Folded"]
+    assert whole["omitted"] == 0 and len(real) > 2
+    capped = view(2)
+    assert capped["omitted"] == len(real) - 2
+    assert len([n for n in capped["nodes"] if n["kind"] != "Folded"]) == 2

@@ -263,14 +263,17 @@ class ScopedEngine(Engine):
             raise InvalidArgumentError("depth must be between 0 and 10")
         if limit < 1:
             raise InvalidArgumentError("limit must be at least 1")
-        hood = self.base.store.neighbourhood(root, direction, depth, min(limit, MAX_VIEW_NODES), flow_only)
-        nodes: dict[str, Node | FoldedNode] = {k: v for k, v in hood.nodes.items() if self.scope.allows(v)}
+        # the cap applies to visible nodes, so ``omitted`` counts none of the hidden ones
+        hood = self.base.store.neighbourhood(root, direction, depth, MAX_VIEW_NODES, flow_only)
+        visible = [k for k, v in hood.nodes.items() if self.scope.allows(v)]
+        nodes: dict[str, Node | FoldedNode] = {k: hood.nodes[k] for k in visible[:limit]}
+        hidden = set(hood.nodes).difference(visible)
         edges: list[Relationship] = []
         groups: dict[tuple[str, str, bool], int] = {}  # (visible node, kind, hidden end is the source)
         for r in hood.edges:
             if r.source in nodes and r.target in nodes:
                 edges.append(r)
-            elif r.source in nodes or r.target in nodes:
+            elif (r.source in nodes and r.target in hidden) or (r.target in nodes and r.source in hidden):
                 key = (r.source, r.kind, False) if r.source in nodes else (r.target, r.kind, True)
                 groups[key] = groups.get(key, 0) + 1
         for (near, kind, from_hidden), count in sorted(groups.items()):
@@ -280,7 +283,7 @@ class ScopedEngine(Engine):
             nodes[node.id] = node
             ends = (node.id, near) if from_hidden else (near, node.id)
             edges.append(Relationship(*ends, kind, folded.weight))
-        return view_of(nodes.values(), edges, hood.omitted, self.snapshot(as_of))
+        return view_of(nodes.values(), edges, max(0, len(visible) - limit), self.snapshot(as_of))
 
 
 class _Scopes:
