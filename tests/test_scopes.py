@@ -180,6 +180,7 @@ CASES: list[tuple[str, str, str, Callable[[dict[str, Any]], None] | None]] = [
     ("unit_head", METRIC % "M-MAJ-ELEC-EMP", HIDDEN, None),
     ("unit_head", REPORT % "MAJ-ELEC", HIDDEN, None),
     ("unit_head", GAP % "S-MAJOR", OK, folded_gap_is_exact),
+    ("unit_head", REPORT % "SCH", OK, only("权限范围之外，已合并为匿名汇总")),  # folded in the 诊改报告 too
     ("unit_head", '{ goals(unitId: "C-ELEC") { totalCount } }', OK, lambda d: d["goals"]["totalCount"] == 0),
     ("unit_head", '{ onePage(unitId: "C-MECH", asOf: "' + AS_OF + '") { tasks { name } } }', OK, None),
     ("unit_head", IMPROVE % "MAJ-MECH", OK, None),

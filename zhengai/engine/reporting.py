@@ -20,6 +20,7 @@ from datetime import date
 from zhengai.domain.enums import LEVEL_ZH, Direction, Level, Status
 from zhengai.domain.models import Goal, Metric, Standard, Subject, Unit
 from zhengai.engine import monitoring
+from zhengai.engine.impact import Folded
 from zhengai.engine.monitoring import Severity, WarningType
 from zhengai.engine.onepage import TaskRow, TaskStatus, task_rows
 from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError
@@ -119,6 +120,7 @@ class DiagnosisReport:
     conclusion: str
     markdown: str = field(default="", repr=False)
     unit_names: dict[str, str] = field(default_factory=dict, repr=False)
+    folded_causes: dict[str, Folded] = field(default_factory=dict)  # goal id → causes outside the scope
 
 
 # -- data ----------------------------------------------------------------------------------------
@@ -251,17 +253,20 @@ def diagnosis_report(engine: Engine, subject_id: str, as_of: date | None = None,
     mine = goal_ids | {m for ms in metrics.values() for m in ms} | {r.task.id for r in tasks}
     warnings = [w for w in engine.warnings(as_of) if w.node_id in mine][:MAX_WARNINGS]
 
-    causes = []
+    causes, folded = [], {}
     behind = [ln.goal for ln in lines if ln.status in (Status.RED, Status.YELLOW)][:MAX_GAP_GOALS]
     for g in behind:
-        for c in engine.explain_gap(g.id, as_of, GAP_TOP).contributors:
+        explained = engine.explain_gap(g.id, as_of, GAP_TOP)
+        for c in explained.contributors:
             causes.append(GapCause(g, c.metric, snap.values.get(c.metric.id), c.attainment, c.sensitivity,
                                    c.contribution))
+        if explained.others is not None:
+            folded[g.id] = explained.others
 
     report = DiagnosisReport(subject, units.get(subject.unit or ""), title_of(subject, as_of), period, as_of,
                              lines, standards, unstandardised, warnings, causes, tasks,
                              _improvements(warnings, units), "",
-                             unit_names={u.id: u.name for u in units.values()})
+                             unit_names={u.id: u.name for u in units.values()}, folded_causes=folded)
     report.conclusion = conclusion(report)
     report.markdown = render_markdown(report)
     return report
@@ -408,6 +413,9 @@ def render_markdown(r: DiagnosisReport) -> str:
                             f"{c.contribution * 100:.1f} 个百分点"] for c in causes])
         else:
             out.append("下属指标尚无数据，无法分解差距。")
+        if (others := r.folded_causes.get(ln.goal.id)) is not None:
+            out += ["", f"另有{others.label}指标在您的权限范围之外，已合并为匿名汇总：合计贡献 "
+                        f"{(others.contribution or 0) * 100:.1f} 个百分点。"]
         out.append("")
 
     out += ["## 四、一页纸任务进展", ""]
