@@ -82,6 +82,7 @@ ADVANCE = 'mutation { advanceStage(subjectId: "%s") { stage } }'
 IMPROVE = 'mutation { recordImprovement(subjectId: "%s", measure: "加强过程监测") { id } }'
 AUDIT = '{ auditLog(first: 5) { operation } }'
 WARNINGS = '{ warnings(asOf: "' + AS_OF + '") { nodeId } }'
+VIEWER = "{ viewer { sub roles scoped ownSubjects { id name } } }"
 NETWORK = '{ qualityNetwork(asOf: "' + AS_OF + '") { cells { goalCount } } }'
 
 
@@ -123,6 +124,7 @@ CASES: list[tuple[str, str, str, Callable[[dict[str, Any]], None] | None]] = [
     ("admin", GAP % "S-MAJOR", OK, lambda d: d["explainGap"]["others"] is None),
     ("admin", RECORD, OK, None),
     ("admin", AUDIT, OK, None),
+    ("admin", VIEWER, OK, lambda d: not d["viewer"]["scoped"] and d["viewer"]["roles"] == ["ADMIN"]),
     ("admin", *goals_total(10, 100, STUDENT_GOALS)),
     # LEADER: reads everything, changes nothing, no audit log
     ("leader", GOAL % "G-STU-002-3Y", OK, None),
@@ -174,6 +176,8 @@ CASES: list[tuple[str, str, str, Callable[[dict[str, Any]], None] | None]] = [
     ("teacher", *goals_total(0, 0, STUDENT_GOALS)),
     ("teacher", ADVANCE % "CRS-CNC", OK, None),
     ("teacher", RECORD, FORBIDDEN, None),
+    ("teacher", VIEWER, OK, lambda d: d["viewer"]["scoped"] and {s["id"] for s in d["viewer"]["ownSubjects"]}
+     == {"TCH-01", "CRS-CNC", "CRS-MECHDRAW"}),
     # UNIT_HEAD of 机械工程学院: the unit's subjects, goals and metrics, the aggregates above
     ("unit_head", GOAL % "G-STU-001-3Y", OK, None),
     ("unit_head", GOAL % "G-MAJ-ELEC", HIDDEN, None),

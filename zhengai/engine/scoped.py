@@ -246,6 +246,10 @@ class ScopedEngine(Engine):
         return Folded(len(hidden), weight=sum(e.weight for e in hidden), coverage=value.coverage,
                       attainment=value.attainment)
 
+    def own_subjects(self) -> list[Subject]:
+        found = self.store.get_nodes(sorted(self.scope.own_subjects))
+        return [v for v in found.values() if isinstance(v, Subject)]
+
     def check_own_subject(self, subject_id: str) -> None:
         """Only one's own subjects (a unit head's: their units') run their 8字螺旋 through this engine."""
         node = self.store.get_nodes([subject_id]).get(subject_id)

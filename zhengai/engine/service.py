@@ -275,6 +275,10 @@ class Engine:
         """The children of a goal hidden from the caller, as one aggregate (none here)."""
         return None
 
+    def own_subjects(self) -> list[Subject]:
+        """The quality subjects the caller is or answers for (none: an unrestricted caller)."""
+        return []
+
     def check_own_subject(self, subject_id: str) -> None:
         """Raise unless the caller may run the 8字螺旋 of this subject (anyone may, here)."""
 

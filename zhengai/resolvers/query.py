@@ -16,6 +16,7 @@ from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
 from zhengai.resolvers.reporting import ReportingQuery
 from zhengai.schema import types as t
+from zhengai.schema.security_types import Viewer
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -41,6 +42,13 @@ def _offset(cursor: str | None) -> int:
 
 @strawberry.type
 class Query(ReportingQuery, AuditQuery):
+    @strawberry.field(description="Who is calling: roles, unit, subject and the subjects they answer for")
+    def viewer(self, info: Info) -> Viewer:
+        c = ctx(info)
+        if c.principal is None:
+            raise InvalidArgumentError("not authenticated")
+        return Viewer.of(c.principal, c.engine)
+
     @strawberry.field(description="A goal by id")
     def goal(self, info: Info, id: strawberry.ID) -> t.Goal | None:
         return t.Goal.of(ctx(info).engine.goal(id))
