@@ -1,6 +1,6 @@
-"""Property: whatever query a student sends, no response names another student (id or name) or any
-teacher — on both stores. Queries are generated over every root field, nested selections and every id
-of the demo college (other students' ids included, to probe)."""
+"""Property: whatever query a student sends, no response names another student or any teacher (id or
+name), nor any other node outside their scope (by id) — on both stores. Queries are generated over every
+root field, nested selections and every id of the demo college (other people's ids included, to probe)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from tests.conftest import DEMO_AS_OF, engine_for
 from zhengai.app import create_app
 from zhengai.domain.enums import Level
 from zhengai.engine import Engine
+from zhengai.engine.scoped import scope_of
 from zhengai.graph_loader import demo_path, load_dataset
-from zhengai.security.tokens import AuthConfig, Role
+from zhengai.security.tokens import AuthConfig, Principal, Role
 from zhengai.stores import EmbeddedStore
 
 AUTH = AuthConfig(secret="privacy-test-secret-of-at-least-32-bytes")
@@ -31,6 +32,11 @@ THEIR_METRICS = [m.id for m in DS.metrics.values()
 SECRETS = sorted({p.id for p in PEOPLE} | {p.name for p in PEOPLE} | set(THEIR_GOALS) | set(THEIR_METRICS),
                  key=len, reverse=True)
 IDS = sorted({*DS.goals, *DS.metrics, *DS.subjects, *DS.units, *DS.tasks, *DS.plans, *DS.standards})
+_ME = Principal("stu-001", roles=frozenset({Role.STUDENT}), subject=ME)
+_SCOPE = scope_of(Engine(EmbeddedStore(DS)), _ME)[0]
+#: Every id the student may not see, of any kind (not only people): none may appear in a response.
+HIDDEN_IDS = frozenset(i for section in ("goals", "metrics", "subjects", "tasks", "plans", "standards")
+                       for i, node in DS.section(section).items() if not _SCOPE.allows(node))
 AS_OF = f'asOf: "{DEMO_AS_OF}"'
 
 
@@ -45,6 +51,7 @@ TOKEN = AUTH.issue(Role.STUDENT, "stu-001", 3600, name="张子涵", subject=ME)
 
 ids = st.one_of(st.sampled_from(IDS), st.sampled_from([p.id for p in PEOPLE]),  # probes: other people
                 st.sampled_from(THEIR_GOALS), st.sampled_from(THEIR_METRICS))
+unit_ids = st.sampled_from(sorted(DS.units))
 levels = st.sampled_from(["SCHOOL", "MAJOR", "COURSE", "TEACHER", "STUDENT"])
 directions = st.sampled_from(["UP", "DOWN", "BOTH"])
 
@@ -86,7 +93,9 @@ def roots() -> st.SearchStrategy[str]:
         st.builds(lambda i: f'diagnosisReport(subjectId: "{i}", {AS_OF}) {{ markdown }}', ids),
         st.builds(lambda i: f'onePage(goalId: "{i}", {AS_OF}) {{ tasks {{ name leader goalIds }} '
                             f"goals {{ goal {{ id name }} }} }}", ids),
-        st.builds(lambda i: f'onePage(unitId: "{i}", {AS_OF}) {{ tasks {{ name goalIds }} }}', ids),
+        st.builds(lambda i: f'onePage(unitId: "{i}", {AS_OF}) {{ tasks {{ name goalIds }} }}', unit_ids),
+        st.builds(lambda lv, u: f'warnings({AS_OF}, level: {lv}, unitId: "{u}") {{ nodeId nodeName }}',
+                  levels, unit_ids),
         st.builds(lambda i: f'spiral(subjectId: "{i}", {AS_OF}) {{ subjectName '
                             f"openWarnings {{ nodeId nodeName }} improvements {{ measure }} }}", ids),
     )
@@ -104,5 +113,5 @@ def test_a_student_never_sees_another_person(client, query):
     for echoed in re.findall(r'"([^"]+)"', query):  # an id the caller sent may come back in an error
         errors = errors.replace(echoed, "")
     text = json.dumps(body.get("data"), ensure_ascii=False) + errors
-    leaked = [s for s in SECRETS if s in text]
+    leaked = [s for s in SECRETS if s in text] + sorted(HIDDEN_IDS.intersection(re.findall(r"[\w-]+", text)))
     assert not leaked, (leaked, query, text[:2000])

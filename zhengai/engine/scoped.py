@@ -106,7 +106,10 @@ class ScopedStore(GraphStore):
         return self.inner.spiral_events(subject_id) if self.get_nodes([subject_id]) else []
 
     def tasks(self) -> dict[str, Task]:
-        return {k: v for k, v in self.inner.tasks().items() if k in self.scope.tasks}
+        """The visible tasks, each advancing only its visible goals."""
+        goals = self.scope.goals
+        return {k: v.model_copy(update={"advances": [g for g in v.advances if g in goals]})
+                for k, v in self.inner.tasks().items() if k in self.scope.tasks}
 
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
                       flow_only: bool = False) -> Neighbourhood:
