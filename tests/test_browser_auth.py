@@ -156,7 +156,8 @@ def test_explorer_asks_for_a_token_keeps_it_for_the_tab_and_forgets_it(visit, au
     assert (f"{auth_server}/graphql", f"Bearer {token}") in posts[before:]
     assert _storage(visit) == {"session": token, "local": []}  # GraphiQL does not persist headers
     page.go_back()
-    page.wait_for_selector("[data-testid=matrix][data-state=ready]")
+    for panel in ("matrix", "chain-graph", "warnings"):  # nothing still in flight with the token
+        page.wait_for_selector(f"[data-testid={panel}][data-state=ready]")
 
     # 退出: the token is gone, the page shows nothing and asks again
     before = len(posts)

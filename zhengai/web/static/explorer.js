@@ -3,6 +3,9 @@
 // With authentication configured, a bearer token pasted by the user (登录令牌, kept in sessionStorage)
 // goes with every request. Deep links: #goal=<id>&metric=<id>. Tests reach the graph through
 // window.zhengaiExplorer.cy.
+// A scoped token (学生, 教师, 部门负责人) sees only its own part of the graph: the page opens the person's
+// own goal chain, draws the service's anonymous "其他 N 项" aggregates (kind Folded) next to the node they
+// fold into, and shows them as the rows that make a gap, a trace or a simulation add up.
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
 const STATUS_ZH = { GREEN: "达标", YELLOW: "黄色预警", RED: "红色预警", UNKNOWN: "无数据" };
@@ -16,7 +19,7 @@ const PATH_COLOUR = "#2f5bd3";
 const FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
 // Bounds: what the page draws or lists at most; the rest is summarised with a count.
 const LIMITS = { perRow: 8, nodes: 48, goalsScanned: 500, goalsShown: 100, maxPaths: 20, simRows: 60,
-  warningsShown: 100, warningsCounted: 1000 };
+  warningsShown: 100, warningsCounted: 1000, foldViews: 40, gapFetched: 50, gapRows: 8 };
 const WARNING_ZH = { STATUS: "达成度预警", FLOOR: "底线预警", STALE: "数据陈旧", BEHIND_PACE: "进度滞后",
   OVERDUE: "任务逾期", OVER_BUDGET: "预算超支" };
 const SEVERITY_ZH = { RED: "红色预警", YELLOW: "黄色预警", INFO: "提示" };
@@ -26,6 +29,9 @@ const LEVEL_ZH = { SCHOOL: "学校", MAJOR: "专业", COURSE: "课程", TEACHER:
 // ---------------------------------------------------------------- GraphQL operations (public API only)
 const VIEW = `fragment View on GraphView {
   omitted nodes { id label kind level rank status attainment } edges { source target kind weight } }`;
+const GAP = `fragment Gap on GapExplanation { goal { id name } attainment gap contributorCount
+  contributors { metric { id name } attainment sensitivity contribution }
+  unknownMetrics { id name } others { label count contribution sensitivity } }`;
 const Q = {
   network: `query Network($asOf: Date) { qualityNetwork(asOf: $asOf) { asOf cells {
     system systemName level levelName goalCount metricCount attainment status green yellow red unknown } } }`,
@@ -33,18 +39,25 @@ const Q = {
     goals(level: $level, asOf: $asOf, first: 100, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id name attainment(asOf: $asOf) status(asOf: $asOf) unit { name system } } } } }`,
-  chain: `query Chain($id: ID!, $asOf: Date, $depth: Int) {
+  // the chain and, in the same request, why the goal is behind (差距分析)
+  chain: `query Chain($id: ID!, $asOf: Date, $depth: Int, $top: Int!) {
     goal(id: $id) { id name level attainment(asOf: $asOf) coverage(asOf: $asOf) status(asOf: $asOf)
                     unit { name systemName } }
     up: goalChain(goalId: $id, direction: UP, asOf: $asOf) { ...View }
-    down: goalChain(goalId: $id, direction: DOWN, depth: $depth, asOf: $asOf) { ...View } } ${VIEW}`,
+    down: goalChain(goalId: $id, direction: DOWN, depth: $depth, asOf: $asOf) { ...View }
+    gap: explainGap(goalId: $id, asOf: $asOf, top: $top) { ...Gap } } ${VIEW} ${GAP}`,
   trace: `query Trace($id: ID!, $asOf: Date, $maxPaths: Int!) {
     traceImpact(metricId: $id, asOf: $asOf, toLevel: SCHOOL, maxPaths: $maxPaths) {
       metric { id name unit direction baseline target floor
                value(asOf: $asOf) attainment(asOf: $asOf) status(asOf: $asOf) }
       attainment pathCount
       targets { goal { id name level attainment(asOf: $asOf) status(asOf: $asOf) }
-                sensitivity pathCount paths { nodeIds weight } } } }`,
+                sensitivity pathCount paths { nodeIds weight } }
+      others { label count sensitivity } } }`,
+  // a scoped user's own goals: a 学生's or 教师's goals at their level, a 部门负责人's unit's goals
+  mine: `query Mine($level: Level, $unitId: ID, $asOf: Date) {
+    goals(level: $level, unitId: $unitId, asOf: $asOf, first: 100) {
+      edges { node { id name level unit { system } parents(first: 100) { id } } } } }`,
   // the listed warnings (most severe first) and, lighter, all of them for the counts
   warnings: `query Warnings($asOf: Date, $level: Level, $minSeverity: Severity, $first: Int, $count: Int) {
     list: warnings(asOf: $asOf, level: $level, minSeverity: $minSeverity, first: $first) {
@@ -54,7 +67,8 @@ const Q = {
   simulate: `query Simulate($changes: [MetricValueInput!]!, $asOf: Date) {
     simulate(changes: $changes, asOf: $asOf) {
       metrics { metric { id name unit } valueBefore valueAfter before after beforeStatus afterStatus }
-      changes { goal { id name level } before after beforeStatus afterStatus } } }`,
+      changes { goal { id name level } before after beforeStatus afterStatus }
+      others { label count } } }`,
 };
 const RANK = { SCHOOL: 0, MAJOR: 1, COURSE: 2, TEACHER: 3, STUDENT: 4 };
 
@@ -67,6 +81,19 @@ const ROLE_ZH = { ADMIN: "管理员（质管办）", LEADER: "校领导", UNIT_H
 const auth = { token: sessionStorage.getItem(TOKEN_KEY), required: false };
 
 class AuthRequired extends Error {}
+
+/** A GraphQL error answer; ``codes`` are its errors' extensions.code (NOT_FOUND, FORBIDDEN …). */
+class ApiError extends Error {
+  constructor(message, codes) {
+    super(message);
+    this.codes = codes;
+  }
+
+  get notFound() { return this.codes.includes("NOT_FOUND"); }
+}
+
+/** Not a failure but a situation to explain calmly (an unknown or out-of-scope id). */
+class CalmNotice extends Error {}
 
 /** The payload of a JWT, or null when ``token`` is not one. */
 function claimsOf(token) {
@@ -122,6 +149,38 @@ function renderAuth() {
   user.title = claims?.exp ? `令牌有效期至 ${new Date(claims.exp * 1000).toLocaleString("zh-CN")}` : "";
   $("auth-login").textContent = auth.token ? "更换令牌" : "登录令牌";
   $("auth-logout").hidden = !auth.token;
+  renderScopeNote();
+}
+
+/** Who the token names, as far as the page needs it (the service checks the token on every request). A
+ * scoped principal (学生, 教师, 部门负责人 without ADMIN or LEADER) sees only its part of the graph. */
+function principal() {
+  const claims = auth.token ? claimsOf(auth.token) : null;
+  const roles = Array.isArray(claims?.roles) ? claims.roles : [];
+  const broad = roles.includes("ADMIN") || roles.includes("LEADER");
+  const role = ["STUDENT", "TEACHER", "UNIT_HEAD"].find((r) => roles.includes(r)) ?? null;
+  return { claims, roles, role: broad ? null : role, scoped: Boolean(claims) && !broad && role !== null,
+    name: claims?.name ?? claims?.sub ?? "", subject: claims?.subject ?? null, unit: claims?.unit ?? null };
+}
+
+const SCOPE_ZH = {
+  STUDENT: "只显示您本人的目标与指标，以及它们所支撑的上级汇总目标",
+  TEACHER: "显示您本人的目标、您所授课程的目标与指标，以及它们所支撑的上级汇总目标",
+  UNIT_HEAD: "显示本部门及下属部门的目标与指标，以及它们所支撑的上级汇总目标",
+};
+
+function renderScopeNote() {
+  const who = principal();
+  const note = $("scope-note");
+  note.hidden = !who.scoped;
+  note.dataset.role = who.role ?? "";
+  if (!who.scoped) {
+    note.textContent = "";
+    return;
+  }
+  const id = who.role === "UNIT_HEAD" ? who.unit : who.subject;
+  note.textContent = `数据权限：${ROLE_ZH[who.role]} ${who.name}${id ? `（${id}）` : ""}。${SCOPE_ZH[who.role]}；`
+    + "其他人员的目标与范围外的节点不显示，只合并为灰色虚线框的“其他 N 项”匿名汇总，各项数字之和仍与达成度一致。";
 }
 
 function askToken(reason = "请输入登录令牌。") {
@@ -145,10 +204,13 @@ async function signIn(text) {
   if (error) return;
   setToken(token);
   $("auth-dialog").close();
+  resetView();  // nothing shown to another identity stays on the page
   setStatus(`已登录：${$("auth-user").textContent}，正在加载 …`);
   await reloadAll();
-  await openHash();
-  setStatus(`已登录：${$("auth-user").textContent}。监测日期 ${state.asOf}：点击单元格查看目标`);
+  const done = await guarded("打开目标", async () => (await openStart()) ?? "");
+  if (done !== undefined) {
+    setStatus(`已登录：${$("auth-user").textContent}。${done || `监测日期 ${state.asOf}：点击单元格查看目标`}`);
+  }
 }
 
 async function gql(query, variables = {}) {
@@ -163,7 +225,9 @@ async function gql(query, variables = {}) {
   } catch {
     throw new Error(`服务返回 HTTP ${response.status}`);
   }
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("；"));
+  if (body.errors?.length) {
+    throw new ApiError(body.errors.map((e) => e.message).join("；"), body.errors.map((e) => e.extensions?.code));
+  }
   if (!response.ok) throw new Error(`服务返回 HTTP ${response.status}`);
   return body.data;
 }
@@ -217,18 +281,23 @@ const tickets = {};
 const ticket = (channel) => (tickets[channel] = (tickets[channel] ?? 0) + 1);
 const current = (channel, n) => tickets[channel] === n;
 
+/** The status line; ``error``: true for a failure, "calm" for a notice (an unknown id, nothing in scope). */
 function setStatus(text, error = false) {
   const bar = $("statusbar");
   bar.textContent = text;
-  bar.classList.toggle("error", error);
+  bar.classList.toggle("error", Boolean(error));
+  bar.classList.toggle("calm", error === "calm");
 }
 
 async function guarded(what, fn) {
   try {
     return await fn();
   } catch (err) {
-    setStatus(err instanceof AuthRequired ? `${what}：需要登录令牌（右上角“登录令牌”）`
-      : `${what}失败：${err.message}`, true);
+    if (err instanceof CalmNotice) setStatus(err.message, "calm");
+    else {
+      setStatus(err instanceof AuthRequired ? `${what}：需要登录令牌（右上角“登录令牌”）`
+        : `${what}失败：${err.message}`, true);
+    }
     return undefined;
   }
 }
@@ -338,7 +407,8 @@ function graphStyle() {
   }));
   return [
     { selector: "node", style: {
-      label: "data(display)", "text-wrap": "wrap", "text-max-width": 108, "font-size": 10,
+      label: "data(display)", "text-wrap": "wrap", "text-overflow-wrap": "anywhere", "text-max-width": 108,
+      "font-size": 10,
       "font-family": FONT, "text-valign": "center", "text-halign": "center", color: "#1f2328",
       shape: "round-rectangle", width: 118, height: "data(h)", "border-width": 2,
       "background-color": COLOURS.UNKNOWN[0], "border-color": COLOURS.UNKNOWN[1] } },
@@ -346,6 +416,13 @@ function graphStyle() {
     { selector: 'node[kind = "Metric"]', style: { shape: "ellipse", width: 124, "text-max-width": 92 } },
     { selector: 'node[kind = "summary"]', style: {
       "border-style": "dashed", "background-color": "#f6f7f8", "border-color": "#9aa0a6", color: "#5f6670" } },
+    // 其他 N 项: an anonymous aggregate of nodes outside the caller's scope, grey whatever its status
+    { selector: 'node[kind = "Folded"]', style: {
+      "border-style": "dashed", "border-width": 2, "background-color": "#f1f3f4", "border-color": "#9aa0a6",
+      color: "#5f6670", width: 96, "text-max-width": 88 } },
+    { selector: 'edge[?folded]', style: { "line-style": "dashed", "line-color": "#c7ccd2",
+      "target-arrow-color": "#c7ccd2" } },
+    { selector: "node.noticed", style: { "border-color": "#3a4048", "border-width": 3 } },
     { selector: "node.root", style: { "border-width": 4 } },
     { selector: "edge", style: {
       width: 1.5, "line-color": "#b8bfc8", "target-arrow-shape": "triangle", "target-arrow-color": "#b8bfc8",
@@ -373,8 +450,14 @@ function ensureGraph() {
     container, style: graphStyle(), elements: [], layout: { name: "preset" },
     minZoom: 0.15, maxZoom: 2.5, boxSelectionEnabled: false, autoungrabify: false,
   });
+  cy.on("tap", (event) => {
+    if (event.target === cy) hideFoldNotice();
+  });
+  cy.on("viewport", () => hideFoldNotice());
   cy.on("tap", "node", (event) => {
     const node = event.target;
+    if (node.data("kind") === "Folded") showFoldNotice(node);  // anonymous: nothing to navigate to
+    else hideFoldNotice();
     if (node.data("kind") === "Metric") guarded("影响追踪", () => selectMetric(node.id()));
     else if (node.data("kind") === "Goal" && node.id() !== state.goal?.id) {
       guarded("加载目标链", () => selectGoal(node.id()));
@@ -398,10 +481,17 @@ function modelOf(...views) {
   return { nodes, edges, omitted };
 }
 
-/** Layered positions (school on top, students and indicators below) with bounded rows. */
+const isFolded = (node) => node?.kind === "Folded";
+/** "其他 N 项" → N (the service's folded nodes carry their count in the label only). */
+const foldCount = (node) => Number((/(\d+)/.exec(node.label ?? "") ?? [])[1] ?? 0);
+
+/** Layered positions (school on top, students and indicators below) with bounded rows. Folded nodes
+ * (其他 N 项, no level or rank) sit one layer below or above the visible node they fold into. */
 function layoutModel(model, pinned) {
   const ups = new Map(), downs = new Map();
-  for (const id of model.nodes.keys()) { ups.set(id, []); downs.set(id, []); }
+  for (const [id, node] of model.nodes) {
+    if (!isFolded(node)) { ups.set(id, []); downs.set(id, []); }
+  }
   for (const e of model.edges.values()) {
     if (!ups.has(e.lower) || !ups.has(e.upper)) continue;
     ups.get(e.lower).push(e.upper);
@@ -419,11 +509,21 @@ function layoutModel(model, pinned) {
     layer.set(id, d);
     return d;
   };
-  model.nodes.forEach((_, id) => depthOf(id));
+  ups.forEach((_, id) => depthOf(id));
   // a layer's indicators get their own row under its goals
   const rowKey = (id) => layer.get(id) * 2 + (model.nodes.get(id).kind === "Metric" ? 1 : 0);
+  // each folded node hangs on one visible node: below it (its hidden children or indicators) or above
+  const folds = new Map();
+  for (const e of model.edges.values()) {
+    const lowerFolded = isFolded(model.nodes.get(e.lower)), upperFolded = isFolded(model.nodes.get(e.upper));
+    if (lowerFolded === upperFolded) continue;
+    const [id, near] = lowerFolded ? [e.lower, e.upper] : [e.upper, e.lower];
+    if (layer.has(near) && !folds.has(id)) folds.set(id, { near, below: lowerFolded, kind: e.kind });
+  }
+  const foldRow = (f) => (layer.get(f.near) + (f.below ? 1 : -1)) * 2
+    + (f.below && f.kind === "MEASURED_BY" ? 1 : 0);
   const rows = new Map();
-  for (const id of model.nodes.keys()) {
+  for (const id of ups.keys()) {
     const k = rowKey(id);
     if (!rows.has(k)) rows.set(k, []);
     rows.get(k).push(id);
@@ -456,7 +556,20 @@ function layoutModel(model, pinned) {
       summaries.push({ id: sid, row: k, count: rest.length });
     }
   }
-  const resolve = (id) => (visible.has(id) ? id : hiddenBy.get(id));
+  // a folded node is drawn when the node it folds into is (at most a row's worth per row); it never
+  // takes a real node's place nor counts as one
+  const shownFolds = new Set(), foldsPerRow = new Map();
+  let foldsDropped = 0;
+  for (const [id, f] of folds) {
+    const k = foldRow(f);
+    if (!visible.has(f.near) || (foldsPerRow.get(k) ?? 0) >= LIMITS.perRow) {
+      foldsDropped += 1;
+      continue;
+    }
+    foldsPerRow.set(k, (foldsPerRow.get(k) ?? 0) + 1);
+    shownFolds.add(id);
+  }
+  const resolve = (id) => (visible.has(id) || shownFolds.has(id) ? id : hiddenBy.get(id));
   const edges = new Map();
   for (const e of model.edges.values()) {
     const lower = resolve(e.lower), upper = resolve(e.upper);
@@ -475,6 +588,11 @@ function layoutModel(model, pinned) {
     if (!rowIds.has(s.row)) rowIds.set(s.row, []);
     rowIds.get(s.row).push(s.id);
   }
+  for (const id of shownFolds) {
+    const k = foldRow(folds.get(id));
+    if (!rowIds.has(k)) rowIds.set(k, []);
+    rowIds.get(k).push(id);
+  }
   const pos = new Map(), upsOf = new Map();
   for (const e of edges.values()) {
     if (!upsOf.has(e.lower)) upsOf.set(e.lower, []);
@@ -491,7 +609,7 @@ function layoutModel(model, pinned) {
       return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
     };
     ids.sort((a, b) => (a.startsWith("summary:") - b.startsWith("summary:")) || centre(a) - centre(b)
-      || byPriority(a, b));
+      || shownFolds.has(a) - shownFolds.has(b) || byPriority(a, b));
     const crowded = ids.length > 5;
     const gap = crowded ? 100 : 150;
     ids.forEach((id, i) => {
@@ -500,7 +618,7 @@ function layoutModel(model, pinned) {
     });
     y += crowded ? 175 : 115;
   }
-  return { visible, summaries, edges, pos, serverOmitted: model.omitted, y };
+  return { visible, summaries, edges, pos, serverOmitted: model.omitted, y, folds: shownFolds, foldsDropped };
 }
 
 function nodeLabel(node, extra = []) {
@@ -527,6 +645,19 @@ function renderGraph(pinned = new Set()) {
     elements.push({ group: "nodes", position: lay.pos.get(s.id),
       data: { id: s.id, kind: "summary", status: "UNKNOWN", count: s.count, base: text, ...labelData(text) } });
   }
+  let foldedCount = 0;
+  for (const id of lay.folds) {
+    const n = model.nodes.get(id);
+    const edge = [...model.edges.values()].find((e) => e.lower === id || e.upper === id);
+    const count = foldCount(n);
+    foldedCount += count;
+    const text = [n.label, n.attainment != null ? pct(n.attainment) : null].filter(Boolean).join("\n");
+    elements.push({ group: "nodes", position: lay.pos.get(id), classes: "folded",
+      data: { id, name: n.label, kind: "Folded", status: n.status, baseStatus: n.status,
+              attainment: n.attainment, count, weight: edge?.weight ?? null, relation: edge?.kind ?? null,
+              below: edge?.lower === id, near: edge ? (edge.lower === id ? edge.upper : edge.lower) : null,
+              base: text, ...labelData(text) } });
+  }
   if (lay.serverOmitted > 0) {
     const text = `另有 ${lay.serverOmitted} 个节点未显示（超出返回上限）`;
     elements.push({ group: "nodes", position: { x: 0, y: lay.y },
@@ -536,20 +667,75 @@ function renderGraph(pinned = new Set()) {
   for (const e of lay.edges.values()) {
     elements.push({ group: "edges", data: {
       id: `e:${e.key}`, source: e.lower, target: e.upper, kind: e.kind, weight: e.weight, flow: "",
-      bend: e.span > 1 ? 40 + 25 * e.span : 0 } });
+      folded: lay.folds.has(e.lower) || lay.folds.has(e.upper), bend: e.span > 1 ? 40 + 25 * e.span : 0 } });
   }
   graph.elements().remove();
   graph.add(elements);
   graph.resize();
   fitGraph();
+  // counts are of real nodes and relationships: the folded aggregates are described, never counted
   const hidden = lay.summaries.reduce((a, s) => a + s.count, 0) + lay.serverOmitted;
   const drawn = lay.visible.size;
-  $("chain-summary").textContent = hidden
+  const relations = [...lay.edges.values()].filter((e) => !lay.folds.has(e.lower) && !lay.folds.has(e.upper)).length;
+  const folded = (lay.folds.size
+    ? `；范围外的 ${foldedCount} 项已合并为 ${lay.folds.size} 个匿名汇总（“其他 N 项”，灰色虚线框）` : "")
+    + (lay.foldsDropped ? `；另有 ${lay.foldsDropped} 个匿名汇总随其所连节点未画出` : "");
+  $("chain-summary").textContent = (hidden
     ? `显示 ${drawn} 个节点；另有 ${hidden} 个节点未显示（按层汇总，优先显示红色、黄色预警）`
-    : `显示 ${drawn} 个节点、${lay.edges.size} 条关系`;
+    : `显示 ${drawn} 个节点、${relations} 条关系`) + folded;
   $("chain-summary").classList.toggle("omitted", hidden > 0);
   $("chain-summary").dataset.hidden = hidden;
+  $("chain-summary").dataset.folded = foldedCount;
   $("chain-graph").dataset.nodes = drawn;
+  $("chain-graph").dataset.folds = lay.folds.size;
+}
+
+// ---------------------------------------------------------------- 其他 N 项 and calm notices
+let foldTimer = null;
+
+/** A click on a folded node: a short note next to it (it is anonymous, there is nothing to open). */
+function showFoldNotice(node) {
+  const count = node.data("count"), a = node.data("attainment"), w = node.data("weight");
+  const near = cy.getElementById(node.data("near") ?? "");
+  // below a goal over MEASURED_BY: its hidden indicators; otherwise hidden goals
+  const what = node.data("relation") === "MEASURED_BY" && node.data("below") ? "指标" : "目标";
+  const details = [a != null ? `合计达成度 ${pct(a)}` : null, w != null ? `合计权重 ${num(w)}` : null]
+    .filter(Boolean).join("，");
+  const text = `${node.data("name")}：范围外的 ${count} 项${what}，已合并为匿名汇总，不可展开查看`
+    + `${details ? `（${details}）` : ""}${near.nonempty() ? `；与“${short(near.data("name") ?? "", 14)}”相连` : ""}。`;
+  const notice = $("fold-notice");
+  const graph = $("chain-graph"), p = node.renderedPosition();
+  notice.textContent = text;
+  notice.dataset.nodeId = node.id();
+  // beside the node (folded nodes sit at the end of their row), on its left near the right edge
+  const half = node.renderedOuterWidth() / 2 + 10;
+  const left = p.x + half + 290 > graph.clientWidth;
+  notice.classList.toggle("left", left);
+  notice.style.left = `${graph.offsetLeft + p.x + (left ? -half : half)}px`;
+  notice.style.top = `${graph.offsetTop + p.y}px`;
+  notice.hidden = false;
+  cy.nodes(".noticed").removeClass("noticed");
+  node.addClass("noticed");
+  clearTimeout(foldTimer);
+  foldTimer = setTimeout(hideFoldNotice, 8000);
+  setStatus(text);
+}
+
+function hideFoldNotice() {
+  clearTimeout(foldTimer);
+  $("fold-notice").hidden = true;
+  if (cy) cy.nodes(".noticed").removeClass("noticed");
+}
+
+/** A calm note over the chain (an unknown or out-of-scope goal, nothing in scope), with a way on. */
+function showChainNotice(text) {
+  $("chain-notice-text").textContent = text;
+  $("chain-notice-mine").hidden = !principal().scoped;
+  $("chain-notice").hidden = false;
+}
+
+function hideChainNotice() {
+  $("chain-notice").hidden = true;
 }
 
 function fitGraph(eles) {
@@ -563,14 +749,32 @@ function fitGraph(eles) {
 
 async function selectGoal(goalId) {
   const n = ticket("chain");
-  $("chain-graph").dataset.state = "loading";
+  const graph = $("chain-graph");
+  graph.dataset.state = "loading";
+  hideFoldNotice();
   const depth = Number($("chain-depth").value);
-  const data = await gql(Q.chain, { id: goalId, asOf: state.asOf, depth });
+  let data, folds = [];
+  try {
+    data = await gql(Q.chain, { id: goalId, asOf: state.asOf, depth, top: LIMITS.gapFetched });
+    if (!current("chain", n)) return;
+    // a scoped user: the hidden children of every goal on the way up, as the service folds them
+    if (principal().scoped) folds = await foldsAbove(goalId, data.up);
+  } catch (err) {
+    if (current("chain", n)) graph.dataset.state = state.goal ? "ready" : "missing";
+    if (err instanceof ApiError && err.notFound) {
+      const text = `未找到目标“${goalId}”：它不存在，或不在您的数据权限范围内。`;
+      showChainNotice(`${text}${state.goal ? `图中仍是“${state.goal.name}”的目标链。` : ""}`);
+      throw new CalmNotice(text);
+    }
+    throw err;
+  }
   if (!current("chain", n)) return;
   if (!data.goal) throw new Error(`没有目标 ${goalId}`);
+  hideChainNotice();
   state.goal = data.goal;
-  state.model = modelOf(data.up, data.down);
+  state.model = modelOf(data.up, data.down, ...folds);
   clearMetric();
+  renderGap(data.gap);
   renderGraph(new Set([goalId]));
   const g = data.goal;
   $("chain-caption").textContent = `${g.name}（${STATUS_ZH[g.status]}，达成度 ${pct(g.attainment)}）`;
@@ -581,6 +785,92 @@ async function selectGoal(goalId) {
   $("chain-graph").dataset.depth = depth;
   $("chain-graph").dataset.state = "ready";
   setStatus(`目标链：${g.name}`);
+}
+
+/** The folded nodes ("其他 N 项") right below each goal of the ``up`` chain but the root (whose own come
+ * with the DOWN chain): one request, the goals' DOWN views of depth 1 as aliases, only their folded
+ * nodes kept. Shown only to scoped users, so that a student sees how many others share each goal above. */
+async function foldsAbove(rootId, up) {
+  const ids = up.nodes.filter((x) => x.kind === "Goal" && x.id !== rootId).map((x) => x.id)
+    .slice(0, LIMITS.foldViews);
+  if (!ids.length) return [];
+  const vars = ids.map((_, i) => `$i${i}: ID!`).join(", ");
+  const fields = ids.map((_, i) => `f${i}: goalChain(goalId: $i${i}, direction: DOWN, depth: 1, asOf: $asOf) { ...View }`);
+  const variables = { asOf: state.asOf };
+  ids.forEach((id, i) => { variables[`i${i}`] = id; });
+  const data = await gql(`query Folds(${vars}, $asOf: Date) { ${fields.join(" ")} } ${VIEW}`, variables);
+  return Object.values(data).map((view) => {
+    const folded = new Set(view.nodes.filter(isFolded).map((x) => x.id));
+    return { omitted: 0, nodes: view.nodes.filter(isFolded),
+      edges: view.edges.filter((e) => folded.has(e.source) || folded.has(e.target)) };
+  });
+}
+
+// ---------------------------------------------------------------- 差距分析 (explainGap)
+const pct2 = (x) => (x == null ? "—" : `${(x * 100).toFixed(2)}%`);
+
+function clearGap() {
+  $("gap-caption").textContent = "";
+  $("gap").dataset.state = "empty";
+  $("gap").replaceChildren(h("p", { class: "hint" },
+    "选择一个目标后，这里列出各指标对其差距（1 − 达成度）的贡献：贡献之和等于差距。"));
+}
+
+/** The listed contributors, the rest of the visible ones and 其他 N 项 (outside the scope) add up to
+ * the gap 1 − a, and the page shows that sum. */
+function renderGap(x) {
+  $("gap-caption").textContent = short(x.goal.name, 16);
+  const box = $("gap");
+  box.dataset.state = "ready";
+  box.dataset.goalId = x.goal.id;
+  box.dataset.gap = x.gap ?? "";
+  if (x.attainment == null || x.gap == null) {
+    fill(box, h("p", { class: "hint", "data-testid": "gap-summary" }, "该目标暂无数据，无法计算差距。"),
+      x.unknownMetrics.length ? h("p", { class: "hint" },
+        `无数据的指标：${x.unknownMetrics.map((m) => m.name).join("、")}`) : null);
+    return;
+  }
+  const shown = x.contributors.slice(0, LIMITS.gapRows);
+  const sum = (list) => list.reduce((a, c) => a + c.contribution, 0);
+  const shownSum = sum(shown);
+  const othersSum = x.others?.contribution ?? 0;
+  const restCount = x.contributorCount - shown.length;
+  // the visible contributors not listed: summed when all were fetched, else what the gap leaves
+  const restSum = x.contributors.length === x.contributorCount
+    ? sum(x.contributors.slice(LIMITS.gapRows)) : x.gap - shownSum - othersSum;
+  const rows = shown.map((c) => h("tr", { class: "gap-row", "data-testid": "gap-contributor",
+    "data-metric-id": c.metric.id, "data-contribution": c.contribution },
+  h("td", {}, h("button", { type: "button", title: "影响追踪与情景模拟",
+    onclick: () => guarded("影响追踪", () => selectMetric(c.metric.id)) }, c.metric.name)),
+  h("td", { class: "num" }, pct(c.attainment)),
+  h("td", { class: "num" }, sens(c.sensitivity)),
+  h("td", { class: "num" }, pct2(c.contribution))));
+  if (restCount > 0) {
+    rows.push(h("tr", { "data-testid": "gap-rest", "data-count": restCount, "data-contribution": restSum },
+      h("td", {}, `其余 ${restCount} 项指标`), h("td", {}), h("td", {}), h("td", { class: "num" }, pct2(restSum))));
+  }
+  if (x.others) {
+    rows.push(h("tr", { class: "others", "data-testid": "gap-others", "data-count": x.others.count,
+      "data-contribution": x.others.contribution, title: "范围外的指标，已合并为匿名汇总" },
+    h("td", {}, `${x.others.label} · 合计贡献 ${pct2(x.others.contribution)}`),
+    h("td", {}), h("td", { class: "num" }, x.others.sensitivity != null ? sens(x.others.sensitivity) : ""),
+    h("td", { class: "num" }, pct2(x.others.contribution))));
+  }
+  rows.push(h("tr", { class: "total", "data-testid": "gap-total" },
+    h("td", {}, "合计（= 差距）"), h("td", {}), h("td", {}), h("td", { class: "num" }, pct2(x.gap))));
+  const terms = [`列出的 ${shown.length} 项 ${pct2(shownSum)}`,
+    restCount > 0 ? `其余 ${restCount} 项 ${pct2(restSum)}` : null,
+    x.others ? `${x.others.label}（范围外）${pct2(othersSum)}` : null].filter(Boolean);
+  fill(box,
+    h("p", { class: "gap-head" }, `达成度 ${pct(x.attainment)}，差距 ${pct2(x.gap)}（1 − 达成度）`),
+    shown.length || x.others ? h("table", { class: "list", "data-testid": "gap-table" },
+      h("thead", {}, h("tr", {}, h("th", {}, "指标"), h("th", {}, "达成度"), h("th", {}, "灵敏度"),
+        h("th", {}, "贡献"))),
+      h("tbody", {}, rows)) : h("p", { class: "hint" }, "没有可列出的指标。"),
+    h("p", { class: "hint", "data-testid": "gap-summary" },
+      `${terms.join(" + ")} = 差距 ${pct2(x.gap)}。贡献 = 灵敏度 × (1 − 指标达成度)。`),
+    x.unknownMetrics.length ? h("p", { class: "hint" },
+      `无数据的指标：${x.unknownMetrics.map((m) => m.name).join("、")}`) : null);
 }
 
 // ---------------------------------------------------------------- (d) impact tracing
@@ -600,8 +890,21 @@ function clearMetric() {
 async function selectMetric(metricId) {
   const n = ticket("trace");
   $("trace").dataset.state = "loading";
-  const data = await gql(Q.trace, { id: metricId, asOf: state.asOf, maxPaths: LIMITS.maxPaths });
+  let data;
+  try {
+    data = await gql(Q.trace, { id: metricId, asOf: state.asOf, maxPaths: LIMITS.maxPaths });
+  } catch (err) {
+    if (current("trace", n)) $("trace").dataset.state = state.trace ? "ready" : "empty";
+    if (err instanceof ApiError && err.notFound) {
+      throw new CalmNotice(`未找到指标“${metricId}”：它不存在，或不在您的数据权限范围内。`);
+    }
+    throw err;
+  }
   if (!current("trace", n)) return;
+  if (!state.model) {  // no chain drawn (its goal was not found)
+    $("trace").dataset.state = "empty";
+    return;
+  }
   const trace = data.traceImpact;
   // goals on the paths that the chain does not show yet are fetched and added to the drawing
   const pathIds = new Set([metricId]);
@@ -635,7 +938,8 @@ async function selectMetric(metricId) {
   openSimulation(trace.metric);
   updateHash();
   $("trace").dataset.state = "ready";
-  setStatus(`影响追踪：${trace.metric.name} → ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`);
+  setStatus(`影响追踪：${trace.metric.name} → ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`
+    + (trace.others ? `；另有${trace.others.label}（范围外，已合并）` : ""));
 }
 
 /** Path edges carry the sensitivity that flows through them to the top-most targets. */
@@ -689,6 +993,14 @@ function renderTrace(trace) {
   h("td", {}, chip(t.goal.status)),
   h("td", { class: "num" }, sens(t.sensitivity)),
   h("td", { class: "num" }, t.pathCount)));
+  const o = trace.others;
+  if (o) {
+    rows.push(h("tr", { class: "others", "data-testid": "trace-others", "data-count": o.count,
+      "data-sensitivity": o.sensitivity ?? "", title: "范围外的目标，已合并为匿名汇总" },
+    h("td", {}, `${o.label}${o.sensitivity != null ? ` · 合计灵敏度 ${sens(o.sensitivity)}` : ""}`,
+      h("ol", { class: "paths" }, h("li", {}, "范围外的学校层面目标，已合并为匿名汇总"))),
+    h("td", {}), h("td", { class: "num" }, o.sensitivity != null ? sens(o.sensitivity) : "—"), h("td", {})));
+  }
   fill($("trace"),
     h("p", { class: "sim-metric" }, h("strong", {}, m.name), " ", chip(m.status)),
     h("dl", { class: "kv" },
@@ -699,8 +1011,9 @@ function renderTrace(trace) {
     h("p", { class: "hint", "data-testid": "trace-summary" },
       `传导到 ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`
       + (listed < trace.pathCount ? `（图中显示 ${listed} 条）` : "")
+      + (o ? `；另有${o.label}（范围外，已合并为匿名汇总）` : "")
       + "。灵敏度 = 该指标达成度变化 1 个单位时目标达成度的变化（∂目标/∂指标）。"),
-    trace.targets.length
+    trace.targets.length || o
       ? h("table", { class: "list", "data-testid": "trace-targets" },
         h("thead", {}, h("tr", {}, h("th", {}, "学校目标与路径"), h("th", {}, "状态"),
           h("th", {}, "灵敏度"), h("th", {}, "路径"))),
@@ -752,11 +1065,13 @@ async function runSimulation() {
   const flipped = changes.filter((c) => c.beforeStatus !== c.afterStatus).length;
   const offGraph = changes.filter((c) => cy.getElementById(c.goal.id).empty()).length;
   const m = sim.metrics[0];
+  const others = sim.others;
   fill($("simulate"),
     h("p", { class: "sim-metric", "data-testid": "sim-summary" },
       `${m.metric.name} ${num(m.valueBefore)} → ${num(m.valueAfter)} ${m.metric.unit ?? ""}：`
       + `${changes.length} 个目标受影响，其中 ${flipped} 个状态改变`
-      + (offGraph ? `（${offGraph} 个不在图中）` : "")),
+      + (offGraph ? `（${offGraph} 个不在图中）` : "")
+      + (others ? `；另有${others.label}受影响（范围外，已合并为匿名汇总）` : "")),
     h("table", { class: "list", "data-testid": "sim-results" },
       h("thead", {}, h("tr", {}, h("th", {}, "目标"), h("th", {}, "达成度"), h("th", {}, "状态"))),
       h("tbody", {},
@@ -770,11 +1085,14 @@ async function runSimulation() {
           class: c.beforeStatus !== c.afterStatus ? "focus" : null },
         h("td", {}, c.goal.name),
         h("td", { class: "num" }, pct(c.before), h("span", { class: "arrow" }, "→"), pct(c.after)),
-        h("td", { class: "st" }, shortChip(c.beforeStatus), h("span", { class: "arrow" }, "→"), shortChip(c.afterStatus)))))),
+        h("td", { class: "st" }, shortChip(c.beforeStatus), h("span", { class: "arrow" }, "→"), shortChip(c.afterStatus)))),
+        others ? h("tr", { class: "others", "data-testid": "sim-others", "data-count": others.count },
+          h("td", { colspan: 3 }, `${others.label} · 范围外的受影响目标，已合并为匿名汇总`)) : null)),
     changes.length > LIMITS.simRows
       ? h("p", { class: "more" }, `另有 ${changes.length - LIMITS.simRows} 个受影响目标未列出`) : null);
   $("simulate").dataset.state = "ready";
-  setStatus(`情景模拟：${changes.length} 个目标受影响，${flipped} 个状态改变（未保存）`);
+  setStatus(`情景模拟：${changes.length} 个目标受影响，${flipped} 个状态改变（未保存）`
+    + (others ? `；另有${others.label}（范围外）` : ""));
 }
 
 function resetSimulationColours() {
@@ -893,6 +1211,12 @@ $("chain-depth").addEventListener("change", () => {
   if (state.goal) guarded("加载目标链", () => selectGoal(state.goal.id));
 });
 $("chain-fit").addEventListener("click", () => fitGraph());
+$("chain-notice-close").addEventListener("click", hideChainNotice);
+$("chain-notice-mine").addEventListener("click", () => guarded("打开我的目标", async () => {
+  hideChainNotice();
+  const done = await openMine();
+  if (done) setStatus(done);
+}));
 for (const id of ["warnings-level", "warnings-severity"]) {
   $(id).addEventListener("change", () => guarded("加载监测预警", loadWarnings));
 }
@@ -928,8 +1252,71 @@ guarded("加载质量网络", async () => {
   guarded("加载监测预警", loadWarnings);
   await loadMatrix();
   setStatus(`监测日期 ${state.asOf}：点击单元格查看目标`);
-  await openHash();
+  const done = await openStart();
+  if (done) setStatus(done);
 });
+
+/** The first screen: the hash's goal if it names one; else, for a scoped user (学生, 教师, 部门负责人),
+ * their own goal chain. Resolves to a status line when it opened a chain of its own choice. */
+async function openStart() {
+  if (new URLSearchParams(window.location.hash.slice(1)).get("goal")) {
+    await openHash();
+    return null;
+  }
+  return principal().scoped ? openMine() : null;
+}
+
+/** A scoped user's own goals, the entry of their goal chain first: the highest level, then a goal none of
+ * the others supports (a 学生's three-year goal before the annual one it gathers). The API has no filter
+ * by quality subject: the scope itself narrows a level's goals to one's own (学生: STUDENT, 教师: TEACHER),
+ * a 部门负责人's are their unit's. */
+async function myGoals() {
+  const who = principal();
+  if (!who.scoped || (who.role === "UNIT_HEAD" && !who.unit)) return [];
+  const data = await gql(Q.mine, who.role === "UNIT_HEAD"
+    ? { unitId: who.unit, asOf: state.asOf } : { level: who.role, asOf: state.asOf });
+  const goals = data.goals.edges.map((e) => e.node);
+  const ids = new Set(goals.map((g) => g.id));
+  const gathered = (g) => (g.parents.some((p) => ids.has(p.id)) ? 1 : 0);
+  return goals.map((g, i) => [g, i])
+    .sort(([a, i], [b, j]) => RANK[a.level] - RANK[b.level] || gathered(a) - gathered(b) || i - j)
+    .map(([g]) => g);
+}
+
+/** Opens the scoped user's own goal chain (and lists its matrix cell's goals); a status line. */
+async function openMine() {
+  const who = principal();
+  const goals = await myGoals();
+  const whom = `${ROLE_ZH[who.role] ?? ""} ${who.name}`.trim();
+  if (!goals.length) {
+    showChainNotice(`您（${whom}）的数据权限范围内还没有自己的目标。可在五纵五横矩阵中查看上级汇总目标。`);
+    $("chain-notice-mine").hidden = true;
+    return `${whom}：数据权限范围内没有自己的目标`;
+  }
+  const goal = goals[0];
+  const cell = state.cells.find((c) => c.system === goal.unit?.system && c.level === goal.level);
+  if (cell?.goalCount) await selectCell(cell);
+  await selectGoal(goal.id);
+  return `我的目标链：${goal.name}（${whom}）。灰色虚线框“其他 N 项”为范围外节点的匿名汇总，点击可查看说明`;
+}
+
+/** Clears every view (another identity signs in: nothing shown to the previous one stays). */
+function resetView() {
+  for (const channel of ["goals", "chain", "trace", "simulate"]) ticket(channel);
+  Object.assign(state, { cell: null, goal: null, model: null });
+  clearMetric();
+  clearGap();
+  hideFoldNotice();
+  hideChainNotice();
+  if (cy) cy.elements().remove();
+  $("chain-caption").textContent = "";
+  $("chain-summary").textContent = "";
+  $("chain-graph").dataset.state = "empty";
+  $("goals-caption").textContent = "";
+  $("goal-list").replaceChildren();
+  $("goals-empty").hidden = false;
+  $("goals-more").hidden = true;
+}
 
 /** Opens the goal (and metric) named by the location's hash, if they are not shown already. */
 async function openHash() {
