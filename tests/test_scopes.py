@@ -72,7 +72,8 @@ GAP = ('{ explainGap(goalId: "%s", ' + A + ', top: 100) { gap contributors { met
        'others { label count contribution } } }')
 SIMULATE = ('{ simulate(changes: [{metricId: "%s", value: 99}], ' + A + ') { changes { goal { id } } '
             'others { count } } }')
-GRAPH = '{ graph(rootId: "%s", depth: 2, ' + A + ') { nodes { id kind label } edges { source target } } }'
+GRAPH = ('{ graph(rootId: "%s", depth: 2, ' + A + ') { nodes { id kind label folded { count } } '
+         'edges { source target } } }')
 REPORT = '{ diagnosisReport(subjectId: "%s", ' + A + ') { markdown } }'
 CHILDREN = ('{ goal(id: "%s") { children { id } metrics { id } others(' + A + ') '
             '{ count weight coverage attainment } attainment(' + A + ') } }')
@@ -119,7 +120,9 @@ def goals_total(n_min: int, n_max: int, query: str) -> tuple[str, str, Callable[
 
 
 def folded_nodes(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [n for n in data["graph"]["nodes"] if n["kind"] == "Folded"]
+    found = [n for n in data["graph"]["nodes"] if n["kind"] == "Folded"]
+    assert all(n["folded"]["count"] > 0 and n["label"] == f"其他 {n['folded']['count']} 项" for n in found)
+    return found
 
 
 STUDENT_GOALS = '{ goals(level: STUDENT, first: 100) { totalCount edges { node { id } } } }'
@@ -179,6 +182,8 @@ CASES: list[tuple[str, str, str, Callable[[dict[str, Any]], None] | None]] = [
     ("teacher", SIMULATE % "M-TCH-02-TRAIN", HIDDEN, None),
     ("teacher", REPORT % "CRS-CNC", OK, None),
     ("teacher", *goals_total(0, 0, STUDENT_GOALS)),
+    ("teacher", *goals_total(1, 1, '{ goals(subjectId: "CRS-CNC") { totalCount } }')),  # their course's
+    ("teacher", *goals_total(0, 0, '{ goals(subjectId: "STU-001") { totalCount } }')),  # not a student's
     ("teacher", ADVANCE % "CRS-CNC", OK, None),
     ("teacher", RECORD, FORBIDDEN, None),
     ("teacher", VIEWER, OK, lambda d: d["viewer"]["scoped"] and {s["id"] for s in d["viewer"]["ownSubjects"]}

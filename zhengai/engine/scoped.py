@@ -218,8 +218,10 @@ class ScopedEngine(Engine):
         return replace(full, changes=shown, others=Folded(hidden) if hidden else None)
 
     def goal_ids(self, level: Level | None, unit_id: str | None, status: Status | None,
-                 as_of: date | None, system: System | None = None) -> list[str]:
-        return [g for g in self.base.goal_ids(level, unit_id, status, as_of, system) if g in self.scope.goals]
+                 as_of: date | None, system: System | None = None,
+                 subject_id: str | None = None) -> list[str]:
+        found = self.base.goal_ids(level, unit_id, status, as_of, system, subject_id)
+        return [g for g in found if g in self.scope.goals]
 
     def goal_systems(self) -> dict[str, System]:
         return {g: s for g, s in self.base.goal_systems().items() if g in self.scope.goals}

@@ -197,8 +197,12 @@ class Engine:
         return impact.simulate(snap, graph, children, values)
 
     def goal_ids(self, level: Level | None, unit_id: str | None, status: Status | None,
-                 as_of: date | None, system: System | None = None) -> list[str]:
+                 as_of: date | None, system: System | None = None,
+                 subject_id: str | None = None) -> list[str]:
         ids = self.store.goal_ids(level, unit_id)
+        if subject_id is not None:
+            goals = self.structure().graph.goals
+            ids = [i for i in ids if goals[i].subject == subject_id]
         if system is not None:
             systems = self.goal_systems()
             ids = [i for i in ids if systems.get(i) is system]

@@ -61,11 +61,12 @@ class Query(ReportingQuery, AuditQuery):
     async def goals(self, info: Info, level: t.Level | None = None,
                     unit_id: strawberry.ID | None = None, status: t.Status | None = None,
                     as_of: t.AsOf = None, first: int = DEFAULT_PAGE,
-                    after: str | None = None, system: t.System | None = None) -> t.GoalConnection:
+                    after: str | None = None, system: t.System | None = None,
+                    subject_id: strawberry.ID | None = None) -> t.GoalConnection:
         if not 0 <= first <= MAX_PAGE:
             raise InvalidArgumentError(f"first must be between 0 and {MAX_PAGE}")
         c = ctx(info)
-        ids = c.engine.goal_ids(level, unit_id, status, as_of, system)
+        ids = c.engine.goal_ids(level, unit_id, status, as_of, system, subject_id)
         start = _offset(after)
         page = ids[start:start + first]
         nodes = await c.nodes.load_many(page)

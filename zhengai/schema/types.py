@@ -13,6 +13,7 @@ from zhengai.domain import spiral as spiral_domain
 from zhengai.engine import InvalidArgumentError, impact, monitoring, trends
 from zhengai.engine import spiral as spiral_engine
 from zhengai.engine.ingest import RecordResult as RecordResult_
+from zhengai.engine.service import FoldedNode
 from zhengai.engine.service import GraphView as EngineGraphView
 from zhengai.engine.service import NetworkCell as EngineCell
 from zhengai.resolvers.context import MAX_LIST, Linked, ctx
@@ -136,6 +137,10 @@ class Goal:
     def others(self, info: Info, as_of: AsOf = None) -> FoldedGroup | None:
         return FoldedGroup.of(ctx(info).engine.folded_children(self.id, as_of))
 
+    @strawberry.field(description="The quality subject (质量主体) whose goal it is")
+    def subject_id(self) -> strawberry.ID | None:
+        return strawberry.ID(self.model.subject) if self.model.subject else None
+
     @strawberry.field(description="Owning unit")
     async def unit(self, info: Info) -> Unit | None:
         return await _unit(info, self.model.owner)
@@ -254,6 +259,8 @@ class GraphNode:
     rank: int | None = strawberry.field(description="Level as a layout rank hint: 0 = 学校 … 4 = 学生")
     status: Status
     attainment: float | None
+    folded: FoldedGroup | None = strawberry.field(description="For a Folded node (其他 N 项): the hidden "
+                                                              "nodes it stands for")
 
 
 @strawberry.type(description="A relationship as stored, (source)-[kind]->(target): SUPPORTS runs from the "
@@ -276,7 +283,9 @@ class GraphView:
     def of(cls, v: EngineGraphView) -> GraphView:
         nodes = [GraphNode(id=strawberry.ID(n.node.id), label=n.node.name, kind=n.kind, level=n.level,
                            rank=enums.LEVEL_RANK[n.level] if n.level else None, status=n.status,
-                           attainment=n.attainment) for n in v.nodes]
+                           attainment=n.attainment,
+                           folded=FoldedGroup.of(n.node.folded) if isinstance(n.node, FoldedNode) else None)
+                 for n in v.nodes]
         edges = [GraphEdge(source=strawberry.ID(e.source), target=strawberry.ID(e.target), kind=e.kind,
                            weight=e.weight) for e in v.edges]
         return cls(nodes=nodes, edges=edges, omitted=v.omitted)
