@@ -1,11 +1,16 @@
 """The explorer for a scoped user, in a real Chromium, against ``zhengai serve`` on the bundled demo with
 authentication configured (the server and the 登录令牌 helpers of tests/test_browser_auth.py).
 
+Who is calling comes from the service's ``viewer``, asked once: the header's identity, the 数据权限 note and
+its 我的质量主体 list (``viewer.ownSubjects``), and the landing — the first goal of the first own subject
+(``goals(subjectId:, first: 1)``), a 部门负责人's unit's top goal.
+
 A 学生 (张子涵, STU-001) signs in and lands on their own goal chain: the service's anonymous "其他 N 项"
-aggregates (kind Folded, no level or rank) are drawn grey and dashed next to the node they fold into, are
-never counted as nodes, and only explain themselves when clicked; the gap view lists the hidden
-contributors as one 其他 N 项 row so the numbers add up to the gap. A 教师 (王建国, TCH-01) lands on their
-own goal with their two courses. Another person's goal reads as unknown: a calm notice, not a broken page.
+aggregates (kind Folded, no level or rank; count, weight and attainment in ``folded``) are drawn grey and
+dashed next to the node they fold into, are never counted as nodes, and only explain themselves when
+clicked; the gap view lists the hidden contributors as one 其他 N 项 row so the numbers add up to the gap.
+A 教师 (王建国, TCH-01) lands on the first of their own subjects and opens their own goal, with their two
+courses, from 我的质量主体. Another person's goal reads as unknown: a calm notice, not a broken page.
 No other student's or teacher's name is anywhere in the page. Harness and skips as in tests/test_browser.py.
 """
 
@@ -29,7 +34,9 @@ STUDENT = AUTH.issue(Role.STUDENT, "stu-001", 3600, name="张子涵", subject="S
 TEACHER = AUTH.issue(Role.TEACHER, "tch-01", 3600, name="王建国", subject="TCH-01")
 UNIT_HEAD = AUTH.issue(Role.UNIT_HEAD, "head-mech", 3600, name="机械学院院长", unit="C-MECH")
 FOLDED_FILL = "rgb(241, 243, 244)"
-VIEW = "nodes { id label kind level rank status attainment } edges { source target kind weight }"
+VIEW = """nodes { id label kind level rank status attainment
+    folded { label count weight coverage attainment } } edges { source target kind weight }"""
+VIEWER = """{ viewer { sub name roles unitId subjectId scoped ownSubjects { id name level levelName } } }"""
 
 
 def _ask(server: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -38,6 +45,23 @@ def _ask(server: str, token: str, query: str, **variables: Any) -> dict[str, Any
                       json={"query": query, "variables": variables}).json()
     assert not body.get("errors"), body
     return body["data"]
+
+
+def _landing(server: str, token: str) -> tuple[dict[str, Any], str]:
+    """The viewer as the API gives it, and the goal a scoped user lands on: the first goal of their first
+    own subject."""
+    viewer = _ask(server, token, VIEWER)["viewer"]
+    first = viewer["ownSubjects"][0]["id"]
+    goals = _ask(server, token, "query($s: ID) { goals(subjectId: $s, first: 1) { edges { node { id } } } }",
+                 s=first)["goals"]["edges"]
+    return viewer, goals[0]["node"]["id"]
+
+
+def _my_subjects(v: Visit) -> list[tuple[str, str, str]]:
+    """The 我的质量主体 list: (subject id, name, level name) of each entry, in order."""
+    found = v.page.locator("[data-testid=my-subject]").evaluate_all("""xs => xs.map(x =>
+        [x.dataset.subjectId, x.firstChild.textContent, x.querySelector('small').textContent])""")
+    return [(i, name, level) for i, name, level in found]
 
 
 def _sign_in(v: Visit, server: str, token: str, path: str = "/") -> None:
@@ -104,7 +128,8 @@ def _expected_chain(server: str, token: str, goal_id: str,
             edge = next(e for e in view["edges"] if n["id"] in (e["source"], e["target"]))
             near = edge["target"] if edge["source"] == n["id"] else edge["source"]
             if near in real:
-                folded[n["id"]] = {**n, "near": near, "weight": edge["weight"]}
+                assert n["folded"] and n["folded"]["label"] == n["label"]
+                folded[n["id"]] = {**n["folded"], "near": near}
     return real, folded
 
 
@@ -118,12 +143,19 @@ def test_a_student_lands_on_their_own_chain_with_folded_aggregates(visit, auth_s
     page = visit.page
     _sign_in(visit, auth_server, STUDENT)
 
-    # the first screen: their own goal chain (the three-year goal, gathering the annual one), their goals
+    # the first screen: the first goal of their own subject (the three-year goal, gathering the annual
+    # one), their goals; who they are as the service says
+    viewer, landing = _landing(auth_server, STUDENT)
+    assert landing == "G-STU-001-3Y"
     _chain_ready(visit, "G-STU-001-3Y")
     assert page.evaluate("location.hash") == "#goal=G-STU-001-3Y"
     assert "张子涵三年成长目标" in page.inner_text("[data-testid=chain-title]")
     note = page.inner_text("[data-testid=scope-note]")
     assert "学生 张子涵（STU-001）" in note and "其他 N 项" in note
+    assert _my_subjects(visit) == [("STU-001", "张子涵", "学生")]
+    user = page.locator("[data-testid=auth-user]")
+    assert user.inner_text() == "张子涵（stu-001） · 学生"
+    assert (user.get_attribute("data-sub"), user.get_attribute("data-roles")) == (viewer["sub"], "STUDENT")
     page.wait_for_selector("[data-testid=goal-list][data-state=ready]")
     items = page.locator("[data-testid=goal-item]").evaluate_all("xs => xs.map(x => x.dataset.goalId)")
     assert sorted(items) == ["G-STU-001-3Y", "G-STU-001-Y26"]
@@ -137,7 +169,7 @@ def test_a_student_lands_on_their_own_chain_with_folded_aggregates(visit, auth_s
     assert "其他:G-MAJ-MECH:SUPPORTS:in" in folded
     for fid, f in folded.items():
         node = drawn[fid]
-        assert node["label"].split("\n")[0] == f["label"] and f["label"].startswith("其他 ")
+        assert node["label"].split("\n")[0] == f["label"] == f"其他 {f['count']} 项"
         if f["attainment"] is not None:
             assert f"{f['attainment'] * 100:.1f}%" in node["label"]
         assert node["fill"] == FOLDED_FILL and node["border"] == "dashed"
@@ -150,7 +182,7 @@ def test_a_student_lands_on_their_own_chain_with_folded_aggregates(visit, auth_s
     # counts are of real nodes only; the aggregates are described, not counted
     assert page.get_attribute("[data-testid=chain-graph]", "data-nodes") == str(len(real))
     summary = page.inner_text("[data-testid=chain-summary]")
-    hidden = sum(int(f["label"].split()[1]) for f in folded.values())
+    hidden = sum(f["count"] for f in folded.values())
     assert summary.startswith(f"显示 {len(real)} 个节点")
     assert f"范围外的 {hidden} 项已合并为 {len(folded)} 个匿名汇总" in summary
 
@@ -159,8 +191,10 @@ def test_a_student_lands_on_their_own_chain_with_folded_aggregates(visit, auth_s
     _click(visit, "其他:G-MAJ-MECH:SUPPORTS:in")
     notice = page.locator("[data-testid=fold-notice]")
     notice.wait_for()
-    count = folded["其他:G-MAJ-MECH:SUPPORTS:in"]["label"].split()[1]
-    assert f"范围外的 {count} 项目标，已合并为匿名汇总" in notice.inner_text()
+    mech = folded["其他:G-MAJ-MECH:SUPPORTS:in"]
+    assert f"范围外的 {mech['count']} 项目标，已合并为匿名汇总" in notice.inner_text()
+    assert f"合计达成度 {mech['attainment'] * 100:.1f}%" in notice.inner_text()
+    assert f"合计权重 {round(mech['weight'], 3):g}" in notice.inner_text()
     assert notice.get_attribute("data-node-id") == "其他:G-MAJ-MECH:SUPPORTS:in"
     assert page.evaluate("window.zhengaiExplorer.state.goal.id") == "G-STU-001-3Y"
     assert len(visit.posts) == posts
@@ -242,11 +276,44 @@ def test_trace_and_simulation_show_the_others_row(visit, auth_server):  # noqa: 
     assert visit.foreign == [] and _page_errors(visit) == []
 
 
-def test_a_teacher_lands_on_their_own_goal_and_courses(visit, auth_server):  # noqa: F811
+def test_a_teacher_lands_on_their_subjects_and_opens_their_own_goal(visit, auth_server):  # noqa: F811
     page = visit.page
+    asked: list[tuple[str | None, str]] = []  # (Authorization, query) of every GraphQL POST
+    page.on("request", lambda r: asked.append((r.headers.get("authorization"),
+                                               json.loads(r.post_data or "{}").get("query", "")))
+            if r.method == "POST" and r.url.endswith("/graphql") else None)
     _sign_in(visit, auth_server, TEACHER)
-    _chain_ready(visit, "G-TCH-01")
+
+    # the landing follows viewer.ownSubjects: the first goal of the first of them
+    viewer, landing = _landing(auth_server, TEACHER)
+    _chain_ready(visit, landing)
+    assert page.evaluate("location.hash") == f"#goal={landing}"
     assert "教师 王建国（TCH-01）" in page.inner_text("[data-testid=scope-note]")
+    assert page.inner_text("[data-testid=auth-user]") == "王建国（tch-01） · 教师"
+    real, folded = _expected_chain(auth_server, TEACHER, landing)
+    drawn = _drawn(visit)
+    assert {i for i, n in drawn.items() if n["kind"] != "Folded"} == real
+    assert {i for i, n in drawn.items() if n["kind"] == "Folded"} == set(folded)
+
+    # 我的质量主体: themself and their two courses, as the service lists them, and nobody else
+    subjects = _my_subjects(visit)
+    assert subjects == [(s["id"], s["name"], s["levelName"]) for s in viewer["ownSubjects"]]
+    assert sorted((name, level) for _, name, level in subjects) \
+        == [("数控加工技术", "课程"), ("机械制图与CAD", "课程"), ("王建国", "教师")]
+    mine = page.inner_text("[data-testid=my-subjects]")
+    assert "我的质量主体" in mine
+    assert [n for i, n in PEOPLE.items() if i != "TCH-01" and n in mine] == []
+
+    # a click on 王建国: their own goals listed, the first one's chain opened
+    page.click("[data-testid=my-subject][data-subject-id=TCH-01]")
+    page.wait_for_selector("[data-testid=goal-list][data-state=ready][data-subject-id=TCH-01]")
+    _chain_ready(visit, "G-TCH-01")
+    items = page.locator("[data-testid=goal-item]").evaluate_all("xs => xs.map(x => x.dataset.goalId)")
+    own = _ask(auth_server, TEACHER, '{ goals(subjectId: "TCH-01", first: 100) { edges { node { id } } } }')
+    assert items == [e["node"]["id"] for e in own["goals"]["edges"]] and items[0] == "G-TCH-01"
+    assert "王建国" in page.inner_text("[data-testid=goals-caption]")
+    assert "selected" in page.get_attribute("[data-testid=my-subject][data-subject-id=TCH-01]", "class")
+    assert page.locator("[data-testid=matrix] .cell.selected").count() == 0
     real, folded = _expected_chain(auth_server, TEACHER, "G-TCH-01")
     drawn = _drawn(visit)
     assert {"G-CRS-CNC", "G-CRS-MECHDRAW"} <= real
@@ -261,6 +328,10 @@ def test_a_teacher_lands_on_their_own_goal_and_courses(visit, auth_server):  # n
     assert page.get_attribute("[data-testid=chain-graph]", "data-nodes") == str(len(real))
     assert _leaked(visit, {"TCH-01"}) == set()
     visit.shot("scoped-03-teacher.png")
+
+    # who is calling was asked once with the token (on sign-in), not again on the way
+    assert [q for a, q in asked if a == f"Bearer {TEACHER}" and "viewer" in q] != []
+    assert len([q for a, q in asked if a == f"Bearer {TEACHER}" and "viewer" in q]) == 1
     assert visit.foreign == [] and _page_errors(visit) == []
 
 
@@ -289,8 +360,15 @@ def test_another_persons_goal_reads_as_unknown_calmly(visit, auth_server):  # no
 def test_a_unit_head_lands_on_their_units_top_goal(visit, auth_server):  # noqa: F811
     page = visit.page
     _sign_in(visit, auth_server, UNIT_HEAD)
-    _chain_ready(visit, "G-MAJ-MECH")  # the unit's highest goal none of its others supports
+    _chain_ready(visit, "G-MAJ-MECH")  # the first goal of their first subject: 机械制造及自动化
     assert "部门负责人 机械学院院长（C-MECH）" in page.inner_text("[data-testid=scope-note]")
+    # the subjects they answer for: their unit's 专业 and 课程 (its people are listed nowhere here)
+    own = [s["name"] for s in _ask(auth_server, UNIT_HEAD, VIEWER)["viewer"]["ownSubjects"]]
+    assert own == ["机械制造及自动化", "模具设计与制造",  # 专业, then 课程
+                   "数控加工技术", "机械制图与CAD", "冲压模具设计与制造"]
+    assert page.is_visible("[data-testid=my-subjects]")
+    listed = page.inner_text("[data-testid=my-subjects]")
+    assert all(name in listed for name in own)
     real, folded = _expected_chain(auth_server, UNIT_HEAD, "G-MAJ-MECH")
     drawn = _drawn(visit)
     assert {i for i, n in drawn.items() if n["kind"] != "Folded"} == real

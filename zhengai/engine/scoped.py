@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from zhengai.domain.enums import Direction, Level, Status, System
+from zhengai.domain.enums import LEVEL_RANK, Direction, Level, Status, System
 from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Subject, Task, Unit
 from zhengai.domain.relations import Relationship
 from zhengai.engine import impact, monitoring
@@ -37,7 +37,7 @@ from zhengai.engine.service import (
     view_of,
 )
 from zhengai.engine.snapshot import Snapshot, Structure
-from zhengai.security.scope import Scope, build_scope, needs_scope, scope_key
+from zhengai.security.scope import PERSONAL, Scope, build_scope, needs_scope, scope_key
 from zhengai.security.tokens import Principal, Role
 from zhengai.stores.base import MEASURED_BY, SUPPORTS, FlowEdge, FlowGraph, GraphStore, Neighbourhood
 
@@ -252,8 +252,14 @@ class ScopedEngine(Engine):
                       attainment=value.attainment)
 
     def own_subjects(self) -> list[Subject]:
-        found = self.store.get_nodes(sorted(self.scope.own_subjects))
-        return [v for v in found.values() if isinstance(v, Subject)]
+        """The caller's own subject first, then their courses (a teacher) or their unit's 专业 and 课程
+        (a unit head), by level and id."""
+        goals = self._view.graph.goals
+        ids = set(self.scope.own_subjects) | {goals[g].subject for g in self.scope.own_goals
+                                             if goals[g].subject and goals[g].level not in PERSONAL}
+        found = [v for v in self.store.get_nodes(sorted(ids)).values() if isinstance(v, Subject)]
+        first = self.scope.own_subjects & {s.id for s in found if s.level in PERSONAL}
+        return sorted(found, key=lambda s: (s.id not in first, LEVEL_RANK[s.level], s.id))
 
     def check_own_subject(self, subject_id: str) -> None:
         """Only one's own subjects (a unit head's: their units') run their 8字螺旋 through this engine."""

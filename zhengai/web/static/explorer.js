@@ -3,9 +3,13 @@
 // With authentication configured, a bearer token pasted by the user (登录令牌, kept in sessionStorage)
 // goes with every request. Deep links: #goal=<id>&metric=<id>. Tests reach the graph through
 // window.zhengaiExplorer.cy.
-// A scoped token (学生, 教师, 部门负责人) sees only its own part of the graph: the page opens the person's
-// own goal chain, draws the service's anonymous "其他 N 项" aggregates (kind Folded) next to the node they
-// fold into, and shows them as the rows that make a gap, a trace or a simulation add up.
+// Who is calling comes from the service (`viewer`, asked once on load and on sign-in): the header's
+// identity, whether the caller reads through a scope and the quality subjects they answer for.
+// A scoped token (学生, 教师, 部门负责人) sees only its own part of the graph: the page opens the first goal of
+// the caller's first own subject (a 部门负责人: their unit's top goal), lists their subjects (我的质量主体),
+// draws the service's anonymous "其他 N 项" aggregates (kind Folded, their count, weight and attainment in
+// `folded`) next to the node they fold into, and shows them as the rows that make a gap, a trace or a
+// simulation add up.
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
 const STATUS_ZH = { GREEN: "达标", YELLOW: "黄色预警", RED: "红色预警", UNKNOWN: "无数据" };
@@ -27,8 +31,9 @@ const KIND_ZH = { Goal: "目标", Metric: "指标", Task: "任务" };
 const LEVEL_ZH = { SCHOOL: "学校", MAJOR: "专业", COURSE: "课程", TEACHER: "教师", STUDENT: "学生" };
 
 // ---------------------------------------------------------------- GraphQL operations (public API only)
-const VIEW = `fragment View on GraphView {
-  omitted nodes { id label kind level rank status attainment } edges { source target kind weight } }`;
+const VIEW = `fragment View on GraphView { omitted
+  nodes { id label kind level rank status attainment folded { label count weight coverage attainment } }
+  edges { source target kind weight } }`;
 const GAP = `fragment Gap on GapExplanation { goal { id name } attainment gap contributorCount
   contributors { metric { id name } attainment sensitivity contribution }
   unknownMetrics { id name } others { label count contribution sensitivity } }`;
@@ -54,9 +59,16 @@ const Q = {
       targets { goal { id name level attainment(asOf: $asOf) status(asOf: $asOf) }
                 sensitivity pathCount paths { nodeIds weight } }
       others { label count sensitivity } } }`,
-  // a scoped user's own goals: a 学生's or 教师's goals at their level, a 部门负责人's unit's goals
-  mine: `query Mine($level: Level, $unitId: ID, $asOf: Date) {
-    goals(level: $level, unitId: $unitId, asOf: $asOf, first: 100) {
+  // who is calling: asked once on load and on sign-in
+  viewer: `query Viewer { viewer { sub name roles unitId subjectId scoped unit { id name }
+    ownSubjects { id name level levelName } } }`,
+  // the goals of one quality subject (我的质量主体), in the service's order
+  subjectGoals: `query SubjectGoals($subjectId: ID!, $asOf: Date, $first: Int!) {
+    goals(subjectId: $subjectId, asOf: $asOf, first: $first) { totalCount
+      edges { node { id name level attainment(asOf: $asOf) status(asOf: $asOf) unit { name system } } } } }`,
+  // a 部门负责人's unit's goals (they are no quality subject themselves)
+  unitGoals: `query UnitGoals($unitId: ID!, $asOf: Date) {
+    goals(unitId: $unitId, asOf: $asOf, first: 100) {
       edges { node { id name level unit { system } parents(first: 100) { id } } } } }`,
   // the listed warnings (most severe first) and, lighter, all of them for the counts
   warnings: `query Warnings($asOf: Date, $level: Level, $minSeverity: Severity, $first: Int, $count: Int) {
@@ -74,11 +86,13 @@ const RANK = { SCHOOL: 0, MAJOR: 1, COURSE: 2, TEACHER: 3, STUDENT: 4 };
 
 // ---------------------------------------------------------------- 登录令牌 (bearer token)
 // Without authentication configured (development mode) the service never answers 401 and none of this
-// shows. The token is decoded here for display only: the service verifies it on every request.
+// shows. The token is decoded here only to refuse a malformed or expired one before it is sent and to show
+// its expiry: who it names comes from the service (`viewer`), which verifies it on every request.
 const TOKEN_KEY = "zhengai.token";
 const ROLE_ZH = { ADMIN: "管理员（质管办）", LEADER: "校领导", UNIT_HEAD: "部门负责人", TEACHER: "教师",
   STUDENT: "学生", DATA_SERVICE: "数据中心" };
-const auth = { token: sessionStorage.getItem(TOKEN_KEY), required: false };
+// viewer: the service's answer for the current token (null until it came, or in development mode before)
+const auth = { token: sessionStorage.getItem(TOKEN_KEY), required: false, viewer: null };
 
 class AuthRequired extends Error {}
 
@@ -110,6 +124,10 @@ function claimsOf(token) {
 }
 
 function setToken(token) {
+  if (token !== auth.token) {
+    auth.viewer = null;  // another identity: asked again
+    ticket("viewer");
+  }
   auth.token = token;
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
   else sessionStorage.removeItem(TOKEN_KEY);
@@ -134,33 +152,41 @@ async function api(url, init = {}) {
   throw new AuthRequired("需要登录令牌");
 }
 
+/** Asks the service who is calling (once on load and on sign-in) and shows it. */
+async function loadViewer() {
+  const n = ticket("viewer");
+  const data = await gql(Q.viewer);
+  if (!current("viewer", n)) return;
+  auth.viewer = data.viewer;
+  renderAuth();
+}
+
 function renderAuth() {
-  const claims = auth.token ? claimsOf(auth.token) : null;
-  const roles = Array.isArray(claims?.roles) ? claims.roles : [];
+  const v = auth.token ? auth.viewer : null;
+  const claims = auth.token ? claimsOf(auth.token) : null;  // its expiry only: not in `viewer`
   $("auth").hidden = !auth.required && !auth.token;
   $("auth").dataset.state = auth.token ? "signed-in" : "signed-out";
   const user = $("auth-user");
-  user.textContent = auth.token
-    ? `${claims?.name ?? claims?.sub ?? "未知用户"}${claims?.name && claims?.sub ? `（${claims.sub}）` : ""}`
-      + ` · ${roles.map((r) => ROLE_ZH[r] ?? r).join("、") || "无角色"}`
-    : "未登录";
-  user.dataset.sub = claims?.sub ?? "";
-  user.dataset.roles = roles.join(",");
+  user.textContent = !auth.token ? "未登录" : !v ? "正在确认身份 …"
+    : `${v.name || v.sub}${v.name ? `（${v.sub}）` : ""}`
+      + ` · ${v.roles.map((r) => ROLE_ZH[r] ?? r).join("、") || "无角色"}`;
+  user.dataset.sub = v?.sub ?? "";
+  user.dataset.roles = v?.roles.join(",") ?? "";
   user.title = claims?.exp ? `令牌有效期至 ${new Date(claims.exp * 1000).toLocaleString("zh-CN")}` : "";
   $("auth-login").textContent = auth.token ? "更换令牌" : "登录令牌";
   $("auth-logout").hidden = !auth.token;
   renderScopeNote();
 }
 
-/** Who the token names, as far as the page needs it (the service checks the token on every request). A
- * scoped principal (学生, 教师, 部门负责人 without ADMIN or LEADER) sees only its part of the graph. */
+const SCOPED_ROLES = ["STUDENT", "TEACHER", "UNIT_HEAD"];
+
+/** Who is calling, as the service says (`viewer`); ``scoped``: reads only their part of the graph (学生,
+ * 教师, 部门负责人). Nobody (and unscoped) until the service answered. */
 function principal() {
-  const claims = auth.token ? claimsOf(auth.token) : null;
-  const roles = Array.isArray(claims?.roles) ? claims.roles : [];
-  const broad = roles.includes("ADMIN") || roles.includes("LEADER");
-  const role = ["STUDENT", "TEACHER", "UNIT_HEAD"].find((r) => roles.includes(r)) ?? null;
-  return { claims, roles, role: broad ? null : role, scoped: Boolean(claims) && !broad && role !== null,
-    name: claims?.name ?? claims?.sub ?? "", subject: claims?.subject ?? null, unit: claims?.unit ?? null };
+  const v = auth.viewer;
+  const roles = v ? SCOPED_ROLES.filter((r) => v.roles.includes(r)) : [];
+  return { viewer: v, scoped: Boolean(v?.scoped), role: roles[0] ?? null, roles,
+    name: v ? v.name || v.sub : "", subjects: v?.ownSubjects ?? [] };
 }
 
 const SCOPE_ZH = {
@@ -169,18 +195,34 @@ const SCOPE_ZH = {
   UNIT_HEAD: "显示本部门及下属部门的目标与指标，以及它们所支撑的上级汇总目标",
 };
 
+/** The 数据权限 note of a scoped caller, with their own quality subjects (我的质量主体): a click lists a
+ * subject's goals and opens the first one's chain. */
 function renderScopeNote() {
   const who = principal();
   const note = $("scope-note");
   note.hidden = !who.scoped;
   note.dataset.role = who.role ?? "";
+  const list = $("my-subjects");
   if (!who.scoped) {
-    note.textContent = "";
+    $("scope-text").textContent = "";
+    list.hidden = true;
+    $("my-subject-list").replaceChildren();
     return;
   }
-  const id = who.role === "UNIT_HEAD" ? who.unit : who.subject;
-  note.textContent = `数据权限：${ROLE_ZH[who.role]} ${who.name}${id ? `（${id}）` : ""}。${SCOPE_ZH[who.role]}；`
+  const v = who.viewer;
+  const id = who.role === "UNIT_HEAD" ? v.unitId : v.subjectId;
+  const roles = who.roles.length ? who.roles : [null];
+  $("scope-text").textContent = `数据权限：${roles.map((r) => ROLE_ZH[r] ?? "").join("、")} ${who.name}`
+    + `${id ? `（${id}）` : ""}。${roles.map((r) => SCOPE_ZH[r]).filter(Boolean).join("；") || "只显示您权限范围内的目标"}；`
     + "其他人员的目标与范围外的节点不显示，只合并为灰色虚线框的“其他 N 项”匿名汇总，各项数字之和仍与达成度一致。";
+  list.hidden = who.subjects.length === 0;
+  $("my-subject-list").replaceChildren(...who.subjects.map((s) => h("li", {},
+    h("button", {
+      type: "button", class: `my-subject${state.subject?.id === s.id ? " selected" : ""}`,
+      "data-testid": "my-subject", "data-subject-id": s.id, "data-level": s.level,
+      title: `查看“${s.name}”（${s.levelName}）的目标`,
+      onclick: () => guarded("加载目标列表", () => selectSubject(s, { open: true })),
+    }, s.name, h("small", {}, s.levelName)))));
 }
 
 function askToken(reason = "请输入登录令牌。") {
@@ -205,6 +247,8 @@ async function signIn(text) {
   setToken(token);
   $("auth-dialog").close();
   resetView();  // nothing shown to another identity stays on the page
+  setStatus("已登录，正在确认身份 …");
+  await loadViewer();
   setStatus(`已登录：${$("auth-user").textContent}，正在加载 …`);
   await reloadAll();
   const done = await guarded("打开目标", async () => (await openStart()) ?? "");
@@ -307,6 +351,7 @@ const state = {
   asOf: $("as-of").value,
   cells: [],
   cell: null,          // selected matrix cell
+  subject: null,       // or selected own quality subject (我的质量主体) whose goals are listed
   goal: null,          // goal whose chain is drawn
   model: null,         // {nodes: Map, edges: Map, omitted}
   metric: null,        // selected metric (trace + simulation)
@@ -362,7 +407,9 @@ function cellButton(c) {
 async function selectCell(cell) {
   const n = ticket("goals");
   state.cell = cell;
+  state.subject = null;
   renderMatrix();
+  markSubject();
   $("goals-caption").textContent = `${cell.systemName} × ${cell.levelName}`;
   $("goal-list").dataset.state = "loading";
   // The API filters goals by level, not by system: page through the level and keep this system's goals,
@@ -378,17 +425,11 @@ async function selectCell(cell) {
     found.push(...page.edges.map((e) => e.node).filter((g) => g.unit?.system === cell.system));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after && scanned < LIMITS.goalsScanned);
+  delete $("goal-list").dataset.subjectId;
   found.sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]
     || (a.attainment ?? -1) - (b.attainment ?? -1) || a.id.localeCompare(b.id));
   const shown = found.slice(0, LIMITS.goalsShown);
-  $("goals-empty").hidden = true;
-  $("goal-list").replaceChildren(...shown.map((g) => h("li", {},
-    h("button", {
-      type: "button", "data-testid": "goal-item", "data-goal-id": g.id, "data-status": g.status,
-      class: state.goal?.id === g.id ? "selected" : null, title: `${g.name}（${g.id}）`,
-      onclick: () => guarded("加载目标链", () => selectGoal(g.id)),
-    }, h("span", { class: `dot ${g.status}` }), h("span", { class: "name" }, g.name),
-    h("span", { class: "unit" }, g.unit?.name ?? ""), h("span", { class: "pct" }, pct(g.attainment))))));
+  showGoals(shown);
   const left = Math.max(cell.goalCount - shown.length, 0);
   $("goals-more").hidden = left === 0;
   $("goals-more").textContent = left === 0 ? "" : (scanned < total
@@ -396,6 +437,50 @@ async function selectCell(cell) {
     : `另有 ${left} 个目标未列出`);
   $("goal-list").dataset.state = "ready";
   setStatus(`${cell.systemName} × ${cell.levelName}：${cell.goalCount} 个目标`);
+}
+
+/** The goal list's items (a cell's or a subject's goals). */
+function showGoals(goals) {
+  $("goals-empty").hidden = true;
+  $("goal-list").replaceChildren(...goals.map((g) => h("li", {},
+    h("button", {
+      type: "button", "data-testid": "goal-item", "data-goal-id": g.id, "data-status": g.status,
+      class: state.goal?.id === g.id ? "selected" : null, title: `${g.name}（${g.id}）`,
+      onclick: () => guarded("加载目标链", () => selectGoal(g.id)),
+    }, h("span", { class: `dot ${g.status}` }), h("span", { class: "name" }, g.name),
+    h("span", { class: "unit" }, g.unit?.name ?? ""), h("span", { class: "pct" }, pct(g.attainment))))));
+}
+
+/** Marks the selected own subject (我的质量主体) in the scope note. */
+function markSubject() {
+  document.querySelectorAll("#my-subject-list .my-subject").forEach((b) => {
+    b.classList.toggle("selected", b.dataset.subjectId === state.subject?.id);
+  });
+}
+
+/** Lists the goals of one of the caller's own quality subjects (我的质量主体), in the service's order;
+ * ``open``: and opens the first one's chain. */
+async function selectSubject(subject, { open = false } = {}) {
+  const n = ticket("goals");
+  state.subject = subject;
+  state.cell = null;
+  renderMatrix();
+  markSubject();
+  $("goals-caption").textContent = `我的质量主体：${subject.name}（${subject.levelName}）`;
+  $("goal-list").dataset.state = "loading";
+  const data = await gql(Q.subjectGoals, { subjectId: subject.id, asOf: state.asOf, first: LIMITS.goalsShown });
+  if (!current("goals", n)) return;
+  const page = data.goals;
+  const goals = page.edges.map((e) => e.node);
+  showGoals(goals);
+  const left = page.totalCount - goals.length;
+  $("goals-more").hidden = left <= 0;
+  $("goals-more").textContent = left > 0 ? `另有 ${left} 个目标未列出` : "";
+  $("goal-list").dataset.subjectId = subject.id;
+  $("goal-list").dataset.state = "ready";
+  setStatus(`我的质量主体：${subject.name}（${subject.levelName}），${page.totalCount} 个目标`);
+  if (open && goals.length) await selectGoal(goals[0].id);
+  else if (open) setStatus(`我的质量主体：${subject.name}（${subject.levelName}）在您的数据权限范围内没有目标`, "calm");
 }
 
 // ---------------------------------------------------------------- (c) a goal's chain as a graph
@@ -482,8 +567,6 @@ function modelOf(...views) {
 }
 
 const isFolded = (node) => node?.kind === "Folded";
-/** "其他 N 项" → N (the service's folded nodes carry their count in the label only). */
-const foldCount = (node) => Number((/(\d+)/.exec(node.label ?? "") ?? [])[1] ?? 0);
 
 /** Layered positions (school on top, students and indicators below) with bounded rows. Folded nodes
  * (其他 N 项, no level or rank) sit one layer below or above the visible node they fold into. */
@@ -648,13 +731,18 @@ function renderGraph(pinned = new Set()) {
   let foldedCount = 0;
   for (const id of lay.folds) {
     const n = model.nodes.get(id);
+    // the hidden nodes it stands for: count, weight and attainment from the service's FoldedGroup; the
+    // edge says only where it hangs
+    const f = n.folded ?? {};
     const edge = [...model.edges.values()].find((e) => e.lower === id || e.upper === id);
-    const count = foldCount(n);
+    const count = f.count ?? 0;
     foldedCount += count;
-    const text = [n.label, n.attainment != null ? pct(n.attainment) : null].filter(Boolean).join("\n");
+    const label = f.label ?? n.label;
+    const text = [label, f.attainment != null ? pct(f.attainment) : null].filter(Boolean).join("\n");
     elements.push({ group: "nodes", position: lay.pos.get(id), classes: "folded",
-      data: { id, name: n.label, kind: "Folded", status: n.status, baseStatus: n.status,
-              attainment: n.attainment, count, weight: edge?.weight ?? null, relation: edge?.kind ?? null,
+      data: { id, name: label, kind: "Folded", status: n.status, baseStatus: n.status,
+              attainment: f.attainment ?? null, count, weight: f.weight ?? null, coverage: f.coverage ?? null,
+              relation: edge?.kind ?? null,
               below: edge?.lower === id, near: edge ? (edge.lower === id ? edge.upper : edge.lower) : null,
               base: text, ...labelData(text) } });
   }
@@ -696,11 +784,12 @@ let foldTimer = null;
 /** A click on a folded node: a short note next to it (it is anonymous, there is nothing to open). */
 function showFoldNotice(node) {
   const count = node.data("count"), a = node.data("attainment"), w = node.data("weight");
+  const coverage = node.data("coverage");
   const near = cy.getElementById(node.data("near") ?? "");
   // below a goal over MEASURED_BY: its hidden indicators; otherwise hidden goals
   const what = node.data("relation") === "MEASURED_BY" && node.data("below") ? "指标" : "目标";
-  const details = [a != null ? `合计达成度 ${pct(a)}` : null, w != null ? `合计权重 ${num(w)}` : null]
-    .filter(Boolean).join("，");
+  const details = [a != null ? `合计达成度 ${pct(a)}` : null, w != null ? `合计权重 ${num(w)}` : null,
+    coverage != null && coverage < 1 ? `其中有数据的权重占 ${pct(coverage)}` : null].filter(Boolean).join("，");
   const text = `${node.data("name")}：范围外的 ${count} 项${what}，已合并为匿名汇总，不可展开查看`
     + `${details ? `（${details}）` : ""}${near.nonempty() ? `；与“${short(near.data("name") ?? "", 14)}”相连` : ""}。`;
   const notice = $("fold-notice");
@@ -1196,6 +1285,8 @@ async function reloadAll() {
   if (state.cell) {
     const cell = state.cells.find((c) => c.system === state.cell.system && c.level === state.cell.level);
     if (cell) await selectCell(cell);
+  } else if (state.subject) {
+    await selectSubject(state.subject);
   }
   const metricId = state.metric?.id;
   if (state.goal) await selectGoal(state.goal.id);
@@ -1249,7 +1340,9 @@ window.zhengaiExplorer = { get cy() { return cy; }, state };
 
 guarded("加载质量网络", async () => {
   setStatus("正在加载五纵五横质量网络 …");
+  const viewer = loadViewer();  // who is calling: before anything chooses what to open
   guarded("加载监测预警", loadWarnings);
+  await viewer;
   await loadMatrix();
   setStatus(`监测日期 ${state.asOf}：点击单元格查看目标`);
   const done = await openStart();
@@ -1266,34 +1359,37 @@ async function openStart() {
   return principal().scoped ? openMine() : null;
 }
 
-/** A scoped user's own goals, the entry of their goal chain first: the highest level, then a goal none of
- * the others supports (a 学生's three-year goal before the annual one it gathers). The API has no filter
- * by quality subject: the scope itself narrows a level's goals to one's own (学生: STUDENT, 教师: TEACHER),
- * a 部门负责人's are their unit's. */
-async function myGoals() {
+/** A scoped user's landing goal: the first goal of their first own quality subject (`viewer.ownSubjects`, in
+ * the service's order; a later one if it has none). A 部门负责人 is no quality subject: their unit's goal
+ * of the highest level that none of the unit's others supports. Null when there is none. */
+async function myGoal() {
   const who = principal();
-  if (!who.scoped || (who.role === "UNIT_HEAD" && !who.unit)) return [];
-  const data = await gql(Q.mine, who.role === "UNIT_HEAD"
-    ? { unitId: who.unit, asOf: state.asOf } : { level: who.role, asOf: state.asOf });
+  if (!who.scoped) return null;
+  for (const s of who.subjects) {
+    const data = await gql(Q.subjectGoals, { subjectId: s.id, asOf: state.asOf, first: 1 });
+    if (data.goals.edges.length) return data.goals.edges[0].node;
+  }
+  const unitId = who.viewer.unitId;
+  if (!unitId || !who.roles.includes("UNIT_HEAD")) return null;
+  const data = await gql(Q.unitGoals, { unitId, asOf: state.asOf });
   const goals = data.goals.edges.map((e) => e.node);
   const ids = new Set(goals.map((g) => g.id));
   const gathered = (g) => (g.parents.some((p) => ids.has(p.id)) ? 1 : 0);
   return goals.map((g, i) => [g, i])
     .sort(([a, i], [b, j]) => RANK[a.level] - RANK[b.level] || gathered(a) - gathered(b) || i - j)
-    .map(([g]) => g);
+    .map(([g]) => g)[0] ?? null;
 }
 
 /** Opens the scoped user's own goal chain (and lists its matrix cell's goals); a status line. */
 async function openMine() {
   const who = principal();
-  const goals = await myGoals();
+  const goal = await myGoal();
   const whom = `${ROLE_ZH[who.role] ?? ""} ${who.name}`.trim();
-  if (!goals.length) {
+  if (!goal) {
     showChainNotice(`您（${whom}）的数据权限范围内还没有自己的目标。可在五纵五横矩阵中查看上级汇总目标。`);
     $("chain-notice-mine").hidden = true;
     return `${whom}：数据权限范围内没有自己的目标`;
   }
-  const goal = goals[0];
   const cell = state.cells.find((c) => c.system === goal.unit?.system && c.level === goal.level);
   if (cell?.goalCount) await selectCell(cell);
   await selectGoal(goal.id);
@@ -1303,7 +1399,7 @@ async function openMine() {
 /** Clears every view (another identity signs in: nothing shown to the previous one stays). */
 function resetView() {
   for (const channel of ["goals", "chain", "trace", "simulate"]) ticket(channel);
-  Object.assign(state, { cell: null, goal: null, model: null });
+  Object.assign(state, { cell: null, subject: null, goal: null, model: null });
   clearMetric();
   clearGap();
   hideFoldNotice();
