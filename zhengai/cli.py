@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -114,6 +115,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     spiral = SpiralService(engine, journal and ObservationJournal(journal.folder, SPIRAL_FILE))
     spiral.replay()
     snap = engine.snapshot()  # evaluate once so the first request is fast
+    gc.collect()
+    gc.freeze()  # the loaded graph lives as long as the process: full collections stop rescanning it
     print(f"zhengai: {label}: {len(snap.goals)} goals, {len(snap.metrics)} metrics "
           f"(ready in {time.perf_counter() - started:.2f} s)")
     if auth is None:

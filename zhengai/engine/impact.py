@@ -172,25 +172,36 @@ def _paths(start: str, target: str, ups: dict[str, list[tuple[FlowEdge, float]]]
     return found
 
 
-def explain_gap(snap: Snapshot, graph: FlowGraph, goal: Goal, top: int) -> GapExplanation:
-    """Contribution s(g,m)·(1−a_m) of each known metric below ``goal`` (``graph``: its descendants)."""
-    downs: dict[str, list[FlowEdge]] = defaultdict(list)
-    for e in graph.edges:
-        downs[e.parent].append(e)
+def explain_gap(snap: Snapshot, goal: Goal, top: int) -> GapExplanation:
+    """Contribution s(g,m)·(1−a_m) of each known metric below ``goal``: sensitivities flow down the
+    snapshot's structure in topological order, over the goal's descendants only (walked in place,
+    not copied)."""
+    structure = snap.structure
+    children, goals = structure.children, structure.graph.goals
+    below, metrics, stack = {goal.id}, set(), [goal.id]
+    while stack:
+        for e in children.get(stack.pop(), ()):
+            if e.child in children:
+                if e.child not in below:
+                    below.add(e.child)
+                    stack.append(e.child)
+            else:
+                metrics.add(e.child)
     sens: dict[str, float] = defaultdict(float, {goal.id: 1.0})
-    for node in reversed(_order(graph)):
-        for e in downs[node]:
-            sens[e.child] += sens[node] * _derivative(graph, snap, e)
+    for node in reversed(structure.order):  # every parent before its children
+        if node in below:
+            value, s = snap.goal_value(node), sens[node]
+            for e in children[node]:
+                sens[e.child] += s * partial(goals[node], value, e.weight, snap.attainment(e.child))
     contributors, unknown = [], []
-    for m in graph.metrics.values():
-        a = snap.attainment(m.id)
+    for m_id in sorted(metrics):
+        m, a = structure.graph.metrics[m_id], snap.attainment(m_id)
         if a is None:
             unknown.append(m)
         else:
-            contributors.append(GapContributor(m, sens[m.id], sens[m.id] * (1 - a), a))
+            contributors.append(GapContributor(m, sens[m_id], sens[m_id] * (1 - a), a))
     contributors.sort(key=lambda c: (-c.contribution, -c.sensitivity, c.metric.id))
     a_g = snap.attainment(goal.id)
-    unknown.sort(key=lambda m: m.id)
     return GapExplanation(goal, a_g, None if a_g is None else 1 - a_g, contributors[:top],
                           len(contributors), unknown)
 

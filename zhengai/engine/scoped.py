@@ -20,6 +20,7 @@ from datetime import date
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level, Status, System
 from zhengai.domain.models import Dataset, Goal, Metric, Node, Observation, Subject, Task, Unit
 from zhengai.domain.relations import Relationship
+from zhengai.domain.units import unit_and_below
 from zhengai.engine import impact, monitoring
 from zhengai.engine.audit import AuditEntry
 from zhengai.engine.impact import Folded
@@ -132,14 +133,15 @@ class ScopedStore(GraphStore):
 
 
 def _scoped_structure(full: Structure, scope: Scope) -> Structure:
+    """``full`` narrowed to the visible goals and metrics (walking only the visible goals' edges)."""
     graph = full.graph
-    edges = [e for e in graph.edges if scope.sees(e.child) and scope.sees(e.parent)]
-    goals = {k: v for k, v in graph.goals.items() if k in scope.goals}
-    metrics = {k: v for k, v in graph.metrics.items() if k in scope.metrics}
-    children: dict[str, list[FlowEdge]] = {g: [] for g in goals}
+    goals = {k: graph.goals[k] for k in sorted(scope.goals)}
+    metrics = {k: graph.metrics[k] for k in sorted(scope.metrics)}
+    children = {g: [e for e in full.children.get(g, []) if scope.sees(e.child)] for g in goals}
+    edges = sorted((e for found in children.values() for e in found),
+                   key=lambda e: (e.child, e.parent, e.kind))  # canonical order, as the full graph's
     parents: dict[str, list[FlowEdge]] = {n: [] for n in (*goals, *metrics)}
     for e in edges:
-        children[e.parent].append(e)
         parents[e.child].append(e)
     order = [g for g in full.order if g in goals]
     return Structure(FlowGraph(goals, metrics, edges), children, parents, order)
@@ -176,19 +178,17 @@ class ScopedEngine(Engine):
 
     # -- lookups: a hidden id reads exactly like an unknown one -----------------------------------
     def goal(self, goal_id: str) -> Goal:
-        if goal_id not in self.scope.goals:
-            raise NotFoundError("goal", goal_id)
+        _require("goal", goal_id, self.scope.goals)
         return self.base.goal(goal_id)
 
     def metric(self, metric_id: str) -> Metric:
-        if metric_id not in self.scope.metrics:
-            raise NotFoundError("metric", metric_id)
+        _require("metric", metric_id, self.scope.metrics)
         return self.base.metric(metric_id)
 
     # -- questions ------------------------------------------------------------------------------
     def trace_impact(self, metric_id: str, as_of: date | None, to_level: Level,
                      max_paths: int) -> impact.ImpactTrace:
-        self.metric(metric_id)
+        _require("metric", metric_id, self.scope.metrics)  # the base engine reads it
         full = self.base.trace_impact(metric_id, as_of, to_level, max_paths)
         shown = [replace(t, paths=[p for p in t.paths if all(map(self.scope.sees, p.node_ids))])
                  for t in full.targets if t.goal.id in self.scope.goals]
@@ -197,7 +197,7 @@ class ScopedEngine(Engine):
         return replace(full, targets=shown, path_count=sum(t.path_count for t in shown), others=others)
 
     def explain_gap(self, goal_id: str, as_of: date | None, top: int) -> impact.GapExplanation:
-        self.goal(goal_id)
+        _require("goal", goal_id, self.scope.goals)
         if top < 0:
             raise InvalidArgumentError("top must be ≥ 0")
         full = self.base.explain_gap(goal_id, as_of, 1 << 62)
@@ -210,8 +210,8 @@ class ScopedEngine(Engine):
                        others=others)
 
     def simulate(self, changes: Sequence[tuple[str, float]], as_of: date | None) -> impact.Simulation:
-        for metric_id, _ in changes:
-            self.metric(metric_id)  # a metric outside the scope is refused as unknown
+        for metric_id, _ in changes:  # a metric outside the scope is refused as unknown
+            _require("metric", metric_id, self.scope.metrics)
         full = self.base.simulate(changes, as_of)
         shown = [c for c in full.changes if c.goal.id in self.scope.goals]
         hidden = len(full.changes) - len(shown)
@@ -228,7 +228,12 @@ class ScopedEngine(Engine):
 
     def warnings(self, as_of: date | None, level: Level | None = None, unit_id: str | None = None,
                  min_severity: monitoring.Severity | None = None) -> list[monitoring.Warning]:
-        return [w for w in self.base.warnings(as_of, level, unit_id, min_severity) if self.visible(w.node_id)]
+        """The visible warnings, found through the shared index by node (not by scanning them all)."""
+        due = self.base.due_warnings(as_of)
+        s, index = self.scope, due.by_node
+        positions = sorted(i for ids in (s.goals, s.metrics, s.tasks) for n in ids for i in index.get(n, ()))
+        units = unit_and_below(due.units, unit_id) if unit_id is not None else None
+        return monitoring.select([due.found[i] for i in positions], level, units, min_severity)
 
     def unit_scope(self, unit_id: str) -> set[str]:
         return self.base.unit_scope(unit_id)
@@ -301,6 +306,12 @@ class ScopedEngine(Engine):
         return view_of(nodes.values(), edges, max(0, len(visible) - limit), self.snapshot(as_of))
 
 
+def _require(kind: str, node_id: str, visible: frozenset[str]) -> None:
+    """A hidden id reads exactly like an unknown one."""
+    if node_id not in visible:
+        raise NotFoundError(kind, node_id)
+
+
 class _Scopes:
     """Scopes (and their narrowed structures) of one engine, per structure version, LRU."""
 
@@ -334,7 +345,8 @@ def scope_of(engine: Engine, principal: Principal | None) -> tuple[Scope, Struct
         subject_ids = {g.subject for g in graph.goals.values() if g.subject and not g.owner}
     subjects = {k: v for k, v in store.get_nodes(sorted(subject_ids)).items() if isinstance(v, Subject)}
     nobody = Principal("anonymous")
-    scope = build_scope(principal or nobody, graph, subjects, store.units(), store.tasks(), store.get_nodes)
+    scope = build_scope(principal or nobody, graph, structure.parents, structure.children, subjects,
+                        store.units(), store.tasks(), store.get_nodes)
     found = (scope, _scoped_structure(structure, scope))
     with cache.lock:
         if cache.version == version:

@@ -80,6 +80,16 @@ class GraphView:
 MAX_VIEW_NODES = 500
 
 
+@dataclass(frozen=True)
+class DueWarnings:
+    """The warnings due at one (store version, date), most severe first, indexed by node id."""
+
+    key: tuple[int, date]
+    found: list[monitoring.Warning]
+    by_node: dict[str, list[int]]  # node id → positions in ``found``
+    units: dict[str, Unit]
+
+
 class Engine:
     """Answers design.md's questions over a :class:`GraphStore`; caches per store version."""
 
@@ -91,7 +101,7 @@ class Engine:
         self._cached_dates = cached_dates
         self.last_refreshed: set[str] = set()  # the nodes the last refresh re-evaluated
         self._systems: tuple[int, dict[str, System]] | None = None
-        self._warnings: tuple[tuple[int, date], list[monitoring.Warning], dict[str, Unit]] | None = None
+        self._warnings: DueWarnings | None = None
 
     # -- evaluation ---------------------------------------------------------------------------
     def structure(self) -> Structure:
@@ -184,7 +194,7 @@ class Engine:
         goal = self.goal(goal_id)
         if top < 0:
             raise InvalidArgumentError("top must be ≥ 0")
-        return impact.explain_gap(self.snapshot(as_of), self.store.descendants([goal_id]), goal, top)
+        return impact.explain_gap(self.snapshot(as_of), goal, top)
 
     def simulate(self, changes: Sequence[tuple[str, float]], as_of: date | None) -> impact.Simulation:
         values: dict[str, float] = {}
@@ -234,17 +244,26 @@ class Engine:
     def warnings(self, as_of: date | None, level: Level | None = None, unit_id: str | None = None,
                  min_severity: monitoring.Severity | None = None) -> list[monitoring.Warning]:
         """监测预警: warnings due at ``as_of``, filtered by level, unit (and its sub-units), severity."""
+        due = self.due_warnings(as_of)
+        scope = unit_and_below(due.units, unit_id) if unit_id is not None else None
+        return monitoring.select(due.found, level, scope, min_severity)
+
+    def due_warnings(self, as_of: date | None) -> DueWarnings:
+        """Every warning due at ``as_of``, most severe first, computed once per store version and date."""
         snap = self.snapshot(as_of)
         key = (self.store.version, snap.as_of)
-        if self._warnings is None or self._warnings[0] != key:
+        cached = self._warnings
+        if cached is None or cached.key != key:
             units = self.store.units()
             subject_ids = sorted({g.subject for g in snap.structure.graph.goals.values() if g.subject})
             subjects = {k: v for k, v in self.store.get_nodes(subject_ids).items() if isinstance(v, Subject)}
-            ctx = monitoring.MonitoringContext(snap, units, subjects, self.store.tasks())
-            self._warnings = (key, monitoring.due_warnings(ctx), units)
-        _, found, units = self._warnings
-        scope = unit_and_below(units, unit_id) if unit_id is not None else None
-        return monitoring.select(found, level, scope, min_severity)
+            context = monitoring.MonitoringContext(snap, units, subjects, self.store.tasks())
+            found = monitoring.due_warnings(context)
+            by_node: dict[str, list[int]] = {}
+            for i, w in enumerate(found):
+                by_node.setdefault(w.node_id, []).append(i)
+            cached = self._warnings = DueWarnings(key, found, by_node, units)
+        return cached
 
     def unit_scope(self, unit_id: str) -> set[str]:
         """``unit_id`` and its sub-units."""

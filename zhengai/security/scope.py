@@ -75,7 +75,10 @@ class Scope:
         return False
 
 
-def own_goals(principal: Principal, graph: FlowGraph, subjects: Mapping[str, Node],
+Edges = Mapping[str, Sequence[FlowEdge]]  # node id → its flow edges (to parents, or to children)
+
+
+def own_goals(principal: Principal, graph: FlowGraph, parents: Edges, subjects: Mapping[str, Node],
               units: Mapping[str, Unit]) -> tuple[set[str], set[str], frozenset[str]]:
     """(own goal ids, own subject ids, the principal's units) by role."""
     goals: set[str] = set()
@@ -85,7 +88,7 @@ def own_goals(principal: Principal, graph: FlowGraph, subjects: Mapping[str, Nod
         own_subjects.add(principal.subject)
         goals |= {g.id for g in graph.goals.values() if g.subject == principal.subject}
     if Role.TEACHER in principal.roles:  # their courses: the COURSE goals their own goals SUPPORT
-        supported = {e.parent for e in graph.edges if e.child in goals and e.kind == "SUPPORTS"}
+        supported = {e.parent for g in goals for e in parents.get(g, ()) if e.kind == "SUPPORTS"}
         courses = {graph.goals[p].subject for p in supported
                    if graph.goals[p].level is Level.COURSE and graph.goals[p].subject}
         own_subjects |= {c for c in courses if c}
@@ -96,15 +99,13 @@ def own_goals(principal: Principal, graph: FlowGraph, subjects: Mapping[str, Nod
     return goals, own_subjects, my_units
 
 
-def build_scope(principal: Principal, graph: FlowGraph, subjects: Mapping[str, Node],
-                units: Mapping[str, Unit], tasks: Mapping[str, Task],
+def build_scope(principal: Principal, graph: FlowGraph, parents: Edges, children: Edges,
+                subjects: Mapping[str, Node], units: Mapping[str, Unit], tasks: Mapping[str, Task],
                 plans_of: Callable[[Sequence[str]], Mapping[str, Node]]) -> Scope:
-    """The scope of a UNIT_HEAD, TEACHER or STUDENT over the flow ``graph`` (every goal and metric);
-    ``subjects``: the subjects the goals name; ``plans_of`` looks plans up by id."""
-    own, own_subjects, my_units = own_goals(principal, graph, subjects, units)
-    parents: dict[str, list[FlowEdge]] = {}
-    for e in graph.edges:
-        parents.setdefault(e.child, []).append(e)
+    """The scope of a UNIT_HEAD, TEACHER or STUDENT over the flow ``graph`` (every goal and metric) with
+    its edges indexed by child (``parents``) and by parent (``children``); ``subjects``: the subjects the
+    goals name; ``plans_of`` looks plans up by id. It walks only the principal's part of the graph."""
+    own, own_subjects, my_units = own_goals(principal, graph, parents, subjects, units)
     visible, stack, seen = set(own), list(own), set(own)
     while stack:  # ancestors: aggregates above, except other people's goals (walked through, not shown)
         for e in parents.get(stack.pop(), []):
@@ -113,7 +114,7 @@ def build_scope(principal: Principal, graph: FlowGraph, subjects: Mapping[str, N
                 stack.append(e.parent)
                 if graph.goals[e.parent].level not in PERSONAL:
                     visible.add(e.parent)
-    metrics = {e.child for e in graph.edges if e.kind == "MEASURED_BY" and e.parent in visible}
+    metrics = {e.child for g in visible for e in children.get(g, ()) if e.kind == "MEASURED_BY"}
     subject_ids = own_subjects | {graph.goals[g].subject for g in visible if graph.goals[g].subject}
     plan_ids: set[str] = set()
     frontier = sorted({p for g in visible for p in graph.goals[g].derived_from})
