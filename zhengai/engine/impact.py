@@ -188,11 +188,10 @@ def explain_gap(snap: Snapshot, goal: Goal, top: int) -> GapExplanation:
             else:
                 metrics.add(e.child)
     sens: dict[str, float] = defaultdict(float, {goal.id: 1.0})
-    for node in reversed(structure.order):  # every parent before its children
-        if node in below:
-            value, s = snap.goal_value(node), sens[node]
-            for e in children[node]:
-                sens[e.child] += s * partial(goals[node], value, e.weight, snap.attainment(e.child))
+    for node in sorted(below, key=structure.rank.__getitem__, reverse=True):  # parents before children
+        value, s = snap.goal_value(node), sens[node]
+        for e in children[node]:
+            sens[e.child] += s * partial(goals[node], value, e.weight, snap.attainment(e.child))
     contributors, unknown = [], []
     for m_id in sorted(metrics):
         m, a = structure.graph.metrics[m_id], snap.attainment(m_id)

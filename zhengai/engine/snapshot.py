@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import networkx as nx
 
@@ -28,6 +29,11 @@ class Structure:
     children: dict[str, list[FlowEdge]]
     parents: dict[str, list[FlowEdge]]
     order: list[str]  # goals, every child before its parents
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        """Each goal's position in ``order``."""
+        return {g: i for i, g in enumerate(self.order)}
 
     @classmethod
     def of(cls, graph: FlowGraph) -> Structure:
