@@ -304,3 +304,25 @@ def test_observations_and_their_audit_entry_are_kept_together(request, store_kin
     assert [e.summary for e in store.audit_entries(5, actor=actor)] == ["好"]
     if store_kind == "neo4j":
         datasets.forget()
+
+
+def test_a_spiral_event_and_its_audit_entry_are_kept_together(request, store_kind):
+    """As for observations: an entry that cannot be stored leaves the 8字螺旋 unchanged."""
+    if store_kind == "neo4j":
+        datasets = request.getfixturevalue("neo4j_datasets")
+        datasets.engine(WORKED)
+        store = datasets.store
+    else:
+        store = EmbeddedStore(load_dataset(WORKED))
+    actor = f"spiral-{uuid.uuid4().hex[:8]}"
+    who = Principal(actor, None, frozenset({Role.ADMIN}))
+    event = {"kind": "stage", "from": "GOAL", "to": "STANDARD", "recorded": "2026-11-26T00:00:00+00:00"}
+    before = store.spiral_events("S")
+    with pytest.raises(TypeError):
+        store.add_spiral_event("S", event, AuditEntry.of(who, "advanceStage", "坏", {"x": object()}))
+    assert store.spiral_events("S") == before and store.audit_entries(5, actor=actor) == []
+    store.add_spiral_event("S", event, AuditEntry.of(who, "advanceStage", "好"))
+    assert store.spiral_events("S") == [*before, event]
+    assert [e.summary for e in store.audit_entries(5, actor=actor)] == ["好"]
+    if store_kind == "neo4j":
+        datasets.forget()

@@ -122,7 +122,7 @@ class ScopedStore(GraphStore):
                              hood.omitted)
 
     # -- a view never writes -------------------------------------------------------------------
-    def add_spiral_event(self, subject_id: str, event: dict) -> None:
+    def add_spiral_event(self, subject_id: str, event: dict, audit: AuditEntry | None = None) -> None:
         raise PermissionError("a scoped view of the store is read-only")
 
     def replace(self, dataset: Dataset) -> None:

@@ -88,15 +88,14 @@ class SpiralService:
         return len(rows)
 
     def _record(self, subject_id: str, event: dict, audit: AuditEntry) -> dict:
-        """Store (and journal) ``event``, then write ``audit`` with the stored event as ``after``
-        unless it has one."""
+        """Journal and store ``event`` with its ``audit`` entry (the stored event as ``after`` unless it has
+        one; on Neo4j in the same transaction)."""
         event = {**event, "recorded": datetime.now(UTC).isoformat(timespec="seconds")}
         with self._lock:
             if self.journal is not None:
                 self.journal.append_rows([{"subject": subject_id, "event": event}])
-            self.engine.store.add_spiral_event(subject_id, event)
             after = audit.after if audit.after is not None else {"subject": subject_id, **event}
-            self.engine.store.append_audit(replace(audit, after=after))
+            self.engine.store.add_spiral_event(subject_id, event, replace(audit, after=after))
         return event
 
     def view(self, subject_id: str, as_of: date | None = None, engine: Engine | None = None) -> SpiralView:

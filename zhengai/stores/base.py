@@ -125,8 +125,9 @@ class GraphStore(ABC):
         """The 8字螺旋 events of a subject (stage changes, improvements), oldest first."""
 
     @abstractmethod
-    def add_spiral_event(self, subject_id: str, event: dict) -> None:
-        """Store one 8字螺旋 event (a JSON-able dict with ``kind``)."""
+    def add_spiral_event(self, subject_id: str, event: dict, audit: AuditEntry | None = None) -> None:
+        """Store one 8字螺旋 event (a JSON-able dict with ``kind``), with its 审计日志 entry when given (on
+        Neo4j in the same transaction)."""
 
     @abstractmethod
     def tasks(self) -> dict[str, Task]:

@@ -218,10 +218,14 @@ class EmbeddedStore(GraphStore):
     def spiral_events(self, subject_id: str) -> list[dict]:
         return list(self._spiral.get(subject_id, []))
 
-    def add_spiral_event(self, subject_id: str, event: dict) -> None:
+    def add_spiral_event(self, subject_id: str, event: dict, audit: AuditEntry | None = None) -> None:
+        if audit is not None:
+            json.dumps(audit.to_row())  # an entry that cannot be kept fails the call before any change
         with self._lock:
             self._spiral.setdefault(subject_id, []).append(dict(event))
             self._version += 1
+        if audit is not None:
+            self.append_audit(audit)
 
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
                       flow_only: bool = False) -> Neighbourhood:

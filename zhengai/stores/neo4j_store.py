@@ -357,11 +357,13 @@ class Neo4jStore(GraphStore):
     def spiral_events(self, subject_id: str) -> list[dict]:
         return [json.loads(r["json"]) for r in self._read("spiral_events", subject=subject_id)]
 
-    def add_spiral_event(self, subject_id: str, event: dict) -> None:
+    def add_spiral_event(self, subject_id: str, event: dict, audit: AuditEntry | None = None) -> None:
         def work(tx: ManagedTransaction) -> None:
             tx.run(statement("add_spiral_event"), subject=subject_id,
                    json=json.dumps(event, ensure_ascii=False)).consume()
             tx.run(statement("meta_bump"), structure=False).consume()
+            if audit is not None:
+                tx.run(statement("append_audit"), _audit_params(audit)).consume()
 
         with self.driver.session(database=self.settings.database) as session:
             session.execute_write(work)
