@@ -154,16 +154,16 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """``zhengai serve`` on the bundled demo, on a free loopback port."""
+def serve_demo(state: Path, **env: str) -> Iterator[str]:
+    """``zhengai serve`` on the bundled demo on a free loopback port, its data folders under ``state`` and
+    ``env`` added to (or, empty, removed from) the environment; yields its URL once /healthz answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    state = tmp_path_factory.mktemp("xdg")
-    env = {**os.environ, "XDG_DATA_HOME": str(state), "XDG_STATE_HOME": str(state)}
+    full = {**os.environ, "XDG_DATA_HOME": str(state), "XDG_STATE_HOME": str(state), **env}
+    full = {k: v for k, v in full.items() if v}
     proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "serve", "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -180,6 +180,12 @@ def server(tmp_path_factory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """``zhengai serve`` on the bundled demo, on a free loopback port."""
+    yield from serve_demo(tmp_path_factory.mktemp("xdg"))
 
 
 def gql(server: str, query: str, **variables: Any) -> dict[str, Any]:

@@ -7,10 +7,6 @@ authentication (development mode) none of it shows. Harness and skips as in test
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +15,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.test_browser import AS_OF, ROOT, Visit, chromium, server, visit  # noqa: F401 (fixtures)
+from tests.test_browser import AS_OF, Visit, chromium, serve_demo, server, visit  # noqa: F401 (fixtures)
 from zhengai.security.tokens import AuthConfig, Role
 
 SECRET = "browser-test-secret-of-at-least-32-bytes!"
@@ -30,32 +26,8 @@ KEY = "zhengai.token"
 @pytest.fixture(scope="module")
 def auth_server(tmp_path_factory) -> Iterator[str]:
     """``zhengai serve`` on the bundled demo with ZHENGAI_JWT_SECRET set, on a free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    state = tmp_path_factory.mktemp("xdg-auth")
-    env = {**os.environ, "XDG_DATA_HOME": str(state), "XDG_STATE_HOME": str(state),
-           "ZHENGAI_JWT_SECRET": SECRET}
-    env.pop("ZHENGAI_JWKS", None)
-    env.pop("ZHENGAI_CORS_ORIGINS", None)
-    proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "serve", "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start: {proc.communicate()[0][-2000:]}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=10)
+    yield from serve_demo(tmp_path_factory.mktemp("xdg-auth"), ZHENGAI_JWT_SECRET=SECRET, ZHENGAI_JWKS="",
+                          ZHENGAI_CORS_ORIGINS="")
 
 
 def _authorizations(v: Visit) -> list[tuple[str, str | None]]:

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.test_browser import AS_OF, Visit, chromium, visit  # noqa: F401 (fixtures)
+from tests.test_browser import AS_OF, Visit, _node_click, chromium, visit  # noqa: F401 (fixtures)
 from tests.test_browser_auth import AUTH, _enter, _page_errors, _prompted, auth_server  # noqa: F401 (fixture)
 from zhengai.domain.enums import Level
 from zhengai.graph_loader import demo_path, load_dataset
@@ -85,16 +85,6 @@ def _drawn(v: Visit) -> dict[str, dict[str, Any]]:
         kind: n.data('kind'), label: n.data('display'), status: n.data('status'), near: n.data('near'),
         fill: n.style('background-color').replace(/,(?! )/g, ', '), border: n.style('border-style'),
         box: n.boundingBox({includeLabels: false}), y: n.position('y')}]))""")
-
-
-def _click(v: Visit, node_id: str) -> None:
-    at = v.page.evaluate("""id => {
-        const cy = window.zhengaiExplorer.cy, node = cy.getElementById(id);
-        if (node.empty()) return null;
-        const box = cy.container().getBoundingClientRect(), p = node.renderedPosition();
-        return {x: box.left + p.x, y: box.top + p.y}; }""", node_id)
-    assert at is not None, f"{node_id} is not drawn"
-    v.page.mouse.click(at["x"], at["y"])
 
 
 def _leaked(v: Visit, allowed: set[str]) -> set[str]:
@@ -188,7 +178,7 @@ def test_a_student_lands_on_their_own_chain_with_folded_aggregates(visit, auth_s
 
     # a click on a folded node explains it and navigates nowhere
     posts = len(visit.posts)
-    _click(visit, "其他:G-MAJ-MECH:SUPPORTS:in")
+    _node_click(visit, "其他:G-MAJ-MECH:SUPPORTS:in")
     notice = page.locator("[data-testid=fold-notice]")
     notice.wait_for()
     mech = folded["其他:G-MAJ-MECH:SUPPORTS:in"]
@@ -202,7 +192,7 @@ def test_a_student_lands_on_their_own_chain_with_folded_aggregates(visit, auth_s
     visit.shot("scoped-01-student.png", doc="explorer-student.png")
 
     # the gap of a goal above: the hidden contributors are one 其他 N 项 row, and everything adds up
-    _click(visit, "G-MAJ-MECH")
+    _node_click(visit, "G-MAJ-MECH")
     _chain_ready(visit, "G-MAJ-MECH")
     assert not page.is_visible("[data-testid=fold-notice]")
     gap = _ask(auth_server, STUDENT, """query($asOf: Date) {
