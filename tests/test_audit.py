@@ -183,12 +183,19 @@ def test_newest_first_paged_by_before_and_filtered(service):
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-def test_the_store_numbers_entries_and_replace_keeps_them(request, store_kind):
-    if store_kind == "neo4j":
-        datasets = request.getfixturevalue("neo4j_datasets")
-        store = datasets.store
-    else:
-        store = EmbeddedStore(load_dataset(WORKED))
+@pytest.fixture
+def worked_store(request, store_kind) -> Iterator[GraphStore]:
+    """A store holding the worked example; on Neo4j the database is reloaded for the next test."""
+    if store_kind == "embedded":
+        yield EmbeddedStore(load_dataset(WORKED))
+        return
+    datasets = request.getfixturevalue("neo4j_datasets")
+    yield datasets.engine(WORKED).store
+    datasets.forget()
+
+
+def test_the_store_numbers_entries_and_replace_keeps_them(worked_store, store_kind):
+    store = worked_store
     actor = f"store-{uuid.uuid4().hex[:8]}"
     principal = Principal(actor, "存储测试", frozenset({Role.ADMIN}))
     first = store.append_audit(AuditEntry.of(principal, "load", "一", {"a": [1, "二"]}, None))
@@ -206,7 +213,6 @@ def test_the_store_numbers_entries_and_replace_keeps_them(request, store_kind):
     if store_kind == "neo4j":
         assert store.counts() == (7, 9)  # audit nodes are not part of the 诊改 graph
         assert len(store.neighbourhood("S", Direction.BOTH, 3, 100).nodes) == 7
-        request.getfixturevalue("neo4j_datasets").forget()
 
 
 def test_the_embedded_audit_log_survives_a_restart_and_a_torn_line(tmp_path):
@@ -283,14 +289,9 @@ def test_the_load_command_is_audited_and_a_replace_keeps_the_log(neo4j_datasets)
     assert store.audit_entries(1, actor=marker.actor) == [marker]
 
 
-def test_observations_and_their_audit_entry_are_kept_together(request, store_kind):
+def test_observations_and_their_audit_entry_are_kept_together(worked_store):
     """An entry that cannot be stored fails the call before any observation is (one Neo4j transaction)."""
-    if store_kind == "neo4j":
-        datasets = request.getfixturevalue("neo4j_datasets")
-        datasets.engine(WORKED)
-        store = datasets.store
-    else:
-        store = EmbeddedStore(load_dataset(WORKED))
+    store = worked_store
     before, version = store.latest_values(date(2026, 12, 31), ["m1"]), store.version
     actor = f"atomic-{uuid.uuid4().hex[:8]}"
     bad = AuditEntry.of(Principal(actor, None, frozenset({Role.ADMIN})), "recordObservations", "坏",
@@ -302,18 +303,11 @@ def test_observations_and_their_audit_entry_are_kept_together(request, store_kin
     good = AuditEntry.of(Principal(actor, None, frozenset({Role.ADMIN})), "recordObservations", "好")
     assert store.add_observations([ObservedValue("m1", date(2026, 12, 1), 99.0)], good) == 1
     assert [e.summary for e in store.audit_entries(5, actor=actor)] == ["好"]
-    if store_kind == "neo4j":
-        datasets.forget()
 
 
-def test_a_spiral_event_and_its_audit_entry_are_kept_together(request, store_kind):
+def test_a_spiral_event_and_its_audit_entry_are_kept_together(worked_store):
     """As for observations: an entry that cannot be stored leaves the 8字螺旋 unchanged."""
-    if store_kind == "neo4j":
-        datasets = request.getfixturevalue("neo4j_datasets")
-        datasets.engine(WORKED)
-        store = datasets.store
-    else:
-        store = EmbeddedStore(load_dataset(WORKED))
+    store = worked_store
     actor = f"spiral-{uuid.uuid4().hex[:8]}"
     who = Principal(actor, None, frozenset({Role.ADMIN}))
     event = {"kind": "stage", "from": "GOAL", "to": "STANDARD", "recorded": "2026-11-26T00:00:00+00:00"}
@@ -324,5 +318,3 @@ def test_a_spiral_event_and_its_audit_entry_are_kept_together(request, store_kin
     store.add_spiral_event("S", event, AuditEntry.of(who, "advanceStage", "好"))
     assert store.spiral_events("S") == [*before, event]
     assert [e.summary for e in store.audit_entries(5, actor=actor)] == ["好"]
-    if store_kind == "neo4j":
-        datasets.forget()
