@@ -10,9 +10,6 @@ view, trends) sees the same narrowed graph.
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -23,6 +20,7 @@ from zhengai.domain.relations import Relationship
 from zhengai.domain.units import unit_and_below
 from zhengai.engine import impact, monitoring
 from zhengai.engine.audit import AuditEntry
+from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.impact import Folded
 from zhengai.engine.propagation import aggregate
 from zhengai.engine.service import (
@@ -32,9 +30,7 @@ from zhengai.engine.service import (
     ForbiddenError,
     GraphView,
     InvalidArgumentError,
-    NetworkCell,
     NotFoundError,
-    network_cells,
     view_of,
 )
 from zhengai.engine.snapshot import Snapshot, Structure
@@ -235,12 +231,6 @@ class ScopedEngine(Engine):
         units = unit_and_below(due.units, unit_id) if unit_id is not None else None
         return monitoring.select([due.found[i] for i in positions], level, units, min_severity)
 
-    def unit_scope(self, unit_id: str) -> set[str]:
-        return self.base.unit_scope(unit_id)
-
-    def quality_network(self, as_of: date | None) -> list[NetworkCell]:
-        return network_cells(self.snapshot(as_of), self.goal_systems())
-
     def folded_children(self, goal_id: str, as_of: date | None, kind: str | None = None) -> Folded | None:
         """The goal's children hidden from the caller (of ``kind``: SUPPORTS or MEASURED_BY), aggregated
         as the goal aggregates them: with the visible children they give its attainment exactly."""
@@ -277,12 +267,7 @@ class ScopedEngine(Engine):
 
     def graph_view(self, root: str, direction: Direction, depth: int, as_of: date | None,
                    flow_only: bool, limit: int = MAX_VIEW_NODES) -> GraphView:
-        if not self.store.get_nodes([root]):
-            raise NotFoundError("node", root)
-        if depth < 0 or depth > 10:
-            raise InvalidArgumentError("depth must be between 0 and 10")
-        if limit < 1:
-            raise InvalidArgumentError("limit must be at least 1")
+        self._check_view(root, depth, limit)
         # the cap applies to visible nodes, so ``omitted`` counts none of the hidden ones
         hood = self.base.store.neighbourhood(root, direction, depth, MAX_VIEW_NODES, flow_only)
         visible = [k for k, v in hood.nodes.items() if self.scope.allows(v)]
@@ -312,48 +297,23 @@ def _require(kind: str, node_id: str, visible: frozenset[str]) -> None:
         raise NotFoundError(kind, node_id)
 
 
-class _Scopes:
-    """Scopes (and their narrowed structures) of one engine, per structure version, LRU."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.version: int | None = None
-        self.found: OrderedDict[tuple, tuple[Scope, Structure]] = OrderedDict()
-
-
-_scopes: weakref.WeakKeyDictionary[Engine, _Scopes] = weakref.WeakKeyDictionary()
-_scopes_lock = threading.Lock()
+_scopes: VersionedLRU[tuple[Scope, Structure]] = VersionedLRU(CACHED_SCOPES)
 
 
 def scope_of(engine: Engine, principal: Principal | None) -> tuple[Scope, Structure]:
     """The principal's scope over the engine's current structure, and the structure narrowed to it."""
-    with _scopes_lock:
-        cache = _scopes.setdefault(engine, _Scopes())
-    structure = engine.structure()
-    version, key = engine.store.structure_version, scope_key(principal)
-    with cache.lock:
-        if cache.version != version:
-            cache.version, cache.found = version, OrderedDict()
-        hit = cache.found.get(key)
-        if hit is not None:
-            cache.found.move_to_end(key)
-            return hit
-    graph = structure.graph
-    store = engine.store
-    subject_ids: set[str] = set()  # a unit head's goals without an owner belong to their subject's unit
-    if principal is not None and Role.UNIT_HEAD in principal.roles:
-        subject_ids = {g.subject for g in graph.goals.values() if g.subject and not g.owner}
-    subjects = {k: v for k, v in store.get_nodes(sorted(subject_ids)).items() if isinstance(v, Subject)}
-    nobody = Principal("anonymous")
-    scope = build_scope(principal or nobody, graph, structure.parents, structure.children, subjects,
-                        store.units(), store.tasks(), store.get_nodes)
-    found = (scope, _scoped_structure(structure, scope))
-    with cache.lock:
-        if cache.version == version:
-            cache.found[key] = found
-            while len(cache.found) > CACHED_SCOPES:
-                cache.found.popitem(last=False)
-    return found
+    def compute() -> tuple[Scope, Structure]:
+        structure, store = engine.structure(), engine.store
+        graph = structure.graph
+        subject_ids: set[str] = set()  # a unit head's goals without an owner belong to their subject's unit
+        if principal is not None and Role.UNIT_HEAD in principal.roles:
+            subject_ids = {g.subject for g in graph.goals.values() if g.subject and not g.owner}
+        subjects = {k: v for k, v in store.get_nodes(sorted(subject_ids)).items() if isinstance(v, Subject)}
+        scope = build_scope(principal or Principal("anonymous"), graph, structure.parents, structure.children,
+                            subjects, store.units(), store.tasks(), store.get_nodes)
+        return scope, _scoped_structure(structure, scope)
+
+    return _scopes.get(engine, engine.store.structure_version, scope_key(principal), compute)
 
 
 def engine_for(engine: Engine, principal: Principal | None) -> Engine:

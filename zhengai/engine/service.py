@@ -275,14 +275,18 @@ class Engine:
 
     def graph_view(self, root: str, direction: Direction, depth: int, as_of: date | None,
                    flow_only: bool, limit: int = MAX_VIEW_NODES) -> GraphView:
+        self._check_view(root, depth, limit)
+        hood = self.store.neighbourhood(root, direction, depth, min(limit, MAX_VIEW_NODES), flow_only)
+        return view_of(hood.nodes.values(), hood.edges, hood.omitted, self.snapshot(as_of))
+
+    def _check_view(self, root: str, depth: int, limit: int) -> None:
+        """A graph view's arguments: a root the caller may see, 0 ≤ depth ≤ 10, limit ≥ 1."""
         if not self.store.get_nodes([root]):
             raise NotFoundError("node", root)
         if depth < 0 or depth > 10:
             raise InvalidArgumentError("depth must be between 0 and 10")
         if limit < 1:
             raise InvalidArgumentError("limit must be at least 1")
-        hood = self.store.neighbourhood(root, direction, depth, min(limit, MAX_VIEW_NODES), flow_only)
-        return view_of(hood.nodes.values(), hood.edges, hood.omitted, self.snapshot(as_of))
 
     # -- what a caller may see (every node here; a ScopedEngine narrows it) -----------------------
     @property

@@ -8,14 +8,12 @@ store version, so the trends of many goals (a report, a page of goals) evaluate 
 from __future__ import annotations
 
 import calendar
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from zhengai.domain.enums import Status
+from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.propagation import status_of
 from zhengai.engine.service import Engine, InvalidArgumentError
 
@@ -94,40 +92,15 @@ def default_range(start: date | None, end: date | None) -> tuple[date, date]:
     return start, end
 
 
-class _MonthlyAttainments:
-    """Goal attainments at month ends, per store version (a bounded LRU of dates)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.version: int | None = None
-        self.by_date: OrderedDict[date, dict[str, float | None]] = OrderedDict()
-
-    def at(self, engine: Engine, when: date) -> dict[str, float | None]:
-        version = engine.store.version
-        with self.lock:
-            if self.version != version:
-                self.version, self.by_date = version, OrderedDict()
-            found = self.by_date.get(when)
-            if found is not None:
-                self.by_date.move_to_end(when)
-                return found
-        snap = engine.snapshot(when)
-        found = {g: v.attainment for g, v in snap.goals.items()}
-        with self.lock:
-            if self.version == version:
-                self.by_date[when] = found
-                while len(self.by_date) > _CACHED_MONTHS:
-                    self.by_date.popitem(last=False)
-        return found
+_monthly: VersionedLRU[dict[str, float | None]] = VersionedLRU(_CACHED_MONTHS)
 
 
-_caches: weakref.WeakKeyDictionary[Engine, _MonthlyAttainments] = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
+def _attainments_at(engine: Engine, when: date) -> dict[str, float | None]:
+    """Every goal's attainment at ``when``, kept per store version (month ends are asked again and again)."""
+    def compute() -> dict[str, float | None]:
+        return {g: v.attainment for g, v in engine.snapshot(when).goals.items()}
 
-
-def _cache(engine: Engine) -> _MonthlyAttainments:
-    with _caches_lock:
-        return _caches.setdefault(engine.shared, _MonthlyAttainments())
+    return _monthly.get(engine.shared, engine.store.version, when, compute)
 
 
 def goal_trends(engine: Engine, goal_ids: Sequence[str], start: date | None = None,
@@ -135,10 +108,9 @@ def goal_trends(engine: Engine, goal_ids: Sequence[str], start: date | None = No
     """Each goal's attainment and status at every month end of the range (see :func:`month_ends`)."""
     goals = {g: engine.goal(g) for g in goal_ids}
     start, end = default_range(start, end)
-    cache = _cache(engine)
     out: dict[str, list[TrendPoint]] = {g: [] for g in goals}
     for when in month_ends(start, end):
-        values = cache.at(engine, when)
+        values = _attainments_at(engine, when)
         for g_id, goal in goals.items():
             a = values.get(g_id)
             out[g_id].append(TrendPoint(when, a, status_of(a, goal.thresholds)))
