@@ -27,6 +27,7 @@ from zhengai.stores.base import FlowEdge
 #: The most items a nested list field returns (its ``first`` argument can ask for fewer).
 MAX_LIST = 500
 
+
 class RequestTimeoutError(TimeoutError):
     """The request ran past its time limit (ZHENGAI_REQUEST_TIMEOUT)."""
 
