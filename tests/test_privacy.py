@@ -17,8 +17,8 @@ from tests.conftest import DEMO_AS_OF, engine_for
 from zhengai.app import create_app
 from zhengai.domain.enums import Level
 from zhengai.engine import Engine
-from zhengai.engine.scoped import scope_of
 from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.security.scope import build_scope
 from zhengai.security.tokens import AuthConfig, Principal, Role
 from zhengai.stores import EmbeddedStore
 
@@ -33,7 +33,7 @@ SECRETS = sorted({p.id for p in PEOPLE} | {p.name for p in PEOPLE} | set(THEIR_G
                  key=len, reverse=True)
 IDS = sorted({*DS.goals, *DS.metrics, *DS.subjects, *DS.units, *DS.tasks, *DS.plans, *DS.standards})
 _ME = Principal("stu-001", roles=frozenset({Role.STUDENT}), subject=ME)
-_SCOPE = scope_of(Engine(EmbeddedStore(DS)), _ME)[0]
+_SCOPE = build_scope(_ME, EmbeddedStore(DS).state, DEMO_AS_OF)
 #: Every id the student may not see, of any kind (not only people): none may appear in a response.
 HIDDEN_IDS = frozenset(i for section in ("goals", "metrics", "subjects", "tasks", "plans", "standards")
                        for i, node in DS.section(section).items() if not _SCOPE.allows(node))

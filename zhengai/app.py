@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from cross_web import HTTPException  # what strawberry's ASGI view turns into a plain response
@@ -18,8 +21,7 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from zhengai import web
 from zhengai.engine import Engine
-from zhengai.engine.ingest import Ingestor
-from zhengai.engine.spiral import SpiralService
+from zhengai.engine.writes import WriteService
 from zhengai.queries import graphql_operations
 from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
@@ -27,6 +29,8 @@ from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
 from zhengai.schema.limits import Cors, Limits
 from zhengai.security.tokens import AuthConfig, AuthError, Principal, Role, bearer
+
+log = logging.getLogger("zhengai.app")
 
 
 class BodyLimit:
@@ -69,6 +73,32 @@ class _TooLarge(Exception):
     pass
 
 
+FOLLOW_EVERY = 0.25  # seconds between looks at what other processes wrote
+
+
+class Follower:
+    """A background thread applying other processes' writes to this one (journal or change log)."""
+
+    def __init__(self, writes: WriteService, every: float):
+        self.writes, self.every = writes, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="zhengai-follow", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.writes.follow()
+            except Exception:
+                log.warning("following other processes' writes failed; trying again", exc_info=True)
+
+
 def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
              auth: AuthConfig | None) -> Callable[[Request], Awaitable[Response]]:
     """With authentication configured, a plain-HTTP endpoint needs a valid token of a reading role; the
@@ -94,10 +124,10 @@ class ZhengaiGraphQL(GraphQL):
     """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
     page served from the package's own files, with the saved operations as tabs (no CDN)."""
 
-    def __init__(self, engine: Engine, ingestor: Ingestor, hub: WarningHub, spiral: SpiralService,
+    def __init__(self, engine: Engine, writes: WriteService, hub: WarningHub,
                  auth: AuthConfig | None = None, **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
-        self.engine, self.ingestor, self.hub, self.spiral = engine, ingestor, hub, spiral
+        self.engine, self.writes, self.hub = engine, writes, hub
         self.auth = auth
         self.timeout = Limits().request_timeout or None
         self.playground_html = web.graphiql_html(graphql_operations())
@@ -115,7 +145,7 @@ class ZhengaiGraphQL(GraphQL):
             except AuthError as exc:
                 raise HTTPException(401, f"authentication required: {exc}") from exc
         return {"request": request, "response": response,
-                "zhengai": Context(self.engine, self.ingestor, self.hub, self.spiral, principal,
+                "zhengai": Context(self.engine, self.writes, self.hub, principal,
                                    self.timeout if isinstance(request, Request) else None)}
 
     async def on_ws_connect(self, context: dict[str, Any]) -> Any:
@@ -131,29 +161,39 @@ class ZhengaiGraphQL(GraphQL):
         return await super().on_ws_connect(context)
 
 
-def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingestor | None = None,
-               spiral: SpiralService | None = None, auth: AuthConfig | None = None,
-               cors: Cors | None = None) -> Starlette:
-    """The service over ``engine``; ``store_name`` is reported by /healthz. ``ingestor`` records
-    observations and ``spiral`` the 8字螺旋 events (default: without journals); the warnings an
-    ingest raises are pushed to subscribers. ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the
-    origins allowed cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication
-    configured."""
+def create_app(engine: Engine, *, writes: WriteService | None = None, auth: AuthConfig | None = None,
+               cors: Cors | None = None, follow_every: float | None = FOLLOW_EVERY) -> Starlette:
+    """The service over ``engine``. ``writes`` is its one write path (default: a new one over the
+    engine); the warnings a write raises are pushed to subscribers. While the app runs, what other
+    processes write to the same store (a CLI ingest, another replica) is followed every ``follow_every``
+    seconds (None: not followed). ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the origins allowed
+    cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication configured."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
-    ingestor = ingestor or Ingestor(engine)
+    writes = writes or WriteService(engine)
     hub = WarningHub()
-    ingestor.listeners.append(hub.publish)
-    graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine), auth,
-                             allowed_origins=origins)
+    writes.listeners.append(hub)
+    graphql = ZhengaiGraphQL(engine, writes, hub, auth, allowed_origins=origins)
+    store = engine.store
 
     async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})
+        return JSONResponse({"status": "ok", "store": store.name, "version": store.version})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        follower = Follower(writes, follow_every) if follow_every else None
+        if follower is not None:
+            follower.start()
+        try:
+            yield
+        finally:
+            if follower is not None:
+                follower.stop()
 
     async def explorer(_: Request) -> Response:
         return web.explorer_page()
 
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
-    return Starlette(middleware=middleware, routes=[
+    return Starlette(middleware=middleware, lifespan=lifespan, routes=[
         Route("/healthz", healthz),
         Route("/reports/{subject_id}.md", _guarded(report_endpoint(engine), auth), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),

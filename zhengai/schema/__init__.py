@@ -23,8 +23,9 @@ class Schema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     """The schema with parse and validation caches (they dominate small queries)."""
-    from zhengai.resolvers.mutation import Mutation, Subscription
+    from zhengai.resolvers.mutation import Mutation
     from zhengai.resolvers.query import Query
+    from zhengai.resolvers.subscription import Subscription
     from zhengai.schema.errors import ErrorCodes
     from zhengai.schema.limits import Limits
     from zhengai.security.policy import Authorize

@@ -7,12 +7,21 @@ import logging
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from zhengai.engine import ForbiddenError, InvalidArgumentError, NotFoundError
+from zhengai.domain.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidArgumentError,
+    NotFoundError,
+    ProblemsError,
+    StoreUnavailableError,
+)
 from zhengai.resolvers.context import RequestTimeoutError
 
 log = logging.getLogger("zhengai.graphql")
 
 USER_ERRORS: dict[type[Exception], str] = {
+    ConflictError: "CONFLICT",
+    StoreUnavailableError: "STORE_UNAVAILABLE",
     NotFoundError: "NOT_FOUND",
     InvalidArgumentError: "BAD_USER_INPUT",
     ForbiddenError: "FORBIDDEN",
@@ -28,6 +37,17 @@ def _code(error: GraphQLError) -> str | None:
         if isinstance(original, kind):
             return code
     return None
+
+
+def _details(original: Exception | None) -> dict[str, object]:
+    """What a client needs to act on an error: each problem of a refused batch (its index in the batch,
+    the field and the reason), the current version of a CONFLICT."""
+    if isinstance(original, ProblemsError):
+        return {"problems": [{"index": p.index, "field": p.field, "message": p.message}
+                             for p in original.problems]}
+    if isinstance(original, ConflictError):
+        return {"currentVersion": original.current, "expectedVersion": original.expected}
+    return {}
 
 
 def is_user_error(error: GraphQLError) -> bool:
@@ -49,7 +69,7 @@ class ErrorCodes(MaskErrors):
         if code is None:
             log.error("unexpected error in %s", error.path, exc_info=error.original_error)
             return True
-        error.extensions = {**(error.extensions or {}), "code": code}
+        error.extensions = {**(error.extensions or {}), "code": code, **_details(error.original_error)}
         return False
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:

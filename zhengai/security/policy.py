@@ -1,8 +1,9 @@
 """Which role may run which root operation — checked once per request, before execution.
 
 ADMIN runs everything; LEADER reads everything but the audit log; DATA_SERVICE only records
-observations. UNIT_HEAD, TEACHER and STUDENT read through their scope (zhengai.security.scope) and run
-the 8字螺旋 of their own subjects (advanceStage, recordImprovement; the scope checks the subject).
+observations. UNIT_HEAD, TEACHER and STUDENT read through their scope (zhengai.security.scope), run
+the 8字螺旋 of their own subjects (advanceStage, recordImprovement; the scope checks the subject) and
+edit their own part of the graph (applyChanges; zhengai.engine.permissions checks every change).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from zhengai.security.tokens import Principal, Role
 INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
 DATA_SERVICE_FIELDS = frozenset({"recordObservations"})
 ADMIN_ONLY_FIELDS = frozenset({"auditLog"})
-SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement"})
+SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges"})
 SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT})
 
 

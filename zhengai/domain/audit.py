@@ -1,8 +1,9 @@
 """The audit log (审计日志): who changed what, when, with the state before and after.
 
-Every mutation (recordObservations, advanceStage, recordImprovement), every CLI ingest and every load
-appends one :class:`AuditEntry` to the store after the change succeeded; ADMIN reads them newest
-first. Entries are bounded: at most :data:`MAX_ROWS` rows of a change are listed, with their count.
+Every accepted write (a mutation, a CLI ingest, a load) carries exactly one :class:`AuditEntry`, stored
+together with the change itself (one journal record on the embedded store, one transaction on Neo4j);
+ADMIN reads them newest first. Entries are bounded: at most :data:`MAX_ROWS` rows of a change are
+listed, with their count.
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ from __future__ import annotations
 import getpass
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zhengai.security.tokens import Principal, Role
-
-if TYPE_CHECKING:
-    from zhengai.stores.base import GraphStore
 
 MAX_ROWS = 1000  # rows of a change listed in before/after (the count is always complete)
 MAX_READ = 500  # entries per read
@@ -26,7 +24,7 @@ Json = dict[str, Any] | list[Any] | None
 
 @dataclass(frozen=True, kw_only=True)
 class AuditEntry:
-    """One entry of the 审计日志; ``seq`` is assigned by the store (0: not stored yet)."""
+    """One entry of the 审计日志; ``seq`` is the sequence number of its change set (0: not stored yet)."""
 
     seq: int = 0
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -54,6 +52,7 @@ class AuditEntry:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AuditEntry:
+        """The entry of :meth:`to_row`'s dict."""
         return cls(**{**row, "at": datetime.fromisoformat(row["at"])})
 
 
@@ -69,13 +68,3 @@ def cli_principal() -> Principal:
     except (KeyError, OSError):  # no user name in a bare container
         user = "unknown"
     return Principal(f"cli:{user}", None, frozenset({Role.ADMIN}))
-
-
-def read(store: GraphStore, first: int = 50, before: int | None = None, operation: str | None = None,
-         actor: str | None = None) -> list[AuditEntry]:
-    """Entries newest first: at most ``first`` (≤ MAX_READ), with ``seq < before``, filtered."""
-    from zhengai.engine.service import InvalidArgumentError
-
-    if not 0 <= first <= MAX_READ:
-        raise InvalidArgumentError(f"first must be between 0 and {MAX_READ}")
-    return store.audit_entries(first, before, operation, actor)
