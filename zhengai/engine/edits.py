@@ -96,8 +96,10 @@ def _camel(snake: str) -> str:
     return head + "".join(p.capitalize() for p in rest)
 
 
-def _validated(kind: str, data: dict[str, Any], batch: Batch, index: int) -> Record | None:
-    """The record of ``data`` checked by its model; problems located at the fields."""
+def _validated(kind: str, data: dict[str, Any], batch: Batch, index: int,
+               where: str | None = None) -> Record | None:
+    """The record of ``data`` checked by its model; problems located at the fields (or at ``where``,
+    the change's own field, for a link)."""
     try:
         return MODELS[kind].model_validate(data)
     except ValidationError as exc:
@@ -107,7 +109,10 @@ def _validated(kind: str, data: dict[str, Any], batch: Batch, index: int) -> Rec
                 message = "unknown field"
             elif err["type"] == "missing":
                 message = "required for a new node"
-            batch.problem(index, _field_name(kind, err["loc"]), message)
+            located = _field_name(kind, err["loc"])
+            if where is not None:
+                located = f"{where}.weight" if "weight" in err["loc"] else where
+            batch.problem(index, located, message)
         return None
 
 
@@ -169,19 +174,19 @@ def _link(index: int, change: Link | Unlink, batch: Batch) -> None:
     def edit(record: Record | None) -> Record | None:
         if record is None:
             return None
-        items = list(getattr(record, field_name))
-        ids = [i.goal if isinstance(i, WeightedLink) else i for i in items]
+        data = record.model_dump(exclude_defaults=True)
+        items = list(data.get(field_name, []))
+        ids = [i["goal"] if isinstance(i, dict) else i for i in items]
         if change.target in ids:
             pos = ids.index(change.target)
             if not adding:
                 del items[pos]
             elif weighted and weight is not None:
-                items[pos] = WeightedLink(goal=change.target, weight=weight)
+                items[pos] = {"goal": change.target, "weight": weight}
         elif adding:
-            items.append(WeightedLink(goal=change.target, weight=1.0 if weight is None else weight)
+            items.append({"goal": change.target, "weight": 1.0 if weight is None else weight}
                          if weighted else change.target)
-        return _validated(record.kind, {**record.model_dump(exclude_defaults=True), field_name: items}, batch,
-                          index)
+        return _validated(record.kind, {**data, field_name: items}, batch, index, where)
 
     timeline = apply_from(batch.timeline(change.source), batch.effective, edit)
     if adding and change.kind is LinkKind.SUPPORTS and not present:
@@ -294,8 +299,7 @@ def _check_cycles(batch: Batch) -> None:
     changed_goals = [n for n in batch.timelines if batch.kind_of(n) == "Goal"]
     cycle = find_cycle(changed_goals, goal_parents)
     if cycle is not None:
-        index = min(batch.origin.get(n, len(batch.origin)) for n in cycle if n in batch.origin)
-        batch.problem(index, None, cycle_message("SUPPORTS", cycle))
+        _cycle_problem(batch, cycle, "SUPPORTS", "supports")
     for kind in ("Unit", "Plan"):
         def parent_of(node: str) -> list[str]:
             ids = {getattr(v.record, "parent", None) for v in batch.timeline(node) if v.record is not None}
@@ -304,8 +308,16 @@ def _check_cycles(batch: Batch) -> None:
         changed = [n for n in batch.timelines if batch.kind_of(n) == kind]
         cycle = find_cycle(changed, parent_of)
         if cycle is not None:
-            index = min(batch.origin[n] for n in cycle if n in batch.origin)
-            batch.problem(index, None, cycle_message(f"{kind.lower()} parents", cycle))
+            _cycle_problem(batch, cycle, f"{kind.lower()} parents", "parent")
+
+
+def _cycle_problem(batch: Batch, cycle: list[str], name: str, field_name: str) -> None:
+    """A cycle, reported at the change that closed it (the last of the batch to touch one of its nodes)."""
+    index = max(batch.origin[n] for n in cycle if n in batch.origin)
+    change = batch.changes[index]
+    where = (_field_name(change.kind, [field_name]) if isinstance(change, Upsert)
+             else type(change).__name__.lower())
+    batch.problem(index, where, cycle_message(name, cycle))
 
 
 def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, actor: Principal | None,
@@ -337,7 +349,8 @@ def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, 
     if not batch.problems:
         _cross_check(batch)
     if batch.problems:
-        raise ProblemsError(sorted(batch.problems, key=lambda p: (p.index is None, p.index or 0)))
+        unique = list(dict.fromkeys(batch.problems))
+        raise ProblemsError(sorted(unique, key=lambda p: (p.index is None, p.index or 0)))
     if check is not None:
         check(batch)
     before = {i: to_json(state.timeline(i)) for i in sorted(batch.timelines)}

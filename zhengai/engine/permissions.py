@@ -14,9 +14,10 @@ Scoped editors cannot date a change before today.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from zhengai.domain.changes import Change, Retire, Upsert
+from zhengai.domain.changes import LINK_FIELDS, Change, Link, Unlink, Upsert
 from zhengai.domain.enums import Level
 from zhengai.domain.errors import ForbiddenError
 from zhengai.domain.models import Goal, Metric, Record, Subject, Task
@@ -51,23 +52,23 @@ class EditRights:
                                  f"effectiveFrom was {effective}")
 
     def allow(self) -> Allow:
-        """The per-change check: every named id visible (or new, in the caller's own id space)."""
+        """The per-change check: every named id visible (or new, in the caller's own id space). A hidden
+        id is answered exactly as the planner answers a missing one, so nothing hidden shows."""
+        editable = set().union(*(EDITABLE[r] for r in self.roles))
+
         def allow(index: int, change: Change, state: GraphState, batch: Batch) -> None:
             for where, node_id in iter_ids(change):
-                kind = batch.kind_of(node_id)
                 if node_id in batch.timelines and batch.origin.get(node_id, -1) < index:
                     continue  # made earlier in this batch by the same caller
-                if kind is None:
-                    if isinstance(change, Upsert) and where.endswith(".id"):
-                        self._new_id(node_id)
+                exists = batch.kind_of(node_id) is not None
+                if exists and self.view.node(node_id, batch.effective) is not None:
                     continue
-                if self.view.node(node_id, batch.effective) is None:
-                    raise unknown(where, kind.lower(), node_id)
-            editable = set().union(*(EDITABLE[r] for r in self.roles))
+                if isinstance(change, Upsert):  # a missing or hidden id: this would create it
+                    self._new_id(node_id)
+                elif exists:
+                    raise unknown(where, _expected_kind(change, where), node_id)
             if isinstance(change, Upsert) and change.kind not in editable:
                 raise ForbiddenError(f"{change.kind} nodes are changed by the 质管办 (ADMIN) only")
-            if isinstance(change, Retire) and batch.kind_of(change.id) not in editable:
-                raise ForbiddenError(f"{change.id} is retired by the 质管办 (ADMIN) only")
 
         return allow
 
@@ -79,11 +80,19 @@ class EditRights:
     def check_batch(self, batch: Batch) -> None:
         """Every node the batch changes is the caller's, before and after (FORBIDDEN otherwise)."""
         when = batch.effective
+
+        def before(node_id: str) -> Record | None:
+            return batch.state.node(node_id, when)
+
+        def after(node_id: str) -> Record | None:
+            return batch.record(node_id, when)
+
         for node_id, timeline in batch.timelines.items():
-            before = batch.state.node(node_id, when)
-            after = record_at(timeline, when)
-            for record in (before, after):
-                if record is not None and not self._owns(record, batch, when):
+            was, now = before(node_id), record_at(timeline, when)
+            if was is not None and isinstance(now, Metric) and not now.owner and not now.measures:
+                now = None  # its goal retired with cascade: judged by what it was
+            for record, read in ((was, before), (now, after)):
+                if record is not None and not self._owns(record, read, when, batch.state):
                     raise ForbiddenError(f"{node_id}（{record.name}）is not yours to change: "
                                          + self._whose())
 
@@ -93,11 +102,12 @@ class EditRights:
                     "and below")
         return "you change the goals of your own subject and the metrics that measure only them"
 
-    def _owns(self, record: Record, batch: Batch, when: date) -> bool:
-        state = batch.state
+    def _owns(self, record: Record, read: Read, when: date, state: GraphState) -> bool:
+        """Whether ``record`` is the caller's; ``read`` looks up the nodes it names (before or after)."""
         if Role.UNIT_HEAD in self.roles and self.principal.unit:
             units = unit_and_below(state.units(when), self.principal.unit)
-            if isinstance(record, Goal) and goal_unit(record, _Subjects(batch, when)) in units:
+            subjects = _Subjects(read)
+            if isinstance(record, Goal) and goal_unit(record, subjects) in units:
                 return True
             if isinstance(record, Subject) and record.unit in units:
                 return True
@@ -105,34 +115,42 @@ class EditRights:
                 return True
             if isinstance(record, Metric) and (record.owner in units or (
                     record.owner is None and record.measures and all(
-                        self._owns_goal(link.goal, batch, when, units) for link in record.measures))):
+                        isinstance(g := read(link.goal), Goal) and goal_unit(g, subjects) in units
+                        for link in record.measures))):
                 return True
         for role, level in OWN_LEVEL.items():
             if role not in self.roles or not self.principal.subject:
                 continue
-            if isinstance(record, Goal) and self._personal_goal(record.id, batch, when, level):
+            if isinstance(record, Goal) and self._personal(record, level):
                 return True
             if isinstance(record, Metric) and record.owner is None and record.measures and all(
-                    self._personal_goal(link.goal, batch, when, level) for link in record.measures):
+                    isinstance(g := read(link.goal), Goal) and self._personal(g, level)
+                    for link in record.measures):
                 return True
         return False
 
-    def _owns_goal(self, goal_id: str, batch: Batch, when: date, units: set[str]) -> bool:
-        goal = batch.record(goal_id, when)
-        return isinstance(goal, Goal) and goal_unit(goal, _Subjects(batch, when)) in units
+    def _personal(self, goal: Goal, level: Level) -> bool:
+        """Whether a goal is the caller's own at their level."""
+        return goal.subject == self.principal.subject and goal.level is level
 
-    def _personal_goal(self, goal_id: str, batch: Batch, when: date, level: Level) -> bool:
-        """Whether the goal, as the batch leaves it, is the caller's own at their level."""
-        goal = batch.record(goal_id, when)
-        return isinstance(goal, Goal) and goal.subject == self.principal.subject and goal.level is level
+
+Read = Callable[[str], "Record | None"]
+
+
+def _expected_kind(change: Change, where: str) -> str:
+    """The kind a change expects at one of its fields, as the planner names it for a missing id."""
+    if isinstance(change, Link | Unlink):
+        source, _, target, _ = LINK_FIELDS[change.kind]
+        return (source if where.endswith("source") else target).lower()
+    return "node"
 
 
 class _Subjects:
-    """Subjects as the batch sees them (a mapping for :func:`goal_unit`)."""
+    """Subjects as a read sees them (a mapping for :func:`goal_unit`)."""
 
-    def __init__(self, batch: Batch, when: date):
-        self.batch, self.when = batch, when
+    def __init__(self, read: Read):
+        self.read = read
 
     def get(self, key: str, default: object = None) -> object:
-        found = self.batch.record(key, self.when)
+        found = self.read(key)
         return found if found is not None else default
