@@ -45,3 +45,33 @@ def test_domain_stays_free_of_stores_and_api():
     for path, names in _imports("domain").items():
         assert not {n for n in names if n.startswith(("zhengai.stores", "zhengai.engine",
                                                       "zhengai.schema", "zhengai.resolvers"))}, path
+
+
+def _package_imports(folder: str) -> set[str]:
+    return {n for names in _imports(folder).values() for n in names if n.startswith("zhengai.")}
+
+
+def test_stores_never_import_the_engine():
+    """engine → stores, never back: the audit entry, errors and change sets live in domain/."""
+    assert not {n for n in _package_imports("stores") if n.startswith(("zhengai.engine", "zhengai.schema",
+                                                                       "zhengai.resolvers"))}
+
+
+def test_the_graphql_layer_reaches_the_graph_through_the_engine_only():
+    """Resolvers and types call the engine (and its write path); they never touch a store or its state."""
+    for folder in ("schema", "resolvers"):
+        for path, names in _imports(folder).items():
+            assert not {n for n in names if n.startswith("zhengai.stores")}, path
+        for path in (PKG / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for reach in (".store.", ".store)", ".state.", "engine.store", "engine.state"):
+                assert reach not in text, (path, reach)
+
+
+def test_every_write_goes_through_the_write_service():
+    """Only the write path (engine/writes.py) commits to a store; mutations call it, nothing else does."""
+    for path in PKG.rglob("*.py"):
+        rel = str(path.relative_to(PKG))
+        text = path.read_text(encoding="utf-8")
+        if ".commit(" in text and not rel.startswith("stores/"):
+            assert rel == "engine/writes.py", rel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
@@ -103,13 +104,14 @@ def journaled_observations(state: Path) -> list[tuple[str, str, float]]:
     return [(m, at, v) for _, row in Journal(state).read_from(0) for m, at, v, _ in row["observations"]]
 
 
-def _serve(folder: Path, state: Path) -> tuple[subprocess.Popen, str]:
+def _serve(folder: Path, state: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--data", str(folder), "--state", str(state),
            "--port", str(port)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -190,3 +192,68 @@ def test_a_websocket_subscriber_receives_the_warning_an_ingest_raises(tmp_path):
     finally:
         proc.terminate()
         proc.wait()
+
+
+def _wait_for(check, seconds: float = 5.0) -> float:
+    """Seconds until ``check()`` holds (fails after ``seconds``)."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < seconds, "not seen in time"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_a_cli_ingest_reaches_the_server_that_holds_the_folder(tmp_path):
+    """A CLI write into a data folder a running server holds is followed by that server (its journal)."""
+    folder = shutil.copytree(WORKED, tmp_path / "data")
+    proc, url = _serve(folder, folder / ".zhengai")
+    try:
+        csv = tmp_path / "m3.csv"
+        csv.write_text("metric,at,value\nm3,2026-01-20,16\n", encoding="utf-8")
+        out = subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--data", str(folder)],
+                             capture_output=True, text=True, check=True)
+        assert "1 new or replaced" in out.stdout and "follows" in out.stdout
+
+        def seen() -> bool:
+            got = httpx.post(f"{url}/graphql", json={"query": GOAL, "variables": {"asOf": "2026-02-01"}}).json()
+            return got["data"]["m3"]["value"] == 16 and got["data"]["goal"]["attainment"] == pytest.approx(0.75)
+
+        assert _wait_for(seen) < 1.5
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def test_a_cli_ingest_into_neo4j_reaches_the_serving_replica(neo4j_datasets, tmp_path):
+    store = neo4j_datasets.engine(WORKED).store
+    cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--neo4j", store.settings.uri, "--port", "0"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd[-1] = str(port)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _up(url), 60)
+        value = 15.0 + (time.time() % 1)  # a value no earlier run wrote
+        csv = tmp_path / "m3.csv"
+        csv.write_text(f"metric,at,value\nm3,2026-01-21,{value}\n", encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--neo4j", store.settings.uri],
+                       capture_output=True, text=True, check=True)
+
+        def seen() -> bool:
+            got = httpx.post(f"{url}/graphql", json={"query": GOAL, "variables": {"asOf": "2026-02-01"}}).json()
+            return got["data"]["m3"]["value"] == value
+
+        assert _wait_for(seen) < 1.5
+    finally:
+        proc.terminate()
+        proc.wait()
+        neo4j_datasets.forget()
+
+
+def _up(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz").status_code == 200
+    except httpx.TransportError:
+        return False

@@ -43,7 +43,9 @@ class FlowEdge(NamedTuple):
 #: indicators). Every other kind points up (towards the school, its plans and units).
 DOWNWARD_KINDS = frozenset({"MEASURED_BY", "SPECIFIES"})
 
-FLOW_KINDS = frozenset({"SUPPORTS", "MEASURED_BY"})
+SUPPORTS = "SUPPORTS"
+MEASURED_BY = "MEASURED_BY"
+FLOW_KINDS = frozenset({SUPPORTS, MEASURED_BY})
 
 
 def record_relationships(r: Record) -> Iterator[Relationship]:

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from zhengai.domain import enums, models
 from zhengai.domain import spiral as spiral_domain
+from zhengai.domain.relations import MEASURED_BY, SUPPORTS
 from zhengai.engine import InvalidArgumentError, impact, monitoring, trends
 from zhengai.engine import spiral as spiral_engine
 from zhengai.engine.engine import FoldedNode
@@ -17,7 +18,6 @@ from zhengai.engine.engine import GraphView as EngineGraphView
 from zhengai.engine.engine import NetworkCell as EngineCell
 from zhengai.engine.ingest import RecordResult as RecordResult_
 from zhengai.resolvers.context import MAX_LIST, Linked, ctx
-from zhengai.stores.memory import MEASURED_BY, SUPPORTS
 
 if TYPE_CHECKING:  # reporting_types imports this module: its types are referenced lazily
     from zhengai.schema.reporting_types import Observation, TrendPoint

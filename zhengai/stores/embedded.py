@@ -37,6 +37,8 @@ class EmbeddedStore(GraphStore):
         self.skipped = 0  # journaled observations of metrics the dataset no longer has
         if self.journal is not None:
             _migrate_legacy(self.journal)
+            with self.journal.locked():  # cuts a torn last record; refuses a damaged journal
+                pass
             self.poll()
             self._unreported.clear()
 

@@ -28,6 +28,8 @@ from zhengai.domain.models import Dataset, Goal, Metric, Node, ObservedValue, Re
 from zhengai.domain.relations import (
     DOWNWARD_KINDS,
     FLOW_KINDS,
+    MEASURED_BY,
+    SUPPORTS,
     FlowEdge,
     Relationship,
     record_relationships,
@@ -35,8 +37,7 @@ from zhengai.domain.relations import (
 from zhengai.domain.timeline import Timeline, Version, record_at
 from zhengai.domain.units import goal_unit, unit_and_below
 
-SUPPORTS = "SUPPORTS"
-MEASURED_BY = "MEASURED_BY"
+__all__ = ["MEASURED_BY", "SUPPORTS", "FlowGraph", "GraphState", "Neighbourhood", "timeline_relationships"]
 
 
 @dataclass
