@@ -215,8 +215,8 @@ def test_a_cli_ingest_reaches_the_server_that_holds_the_folder(tmp_path):
         assert "1 new or replaced" in out.stdout and "follows" in out.stdout
 
         def seen() -> bool:
-            got = httpx.post(f"{url}/graphql", json={"query": GOAL, "variables": {"asOf": "2026-02-01"}}).json()
-            return got["data"]["m3"]["value"] == 16 and got["data"]["goal"]["attainment"] == pytest.approx(0.75)
+            got = _ask(url)["data"]
+            return got["m3"]["value"] == 16 and got["goal"]["attainment"] == pytest.approx(0.75)
 
         assert _wait_for(seen) < 1.5
     finally:
@@ -238,12 +238,11 @@ def test_a_cli_ingest_into_neo4j_reaches_the_serving_replica(neo4j_datasets, tmp
         value = 15.0 + (time.time() % 1)  # a value no earlier run wrote
         csv = tmp_path / "m3.csv"
         csv.write_text(f"metric,at,value\nm3,2026-01-21,{value}\n", encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--neo4j", store.settings.uri],
-                       capture_output=True, text=True, check=True)
+        subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--neo4j",
+                        store.settings.uri], capture_output=True, text=True, check=True)
 
         def seen() -> bool:
-            got = httpx.post(f"{url}/graphql", json={"query": GOAL, "variables": {"asOf": "2026-02-01"}}).json()
-            return got["data"]["m3"]["value"] == value
+            return _ask(url)["data"]["m3"]["value"] == value
 
         assert _wait_for(seen) < 1.5
     finally:
@@ -257,3 +256,7 @@ def _up(url: str) -> bool:
         return httpx.get(f"{url}/healthz").status_code == 200
     except httpx.TransportError:
         return False
+
+
+def _ask(url: str) -> dict:
+    return httpx.post(f"{url}/graphql", json={"query": GOAL, "variables": {"asOf": "2026-02-01"}}).json()
