@@ -75,3 +75,21 @@ def test_every_write_goes_through_the_write_service():
         text = path.read_text(encoding="utf-8")
         if ".commit(" in text and not rel.startswith("stores/"):
             assert rel == "engine/writes.py", rel
+
+
+def test_only_the_generate_commands_load_the_generators():
+    """``graph_loader.generators`` stays off the serving path: no other module imports it."""
+    import subprocess
+    import sys
+
+    entry_points = ("graph_loader/generators/", "graph_loader/synthetic.py", "graph_loader/demo_build.py")
+    modules = sorted(
+        "zhengai." + ".".join(path.relative_to(PKG).with_suffix("").parts).removesuffix(".__init__")
+        for path in PKG.rglob("*.py") if not str(path.relative_to(PKG)).startswith(entry_points))
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            "    importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('zhengai.graph_loader.generators')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "zhengai.cli" in modules and "zhengai.app" in modules
+    assert out.stdout.strip() == "[]"

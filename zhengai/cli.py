@@ -35,7 +35,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from zhengai.graph_loader.synthetic import generate
+    from zhengai.graph_loader.generators.synthetic import generate
 
     started = time.perf_counter()
     counts = generate(args.scale, args.seed, Path(args.out),
