@@ -141,7 +141,9 @@ def test_current_attainment_is_kept_on_the_nodes_and_follows_ingests(neo4j):
     assert kept["S-FACULTY"][0] == pytest.approx(snap.attainment("S-FACULTY"))
     assert kept["S-FACULTY"][1] == snap.goal_status(engine.goal("S-FACULTY")).value
     assert kept["M-SSR"][1] == "RED"  # beyond its floor
-    WriteService(engine).record_observations([ObservedValue("M-SSR", date.today(), 15.5)])  # 生师比 at target
+    writes = WriteService(engine)
+    writes.record_observations([ObservedValue("M-SSR", date.today(), 15.5)])  # 生师比 at target
+    writes.flush()
     after = neo4j.current_values()
     full = Engine(neo4j).snapshot()  # a fresh engine: a full recompute
     for node in ("M-SSR", "A26-FACBASE", "S-FACULTY"):

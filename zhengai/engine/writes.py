@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -57,6 +58,8 @@ class WriteService:
         self.today = today
         self.listeners: list[Listener | Callable[[list[Warning]], None]] = []
         self._lock = threading.Lock()
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhengai-keep-current")
+        self._pending: Future[int] | None = None
 
     # -- the path ---------------------------------------------------------------------------------
     def _wanted(self) -> bool:
@@ -87,9 +90,16 @@ class WriteService:
             publish(raised)
 
     def _keep_current(self, applied: list[ChangeSet]) -> None:
+        """Hand the store the refreshed nodes' current values to keep (Neo4j: for dashboards and Cypher
+        users), in the background: derived data, not part of the write's answer."""
         changed = any(cs.observations or cs.nodes for cs in applied)
         if changed and getattr(self.engine.store, "keeps_current", False):
-            self.engine.keep_current(self.engine.last_refreshed)
+            self._pending = self._background.submit(self.engine.keep_current, set(self.engine.last_refreshed))
+
+    def flush(self) -> None:
+        """Wait for background work (the current values kept on Neo4j nodes) to finish."""
+        if self._pending is not None:
+            self._pending.result()
 
     def follow(self) -> int:
         """Apply what other processes wrote since the last look (refresh, publish); returns how many

@@ -13,13 +13,14 @@ Parameterised named statements only (``zhengai/queries/cypher/``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import queue
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -128,7 +129,8 @@ class Neo4jStore(GraphStore):
     def __init__(self, settings: Neo4jSettings, driver: neo4j.Driver | None = None):
         self.settings = settings
         auth = (settings.user, settings.password or "") if settings.user else None
-        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth)
+        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth,
+                                                     notifications_min_severity="OFF")
         self._lock = threading.RLock()
         self._unreported: list[ChangeSet] = []
         self._generation = -1
@@ -221,7 +223,7 @@ class Neo4jStore(GraphStore):
                         self._apply_followed(r["json"])
                 changes = plan(self.state)
                 changes.seq = meta["version"] + 1
-                changes.audit = replace(changes.audit, seq=changes.seq)
+                changes.audit = dataclasses.replace(changes.audit, seq=changes.seq)
                 self._write(tx, changes)
                 planned.append(changes)
 
@@ -239,22 +241,22 @@ class Neo4jStore(GraphStore):
             return out
 
     def _write(self, tx: ManagedTransaction, changes: ChangeSet) -> None:
-        """Everything of one change set, inside its transaction."""
-        if changes.nodes:
-            self._write_nodes(tx, changes.nodes, changes.observations)
-        if changes.observations:
-            self._write_observations(tx, changes)
-        if changes.events:
-            rows = [{"stream": e.stream, "key": e.key, "pos": i,
-                     "json": json.dumps(e.payload, ensure_ascii=False)} for i, e in enumerate(changes.events)]
-            tx.run(statement("append_events"), rows=rows, seq=changes.seq).consume()
-        tx.run(statement("append_audit"), _audit_params(changes.audit)).consume()
-        tx.run(statement("append_change"), seq=changes.seq,
-               json=json.dumps(changes.to_json(), ensure_ascii=False)).consume()
-        tx.run(statement("meta_commit"), seq=changes.seq, load=False).consume()
+        """Everything of one change set, inside its transaction, in one statement (one round trip)."""
+        params = {"nodes": self._node_rows(changes.nodes), "ids": sorted(changes.nodes),
+                  "relationships": [{"source": r.source, "target": r.target, "kind": r.kind,
+                                     "weight": r.weight, "start": r.start, "end": r.end}
+                                    for t in changes.nodes.values() for r in timeline_relationships(t)],
+                  "observations": self._observation_rows(changes),
+                  "events": [{"stream": e.stream, "key": e.key, "pos": i,
+                              "json": json.dumps(e.payload, ensure_ascii=False)}
+                             for i, e in enumerate(changes.events)],
+                  "json": json.dumps(changes.to_json(), ensure_ascii=False), **_audit_params(changes.audit)}
+        tx.run(statement("write_changes"), params).consume()
 
-    def _write_nodes(self, tx: ManagedTransaction, nodes: dict[str, Timeline], observations: list) -> None:
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    def _node_rows(self, nodes: dict[str, Timeline]) -> list[dict[str, Any]]:
+        """Each changed node's properties: its latest record's scalars and json, every version as
+        ``timeline`` when it has more than one, and a metric's observations."""
+        rows = []
         for node_id, timeline in nodes.items():
             latest = next((v.record for v in reversed(timeline) if v.record is not None), None)
             if latest is None:
@@ -269,20 +271,12 @@ class Neo4jStore(GraphStore):
             if series:
                 props["obsAt"] = [d.isoformat() for d, _ in series]
                 props["obsValue"] = [v for _, v in series]
-            kept = {k: v for k, v in props.items() if v is not None}
-            by_label[latest.kind].append({"id": node_id, "props": kept})
-        for label, rows in by_label.items():
-            tx.run(statement(f"write_nodes@{label}"), rows=rows).consume()
-        tx.run(statement("unlink_defined"), ids=sorted(nodes)).consume()
-        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for timeline in nodes.values():
-            for rel in timeline_relationships(timeline):
-                by_type[rel.kind].append({"source": rel.source, "target": rel.target, "weight": rel.weight,
-                                          "start": rel.start, "end": rel.end})
-        for kind, rows in by_type.items():
-            tx.run(statement(f"create_relationships@{kind}"), rows=rows).consume()
+            rows.append({"id": node_id, "label": latest.kind,
+                         "props": {k: v for k, v in props.items() if v is not None}})
+        return rows
 
-    def _write_observations(self, tx: ManagedTransaction, changes: ChangeSet) -> None:
+    def _observation_rows(self, changes: ChangeSet) -> list[dict[str, Any]]:
+        """Each touched metric's whole series after the change (replaced values kept in its history)."""
         by_metric: dict[str, list] = defaultdict(list)
         for o in changes.observations:
             by_metric[o.metric].append(o)
@@ -300,8 +294,7 @@ class Neo4jStore(GraphStore):
             dates = sorted(series)
             rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates],
                          "replaced": replaced})
-        for batch in _batches(rows):
-            tx.run(statement("set_observations"), rows=batch).consume()
+        return rows
 
     # -- loads -----------------------------------------------------------------------------------
     @staticmethod
@@ -360,7 +353,7 @@ class Neo4jStore(GraphStore):
             while tx.run(statement("clear_change_log"), batch=BATCH).single(strict=True)["deleted"]:
                 pass
             seq = meta["version"] + 1
-            tx.run(statement("append_audit"), _audit_params(replace_audit(entry, seq))).consume()
+            tx.run(statement("append_audit"), _audit_params(dataclasses.replace(entry, seq=seq))).consume()
             tx.run(statement("meta_commit"), seq=seq, load=True).consume()
             return seq
 
@@ -406,10 +399,6 @@ class _Reloaded(Exception):
 def _reload_marker(version: int) -> ChangeSet:
     """What poll and commit report after reloading a new generation: every cache starts afresh."""
     return ChangeSet(audit=AuditEntry.of(None, "reload", "重新载入图谱"), seq=version, reload=True)
-
-
-def replace_audit(entry: AuditEntry, seq: int) -> AuditEntry:
-    return replace(entry, seq=seq)
 
 
 def _audit_of(r: neo4j.Record) -> AuditEntry:
