@@ -25,7 +25,8 @@ class Mutation:
         if ingestor is None:
             raise InvalidArgumentError("this service does not accept observations")
         rows = [ObservedValue(o.metric_id, o.at, o.value, o.source) for o in observations]
-        return t.RecordResult.of(ingestor.record(rows, actor=ctx(info).principal))
+        result = ingestor.record(rows, actor=ctx(info).principal)
+        return t.RecordResult.of(result, visible=ctx(info).engine.visible)  # a scoped caller: its scope only
 
 
     @strawberry.mutation(description="8字螺旋: move a subject to the next big-loop stage (or to `to`)")
