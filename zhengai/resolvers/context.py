@@ -32,6 +32,10 @@ class RequestTimeoutError(TimeoutError):
     """The request ran past its time limit (ZHENGAI_REQUEST_TIMEOUT)."""
 
 
+class SessionExpiredError(PermissionError):
+    """The caller's token expired (a websocket session outliving it)."""
+
+
 #: Flow edges with the node at the far end (None beyond the first MAX_LIST of a kind).
 Linked = list[tuple[FlowEdge, Node | None]]
 
@@ -63,6 +67,8 @@ class Context:
         if self._deadline is not None and time.monotonic() > self._deadline:
             raise RequestTimeoutError(f"the request ran past its time limit of {self.timeout:g} s "
                                       "(ZHENGAI_REQUEST_TIMEOUT)")
+        if self.principal is not None and self.principal.expired():
+            raise SessionExpiredError("token expired: reconnect with a new token")
         if self._engine is None or self._engine[0] is not self.principal:
             self._engine = (self.principal, engine_for(self.base, self.principal))
         return self._engine[1]

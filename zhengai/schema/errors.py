@@ -8,7 +8,7 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from zhengai.engine import ForbiddenError, InvalidArgumentError, NotFoundError
-from zhengai.resolvers.context import RequestTimeoutError
+from zhengai.resolvers.context import RequestTimeoutError, SessionExpiredError
 
 log = logging.getLogger("zhengai.graphql")
 
@@ -17,6 +17,7 @@ USER_ERRORS: dict[type[Exception], str] = {
     InvalidArgumentError: "BAD_USER_INPUT",
     ForbiddenError: "FORBIDDEN",
     RequestTimeoutError: "TIMEOUT",
+    SessionExpiredError: "UNAUTHENTICATED",
 }
 
 

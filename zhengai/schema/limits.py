@@ -30,6 +30,22 @@ from strawberry.extensions import (
 )
 from strawberry.http.websocket_origin import normalize_allowed_origins
 
+#: The deepest nesting of arrays and objects accepted in a request's variables.
+MAX_JSON_DEPTH = 64
+
+
+def json_depth(value: object, stop: int) -> int:
+    """How deeply ``value`` nests lists and dicts (a scalar: 0), counting no further than ``stop + 1``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > stop:
+                return depth
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)

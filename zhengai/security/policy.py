@@ -106,7 +106,10 @@ class Authorize(SchemaExtension):
     def on_execute(self):  # type: ignore[no-untyped-def]
         ec = self.execution_context
         principal = ec.context["zhengai"].principal if isinstance(ec.context, dict) else None
-        if principal is not None and ec.graphql_document is not None:
+        if principal is not None and principal.expired():  # a websocket session past its token's exp
+            ec.result = ExecutionResult(data=None, errors=[GraphQLError(
+                "token expired: reconnect with a new token", extensions={"code": "UNAUTHENTICATED"})])
+        elif principal is not None and ec.graphql_document is not None:
             operation, fields = root_fields(ec.graphql_document, ec.operation_name)
             reason = refusal(principal, operation, fields)
             if reason is None and data_service_only(principal):
