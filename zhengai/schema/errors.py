@@ -30,6 +30,8 @@ def _code(error: GraphQLError) -> str | None:
         return "GRAPHQL_VALIDATION_FAILED"
     if isinstance(original, InvalidOperationTypeError):
         return "OPERATION_NOT_ALLOWED"
+    if isinstance(original, GraphQLError) and not error.path:  # a variable's value of the wrong type
+        return "BAD_USER_INPUT"
     for kind, code in USER_ERRORS.items():
         if isinstance(original, kind):
             return code
