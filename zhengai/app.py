@@ -203,6 +203,9 @@ class ZhengaiGraphQL(GraphQL):
             context["zhengai"].principal = principal
             ws = context.get("request")
             if principal.expires_at is not None and isinstance(ws, WebSocket):
+                earlier = getattr(ws.state, "expiry", None)
+                if earlier is not None:  # a second connection_init (legacy graphql-ws): its token rules
+                    earlier.cancel()
                 ws.state.expiry = asyncio.create_task(_close_when_expired(ws, principal))
         return await super().on_ws_connect(context)
 

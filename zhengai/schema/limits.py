@@ -184,9 +184,9 @@ class RequestLimits(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
         yield
-        result = self.execution_context.result
-        if not self.limits.introspection and isinstance(result, ExecutionResult) and result.errors:
-            for error in result.errors:  # e.g. an enum value of a variable: no names revealed
+        errors = getattr(self.execution_context.result, "errors", None)  # strawberry's or graphql-core's
+        if not self.limits.introspection and errors:
+            for error in errors:  # e.g. an enum value of a variable: no names revealed
                 error.message = _SUGGESTION.sub("", error.message)
 
     def on_parse(self) -> Iterator[None]:
