@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,8 +20,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET
 
 from zhengai import web
 from zhengai.engine import Engine
@@ -27,8 +33,11 @@ from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
-from zhengai.schema.limits import Cors, Limits
-from zhengai.security.tokens import AuthConfig, AuthError, Principal, Role, bearer
+from zhengai.schema.limits import MAX_JSON_DEPTH, Cors, Limits, json_depth
+from zhengai.security.tokens import AuthConfig, AuthError, AuthUnavailableError, Principal, Role, token_of
+
+#: Close code of a websocket whose token expired (4400–4499: the graphql-transport-ws client errors).
+WS_TOKEN_EXPIRED = 4401
 
 log = logging.getLogger("zhengai.app")
 
@@ -99,6 +108,35 @@ class Follower:
                 log.warning("following other processes' writes failed; trying again", exc_info=True)
 
 
+def refusal_response(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    """A GraphQL-shaped refusal: ``{"errors": [{"message", "extensions": {"code"}}]}``."""
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
+                        headers=headers or None)
+
+
+def auth_unavailable(exc: AuthUnavailableError) -> JSONResponse:
+    """503: tokens cannot be verified now (the identity provider is down or hangs)."""
+    return refusal_response(503, "AUTH_UNAVAILABLE", f"authentication unavailable: {exc}",
+                            **{"Retry-After": "5"})
+
+
+class _BadRequest(Exception):
+    """A request body the service refuses before GraphQL sees it (400, with a code)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+async def _close_when_expired(ws: WebSocket, principal: Principal) -> None:
+    """Close a websocket session when its token expires (no pushes or operations after ``exp``)."""
+    assert principal.expires_at is not None
+    await asyncio.sleep(max(0.0, principal.expires_at - time.time()))
+    if ws.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(RuntimeError, OSError):
+            await ws.close(WS_TOKEN_EXPIRED, "token expired: reconnect with a new token")
+
+
 def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
              auth: AuthConfig | None) -> Callable[[Request], Awaitable[Response]]:
     """With authentication configured, a plain-HTTP endpoint needs a valid token of a reading role; the
@@ -108,9 +146,11 @@ def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
 
     async def guarded(request: Request) -> Response:
         try:
-            principal = auth.verify(bearer(request.headers.get("authorization")) or "")
+            principal = await auth.verify_async(token_of(request.headers.get("authorization")))
         except AuthError as exc:
             return PlainTextResponse(f"authentication required: {exc}", status_code=401)
+        except AuthUnavailableError as exc:
+            return auth_unavailable(exc)
         if not principal.roles - {Role.DATA_SERVICE}:
             return PlainTextResponse("forbidden: reports need a reading role (not DATA_SERVICE alone)",
                                      status_code=403)
@@ -135,13 +175,40 @@ class ZhengaiGraphQL(GraphQL):
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return web.graphiql_page(self.playground_html)
 
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """strawberry's, with the identity provider's outage a 503 and a refused body a 400 (both JSON,
+        with a code); a websocket's expiry timer ends with its session."""
+        try:
+            return await super().run(request, context, root_value)
+        except AuthUnavailableError as exc:
+            return auth_unavailable(exc)
+        except _BadRequest as exc:
+            return refusal_response(400, exc.code, str(exc))
+        finally:
+            timer = getattr(request.state, "expiry", None)
+            if timer is not None:
+                timer.cancel()
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON bodies nested deeper than MAX_JSON_DEPTH are refused (400), never a RecursionError."""
+        try:
+            value = json.loads(data)
+        except RecursionError as exc:
+            raise _BadRequest("JSON_TOO_DEEP", f"request body nests too deeply: at most {MAX_JSON_DEPTH} "
+                                               "levels of arrays and objects") from exc
+        depth = json_depth(value, MAX_JSON_DEPTH + 2)  # the body and its variables object
+        if depth > MAX_JSON_DEPTH + 2:
+            raise _BadRequest("JSON_TOO_DEEP", f"request body nests too deeply: at most {MAX_JSON_DEPTH} "
+                                               "levels of arrays and objects in variables")
+        return value
+
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         principal: Principal | None = Principal.developer() if self.auth is None else None
         # HTTP: the bearer token now; GraphiQL's own page (static HTML, no data) is served without one
         if (self.auth is not None and isinstance(request, Request)
                 and not self.should_render_graphql_ide(self.request_adapter_class(request))):
             try:
-                principal = self.auth.verify(bearer(request.headers.get("authorization")) or "")
+                principal = await self.auth.verify_async(token_of(request.headers.get("authorization")))
             except AuthError as exc:
                 raise HTTPException(401, f"authentication required: {exc}") from exc
         return {"request": request, "response": response,
@@ -149,15 +216,27 @@ class ZhengaiGraphQL(GraphQL):
                                    self.timeout if isinstance(request, Request) else None)}
 
     async def on_ws_connect(self, context: dict[str, Any]) -> Any:
-        """Websockets authenticate with connection_init's payload {"Authorization": "Bearer …"}."""
+        """Websockets authenticate with connection_init's payload {"Authorization": "Bearer …"}; the
+        session is closed (code 4401) when the token expires."""
         if self.auth is not None:
             params = context.get("connection_params") or {}
-            token = bearer(params.get("Authorization") or params.get("authorization")) if isinstance(
-                params, dict) else None
+            header = params.get("Authorization") or params.get("authorization") if isinstance(params, dict) \
+                else None
             try:
-                context["zhengai"].principal = self.auth.verify(token or "")
+                principal = await self.auth.verify_async(token_of(header if isinstance(header, str)
+                                                                  else None))
             except AuthError as exc:
                 raise ConnectionRejectionError({"reason": str(exc)}) from exc
+            except AuthUnavailableError as exc:
+                raise ConnectionRejectionError({"reason": f"authentication unavailable: {exc}",
+                                                "code": "AUTH_UNAVAILABLE"}) from exc
+            context["zhengai"].principal = principal
+            ws = context.get("request")
+            if principal.expires_at is not None and isinstance(ws, WebSocket):
+                earlier = getattr(ws.state, "expiry", None)
+                if earlier is not None:  # a second connection_init (legacy graphql-ws): its token rules
+                    earlier.cancel()
+                ws.state.expiry = asyncio.create_task(_close_when_expired(ws, principal))
         return await super().on_ws_connect(context)
 
 

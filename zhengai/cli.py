@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from zhengai.domain.models import Dataset
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
-from zhengai.security.tokens import AuthConfig, Role
+from zhengai.security.tokens import AuthConfig, AuthConfigError, Role
 
 if TYPE_CHECKING:
     from zhengai.stores.base import GraphStore
@@ -79,7 +79,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from zhengai.schema.limits import Cors, CorsError
 
     started = time.perf_counter()
-    auth = AuthConfig.from_env()
+    try:
+        auth = AuthConfig.from_env()
+    except AuthConfigError as exc:
+        print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
+        return 2
     if auth is None and not _loopback(args.host) and os.environ.get("ZHENGAI_ALLOW_INSECURE_BIND") != "1":
         print(f"zhengai: refusing to serve on {args.host} without authentication: set ZHENGAI_JWT_SECRET "
               "(HS256) or ZHENGAI_JWKS (a JWKS file or URL of the campus identity provider), or bind "
@@ -146,7 +150,17 @@ def _cmd_token(args: argparse.Namespace) -> int:
         print(f"zhengai: --ttl takes a number and a unit (s, m, h, d), e.g. 1h; got {args.ttl!r}",
               file=sys.stderr)
         return 2
-    auth = AuthConfig.from_env()
+    needs = {"STUDENT": "subject", "TEACHER": "subject", "UNIT_HEAD": "unit"}.get(args.role)
+    if needs and not getattr(args, needs):
+        example = "--unit C-MECH" if needs == "unit" else "--subject STU-007"
+        print(f"zhengai: a {args.role} token needs --{needs} (e.g. {example}): without it the token "
+              "reads nothing", file=sys.stderr)
+        return 2
+    try:
+        auth = AuthConfig.from_env()
+    except AuthConfigError as exc:
+        print(f"zhengai: {exc}", file=sys.stderr)
+        return 2
     if auth is None or not auth.secret:
         print("zhengai: set ZHENGAI_JWT_SECRET to sign development tokens", file=sys.stderr)
         return 2
@@ -282,8 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="print a signed development token (needs ZHENGAI_JWT_SECRET)")
     token.add_argument("--role", required=True, choices=[r.value for r in Role])
-    token.add_argument("--subject", help="the quality subject the person is (e.g. STU-007)")
-    token.add_argument("--unit", help="the person's unit")
+    token.add_argument("--subject", help="the quality subject the person is (e.g. STU-007; needed for "
+                                         "STUDENT and TEACHER)")
+    token.add_argument("--unit", help="the person's unit (needed for UNIT_HEAD)")
     token.add_argument("--sub", help="the person's id (default: <role>-dev)")
     token.add_argument("--ttl", default="1h", help="lifetime, e.g. 30m, 1h, 7d (default 1h)")
     token.set_defaults(func=_cmd_token)

@@ -31,6 +31,10 @@ class RequestTimeoutError(TimeoutError):
     """The request ran past its time limit (ZHENGAI_REQUEST_TIMEOUT)."""
 
 
+class SessionExpiredError(PermissionError):
+    """The caller's token expired (a websocket session outliving it)."""
+
+
 #: Flow edges with the node at the far end (None beyond the first MAX_LIST of a kind).
 Linked = list[tuple[FlowEdge, Node | None]]
 Key = tuple[str, date | None]
@@ -62,6 +66,8 @@ class Context:
         if self._deadline is not None and time.monotonic() > self._deadline:
             raise RequestTimeoutError(f"the request ran past its time limit of {self.timeout:g} s "
                                       "(ZHENGAI_REQUEST_TIMEOUT)")
+        if self.principal is not None and self.principal.expired():
+            raise SessionExpiredError("token expired: reconnect with a new token")
         if self._engine is None or self._engine[0] is not self.principal:
             self._engine = (self.principal, self.base.for_principal(self.principal))
         return self._engine[1]

@@ -28,7 +28,8 @@ class Mutation:
                                      "value) again is a no-op, a new value for a date replaces it")
     def record_observations(self, info: Info, observations: list[t.ObservationInput]) -> t.RecordResult:
         rows = [ObservedValue(o.metric_id, o.at, o.value, o.source) for o in observations]
-        return t.RecordResult.of(_writes(info).record_observations(rows, actor=ctx(info).principal))
+        result = _writes(info).record_observations(rows, actor=ctx(info).principal)
+        return t.RecordResult.of(result, visible=ctx(info).engine.visible)  # a scoped caller: its scope only
 
     @strawberry.mutation(description="Edit the graph: a batch of changes, all or nothing, from effectiveFrom "
                                      "(default today) on; refused with CONFLICT when expectedVersion is not "

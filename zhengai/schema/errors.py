@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from graphql.error import GraphQLError
+from graphql.error import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from zhengai.domain.errors import (
     ConflictError,
@@ -15,7 +16,7 @@ from zhengai.domain.errors import (
     ProblemsError,
     StoreUnavailableError,
 )
-from zhengai.resolvers.context import RequestTimeoutError
+from zhengai.resolvers.context import RequestTimeoutError, SessionExpiredError
 
 log = logging.getLogger("zhengai.graphql")
 
@@ -26,13 +27,20 @@ USER_ERRORS: dict[type[Exception], str] = {
     InvalidArgumentError: "BAD_USER_INPUT",
     ForbiddenError: "FORBIDDEN",
     RequestTimeoutError: "TIMEOUT",
+    SessionExpiredError: "UNAUTHENTICATED",
 }
 
 
 def _code(error: GraphQLError) -> str | None:
     original = error.original_error
+    if isinstance(error, GraphQLSyntaxError):
+        return "TOO_MANY_TOKENS" if "tokens. Parsing aborted" in error.message else "GRAPHQL_PARSE_FAILED"
     if original is None:
         return "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(original, InvalidOperationTypeError):
+        return "OPERATION_NOT_ALLOWED"
+    if isinstance(original, GraphQLError) and not error.path:  # a variable's value of the wrong type
+        return "BAD_USER_INPUT"
     for kind, code in USER_ERRORS.items():
         if isinstance(original, kind):
             return code
@@ -66,6 +74,11 @@ class ErrorCodes(MaskErrors):
         if error.original_error is None and (error.extensions or {}).get("code"):
             return False  # already classified (e.g. FORBIDDEN by the policy)
         code = _code(error)
+        if isinstance(error.original_error, InvalidOperationTypeError):  # a query over legacy graphql-ws
+            kind = error.original_error.operation_type.value
+            error.message = (f"{kind} operations are not served over the legacy graphql-ws protocol, which "
+                             "carries subscriptions only: use the graphql-transport-ws protocol, or POST "
+                             "/graphql for queries and mutations")
         if code is None:
             log.error("unexpected error in %s", error.path, exc_info=error.original_error)
             return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -457,9 +458,10 @@ class RecordResult:
     warnings_raised: list[Warning] = strawberry.field(description="Warnings due today that the call raised")
 
     @classmethod
-    def of(cls, r: RecordResult_) -> RecordResult:
+    def of(cls, r: RecordResult_, visible: Callable[[str], bool] = lambda _: True) -> RecordResult:
+        """The result as the caller sees it: warnings on nodes outside its scope are left out."""
         return cls(received=r.received, changed=r.changed, unchanged=r.unchanged,
-                   warnings_raised=[Warning.of(w) for w in r.raised])
+                   warnings_raised=[Warning.of(w) for w in r.raised if visible(w.node_id)])
 
 
 _BIG_LOOP = "8字螺旋 big loop: 目标 标准 设计 组织 实施 诊断 激励 学习 创新 改进"

@@ -8,12 +8,16 @@ Above those *own* goals, every ancestor goal is visible as an aggregate, except 
 (TEACHER or STUDENT level) goal. Metrics are visible when they measure a visible goal; subjects, plans,
 standards and tasks when they belong to, derive, hold or advance something visible. Units (the
 organisation chart) are always visible. Everything else is hidden: it cannot be named or counted,
-only folded into "其他 N 项" aggregates (zhengai.engine.scoped).
+only folded into "其他 N 项" aggregates (zhengai.engine.engine).
+
+Roles compose as an intersection (least privilege wins for reads of personal data): a token holding a
+scoped role reads through that scope whatever else it holds (ADMIN, LEADER, DATA_SERVICE widen nothing),
+and a token holding several scoped roles sees what every one of them sees.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -27,18 +31,27 @@ if TYPE_CHECKING:
 
 #: Levels whose goals are personal data (教师, 学生).
 PERSONAL = frozenset({Level.TEACHER, Level.STUDENT})
+#: Roles that read through a scope of their own (数据权限).
+SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT})
+#: Roles that read unscoped — unless the token also holds a scoped role. DATA_SERVICE reads nothing (the
+#: role gate lets it only record observations, and what that answers holds ids and counts only).
 UNRESTRICTED = frozenset({Role.ADMIN, Role.LEADER, Role.DATA_SERVICE})
 
 
 def needs_scope(principal: Principal | None) -> bool:
-    """Whether the principal reads through a scope (no unrestricted role)."""
-    return principal is None or not principal.roles & UNRESTRICTED
+    """Whether the principal reads through a scope: it holds a scoped role (whatever else it holds), or no
+    unrestricted one."""
+    return principal is None or bool(principal.roles & SCOPED_ROLES) or not principal.roles & UNRESTRICTED
 
 
 def scope_key(principal: Principal | None) -> tuple:
+    """What a principal's scope depends on: its scoped roles and the claims they read."""
     if principal is None:
         return ()
-    return (tuple(sorted(principal.roles)), principal.unit, principal.subject)
+    roles = principal.roles & SCOPED_ROLES
+    unit = principal.unit if Role.UNIT_HEAD in roles else None
+    subject = principal.subject if roles & {Role.TEACHER, Role.STUDENT} else None
+    return (tuple(sorted(roles)), unit, subject)
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,13 @@ def own_goals(principal: Principal, state: GraphState,
 
 def build_scope(principal: Principal, state: GraphState, when: date) -> Scope:
     """The scope of a UNIT_HEAD, TEACHER or STUDENT over the graph in force on ``when``. It walks only
-    the principal's part of the graph."""
+    the principal's part of the graph. Several scoped roles: the intersection of their scopes (least
+    privilege)."""
+    scoped = sorted(principal.roles & SCOPED_ROLES)
+    if len(scoped) > 1:
+        parts = [build_scope(replace(principal, roles=frozenset({r})), state, when) for r in scoped]
+        return Scope(*(frozenset.intersection(*(getattr(p, f) for p in parts))
+                       for f in Scope.__dataclass_fields__))
     goals_in_force = state.goals(when)
     own, own_subjects, my_units = own_goals(principal, state, when)
     visible, stack, seen = set(own), list(own), set(own)
