@@ -221,3 +221,19 @@ def test_the_yearly_decomposition_adds_next_years_goals_beside_this_years(demo):
 def test_the_demo_answers_are_unchanged_before_any_edit(demo):
     school = demo(GOAL, id="S-FACULTY", asOf=DEMO_AS_OF.isoformat())["goal"]
     assert school["status"] == "RED"
+
+
+def test_a_date_already_read_sees_the_goals_an_edit_adds_and_retires(demo):
+    """The 五纵五横 matrix of a date read before an edit (its evaluation cached) counts the goal the edit
+    adds from that date, and stops counting the one it retires."""
+    network = '{ qualityNetwork(asOf: "2026-11-20") { cells { system level goalCount } } }'
+
+    def support_school() -> int:
+        cells = demo(network)["qualityNetwork"]["cells"]
+        return next(c["goalCount"] for c in cells if (c["system"], c["level"]) == ("SUPPORT", "SCHOOL"))
+
+    before = support_school()
+    apply(demo, [NEW_GOAL], **{"from": "2026-11-20"})
+    assert support_school() == before + 1
+    apply(demo, [{"retire": {"id": "A27-EMP"}}], **{"from": "2026-11-20"})
+    assert support_school() == before

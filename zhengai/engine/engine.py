@@ -215,6 +215,9 @@ class Engine:
             nodes = set(observed)
             if cs.nodes and (cs.effective_from is None or as_of >= cs.effective_from):
                 nodes |= cs.touched
+                # the nodes in force on that date changed: a structure read before the write (its
+                # goals and metrics, kept once read) would not know them
+                snap.structure = Structure(state, as_of)
             if nodes:
                 above = state.above(nodes, as_of) | nodes
                 metrics = {n for n in above if state.kind_of(n) == "Metric"}

@@ -10,6 +10,10 @@
 // draws the service's anonymous "其他 N 项" aggregates (kind Folded, their count, weight and attainment in
 // `folded`) next to the node they fold into, and shows them as the rows that make a gap, a trace or a
 // simulation add up.
+// Editing (编辑图谱) is editor.js's: this page hands it a few hooks (createEditor below) and tells it when
+// another goal is shown or another identity signs in.
+
+import { createEditor } from "./editor.js";
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
 const STATUS_ZH = { GREEN: "达标", YELLOW: "黄色预警", RED: "红色预警", UNKNOWN: "无数据" };
@@ -46,7 +50,7 @@ const Q = {
       edges { node { id name attainment(asOf: $asOf) status(asOf: $asOf) unit { name system } } } } }`,
   // the chain and, in the same request, why the goal is behind (差距分析)
   chain: `query Chain($id: ID!, $asOf: Date, $depth: Int, $top: Int!) {
-    goal(id: $id) { id name level attainment(asOf: $asOf) coverage(asOf: $asOf) status(asOf: $asOf)
+    goal(id: $id, asOf: $asOf) { id name level attainment(asOf: $asOf) coverage(asOf: $asOf) status(asOf: $asOf)
                     unit { name systemName } }
     up: goalChain(goalId: $id, direction: UP, asOf: $asOf) { ...View }
     down: goalChain(goalId: $id, direction: DOWN, depth: $depth, asOf: $asOf) { ...View }
@@ -176,6 +180,7 @@ function renderAuth() {
   $("auth-login").textContent = auth.token ? "更换令牌" : "登录令牌";
   $("auth-logout").hidden = !auth.token;
   renderScopeNote();
+  editor?.viewerChanged();
 }
 
 const SCOPED_ROLES = ["STUDENT", "TEACHER", "UNIT_HEAD"];
@@ -254,6 +259,21 @@ async function signIn(text) {
   const done = await guarded("打开目标", async () => (await openStart()) ?? "");
   if (done !== undefined) {
     setStatus(`已登录：${$("auth-user").textContent}。${done || `监测日期 ${state.asOf}：点击单元格查看目标`}`);
+  }
+}
+
+/** The GraphQL answer's body as it came ({data, errors}), for a caller that reads the errors' extensions
+ * (the editor: problems, currentVersion). */
+async function gqlBody(query, variables = {}) {
+  const response = await api(ENDPOINT, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  try {
+    return await response.json();
+  } catch {
+    throw new Error(`服务返回 HTTP ${response.status}`);
   }
 }
 
@@ -358,6 +378,7 @@ const state = {
   trace: null,
   simulation: null,
 };
+let editor = null;  // 编辑图谱 (editor.js), once the page is wired
 
 // ---------------------------------------------------------------- (a) the 五纵五横 matrix
 async function loadMatrix() {
@@ -874,6 +895,7 @@ async function selectGoal(goalId) {
   $("chain-graph").dataset.depth = depth;
   $("chain-graph").dataset.state = "ready";
   setStatus(`目标链：${g.name}`);
+  editor?.goalShown(state.goal);
 }
 
 /** The folded nodes ("其他 N 项") right below each goal of the ``up`` chain but the root (whose own come
@@ -1334,9 +1356,14 @@ $("auth-form").addEventListener("submit", (event) => {
   event.preventDefault();
   guarded("登录", () => signIn($("auth-token").value));
 });
+editor = createEditor({
+  panel: $("editor"), button: $("edit-open"), request: gqlBody, principal, setStatus,
+  goal: () => state.goal, metric: () => state.metric?.id ?? null, asOf: () => state.asOf,
+  nameOf: (id) => state.model?.nodes.get(id)?.label ?? null, reload: showEdited,
+});
 renderAuth();
 
-window.zhengaiExplorer = { get cy() { return cy; }, state };
+window.zhengaiExplorer = { get cy() { return cy; }, state, get editor() { return editor; } };
 
 guarded("加载质量网络", async () => {
   setStatus("正在加载五纵五横质量网络 …");
@@ -1398,8 +1425,20 @@ async function openMine() {
 
 /** Clears every view (another identity signs in: nothing shown to the previous one stays). */
 function resetView() {
-  for (const channel of ["goals", "chain", "trace", "simulate"]) ticket(channel);
-  Object.assign(state, { cell: null, subject: null, goal: null, model: null });
+  for (const channel of ["goals", "trace", "simulate"]) ticket(channel);
+  Object.assign(state, { cell: null, subject: null });
+  editor?.reset();
+  clearChain();
+  $("goals-caption").textContent = "";
+  $("goal-list").replaceChildren();
+  $("goals-empty").hidden = false;
+  $("goals-more").hidden = true;
+}
+
+/** No goal's chain shown (its goal was retired and had no parent, or another identity signs in). */
+function clearChain() {
+  ticket("chain");
+  Object.assign(state, { goal: null, model: null });
   clearMetric();
   clearGap();
   hideFoldNotice();
@@ -1408,10 +1447,24 @@ function resetView() {
   $("chain-caption").textContent = "";
   $("chain-summary").textContent = "";
   $("chain-graph").dataset.state = "empty";
-  $("goals-caption").textContent = "";
-  $("goal-list").replaceChildren();
-  $("goals-empty").hidden = false;
-  $("goals-more").hidden = true;
+  editor?.goalShown(null);
+}
+
+/** After an edit (editor.js): shows the graph as it now stands — from ``asOf`` when given (the edit takes
+ * effect after the date shown) — with ``goalId``'s chain (null: none). */
+async function showEdited({ asOf = null, goalId } = {}) {
+  if (asOf) {
+    state.asOf = asOf;
+    $("as-of").value = asOf;
+  }
+  if (goalId === null) {
+    clearChain();
+    updateHash();
+  } else if (goalId && goalId !== state.goal?.id) {
+    clearMetric();
+    state.goal = { id: goalId };
+  }
+  await reloadAll();
 }
 
 /** Opens the goal (and metric) named by the location's hash, if they are not shown already. */
