@@ -113,6 +113,15 @@ def test_a_hidden_id_reads_exactly_like_a_missing_one(served, change):
     assert "李浩然" not in str(hidden)
 
 
+def test_a_refused_retire_names_no_hidden_dependant(served):
+    """G-MAJ-MECH is named by other students' goals: the student learns nothing about them."""
+    for cascade in (False, True):
+        body = run(served, "student", [{"retire": {"id": "G-MAJ-MECH", "cascade": cascade}}])
+        error = body["errors"][0]
+        assert error["extensions"]["code"] == FORBIDDEN
+        assert "G-STU-002" not in str(error) and "李浩然" not in str(error)
+
+
 def test_a_scoped_editor_cannot_backdate(served):
     body = run(served, "student", [STUDENT_Y27], **{"from": (TODAY - timedelta(days=1)).isoformat()})
     assert body["errors"][0]["extensions"]["code"] == FORBIDDEN

@@ -30,7 +30,7 @@ from zhengai.domain.changes import (
     Unlink,
     Upsert,
 )
-from zhengai.domain.errors import ConflictError, InvalidArgumentError, Problem, ProblemsError
+from zhengai.domain.errors import ConflictError, ForbiddenError, InvalidArgumentError, Problem, ProblemsError
 from zhengai.domain.models import Goal, Record, WeightedLink
 from zhengai.domain.rules import (
     Finding,
@@ -63,6 +63,7 @@ class Batch:
     changed: dict[tuple[str, Op], ChangedNode] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     changes: Sequence[Change] = ()
+    sees: Callable[[str], bool] | None = None  # the caller's view (None: sees everything)
     new_links: list[tuple[int, str, str]] = field(default_factory=list)  # (change, child, parent) SUPPORTS
 
     def timeline(self, node_id: str) -> Timeline:
@@ -240,6 +241,9 @@ def _retire(index: int, change: Retire, batch: Batch) -> None:
         batch.problem(index, "retire.id", f"unknown {(kind or 'node').lower()} id {change.id!r}")
         return
     found = dependants(batch, change.id)
+    if batch.sees is not None and not all(batch.sees(d) or d in batch.timelines for d in found):
+        raise ForbiddenError(f"{change.id} is still named by nodes outside your part of the graph: only the "
+                             "质管办 (ADMIN) can retire it")
     if found and not change.cascade:
         more = f" … ({len(found)} in all)" if len(found) > SHOWN_DEPENDANTS else ""
         shown = ", ".join(found[:SHOWN_DEPENDANTS]) + more
@@ -322,17 +326,19 @@ def _cycle_problem(batch: Batch, cycle: list[str], name: str, field_name: str) -
 
 def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, actor: Principal | None,
                  expected_version: int | None = None, allow: Allow | None = None,
-                 check: Callable[[Batch], None] | None = None) -> ChangeSet:
+                 check: Callable[[Batch], None] | None = None,
+                 sees: Callable[[str], bool] | None = None) -> ChangeSet:
     """The change set of a batch, all or nothing: raises ConflictError (a stale ``expected_version``),
     ForbiddenError (``allow`` or ``check`` refused a change) or ProblemsError (every problem, located).
-    ``allow`` sees each change before it is planned, ``check`` the whole valid batch."""
+    ``allow`` sees each change before it is planned, ``check`` the whole valid batch; ``sees`` is the
+    caller's view, so a refusal never names a node they cannot see."""
     if expected_version is not None and expected_version != state.version:
         raise ConflictError(expected_version, state.version)
     if not changes:
         raise InvalidArgumentError("changes must not be empty")
     if len(changes) > MAX_CHANGES:
         raise InvalidArgumentError(f"at most {MAX_CHANGES} changes per batch (got {len(changes)})")
-    batch = Batch(state, effective, changes=changes)
+    batch = Batch(state, effective, changes=changes, sees=sees)
     for index, change in enumerate(changes):
         if allow is not None:
             try:

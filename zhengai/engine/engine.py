@@ -36,6 +36,8 @@ from zhengai.stores.base import GraphStore
 from zhengai.stores.memory import MEASURED_BY, SUPPORTS, GraphState, Neighbourhood
 
 MAX_VIEW_NODES = 500
+#: The dates questions may be asked about.
+DATES = (date(1900, 1, 1), date(2199, 12, 31))
 MAX_SUBJECT_GOALS = 100
 #: The scopes kept (one per distinct principal role/unit/subject and epoch), per structure version.
 CACHED_SCOPES = 256
@@ -133,8 +135,13 @@ class Engine:
     # -- dates and scope ----------------------------------------------------------------------------
     @staticmethod
     def day(as_of: date | None) -> date:
-        """``as_of``, or today."""
-        return as_of or date.today()
+        """``as_of``, or today; a date outside :data:`DATES` is refused (cycles and trends reach back
+        and ahead of it)."""
+        if as_of is None:
+            return date.today()
+        if not DATES[0] <= as_of <= DATES[1]:
+            raise InvalidArgumentError(f"asOf {as_of} is outside {DATES[0]} … {DATES[1]}")
+        return as_of
 
     def scope(self, when: date | None = None) -> Scope | None:
         """What the caller may see on ``when`` (None: everything)."""

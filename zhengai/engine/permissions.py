@@ -46,6 +46,10 @@ class EditRights:
         self.roles = principal.roles & set(EDITABLE)
         self.prefixes = tuple(f"{p}-" for p in (principal.subject, principal.unit) if p)
 
+    def sees(self, when: date) -> Callable[[str], bool]:
+        """Whether the caller sees a node on ``when`` (refusals name only those)."""
+        return lambda node_id: self.view.node(node_id, when) is not None
+
     def check_date(self, effective: date, today: date) -> None:
         if effective < today:
             raise ForbiddenError(f"only the 质管办 (ADMIN) dates a change before today ({today}); "

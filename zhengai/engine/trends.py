@@ -86,7 +86,9 @@ def month_ends(start: date, end: date) -> list[date]:
 
 def default_range(start: date | None, end: date | None) -> tuple[date, date]:
     """``end`` defaults to today; ``start`` to the first day of the 12th month back from ``end``."""
-    end = end or date.today()
+    end = Engine.day(end)
+    if start is not None:
+        Engine.day(start)  # refused outside the dates questions may be asked about
     if start is None:
         y, m = (end.year, end.month - 11) if end.month == 12 else (end.year - 1, end.month + 1)
         start = date(y, m, 1)

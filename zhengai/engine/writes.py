@@ -143,7 +143,8 @@ class WriteService:
 
         def plan(state: GraphState) -> ChangeSet:
             return plan_changes(state, changes, effective, actor, expected_version,
-                                rights.allow() if rights else None, rights.check_batch if rights else None)
+                                rights.allow() if rights else None, rights.check_batch if rights else None,
+                                rights.sees(effective) if rights else None)
 
         if dry_run:
             state = self.engine.state
