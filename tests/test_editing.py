@@ -237,3 +237,44 @@ def test_a_date_already_read_sees_the_goals_an_edit_adds_and_retires(demo):
     assert support_school() == before + 1
     apply(demo, [{"retire": {"id": "A27-EMP"}}], **{"from": "2026-11-20"})
     assert support_school() == before
+
+
+def test_every_kind_of_node_and_link_can_be_edited(demo):
+    """Create, update and retire units, subjects, plans, goals, metrics, standards and tasks; add and
+    remove every kind of link."""
+    apply(demo, [
+        {"upsertUnit": {"id": "ZLB", "name": "诊改工作组", "system": "SUPERVISION", "parent": "ZGB"}},
+        {"upsertSubject": {"id": "MAJ-AI", "name": "人工智能技术应用", "level": "MAJOR", "unit": "C-ELEC",
+                           "tier": "骨干"}},
+        {"upsertPlan": {"id": "PL-AI", "name": "人工智能技术应用专业建设规划", "parent": "PL-5Y-TALENT"}},
+        {"upsertStandard": {"id": "STD-AI", "name": "人工智能专业标准", "level": "MAJOR"}},
+        {"upsertGoal": {"id": "G-MAJ-AI", "name": "人工智能专业建设目标", "level": "MAJOR",
+                        "subject": "MAJ-AI", "owner": "C-ELEC"}},
+        {"upsertMetric": {"id": "M-AI-1", "name": "专业对口就业率", "unit": "%", "target": 90}},
+        {"upsertTask": {"id": "T-AI", "name": "新专业申报", "leadUnit": "JWC", "start": "2026-12-01",
+                        "due": "2027-06-30", "budget": 20}},
+    ], **{"from": "2026-12-01"})
+    links = [("SUPPORTS", "G-MAJ-AI", "S-MAJOR", 1.0), ("MEASURES", "M-AI-1", "G-MAJ-AI", 2.0),
+             ("SPECIFIES", "STD-AI", "M-AI-1", None), ("HELD_TO", "G-MAJ-AI", "STD-AI", None),
+             ("DERIVED_FROM", "G-MAJ-AI", "PL-AI", None), ("ADVANCES", "T-AI", "G-MAJ-AI", None),
+             ("UNDERTAKEN_BY", "T-AI", "ZLB", None)]
+    done = apply(demo, [{"link": {"kind": k, "source": s, "target": t, "weight": w}} for k, s, t, w in links],
+                 **{"from": "2026-12-02"})
+    assert {c["op"] for c in done["changed"]} == {"LINKED"}
+    graph = '{ graph(rootId: "G-MAJ-AI", depth: 1, asOf: $d) { edges { source target kind weight } } }'
+    edges = demo("query($d: Date) " + graph, d="2026-12-02")["graph"]["edges"]
+    kinds = {(e["kind"], e["source"], e["target"]) for e in edges}
+    assert {("SUPPORTS", "G-MAJ-AI", "S-MAJOR"), ("MEASURED_BY", "G-MAJ-AI", "M-AI-1"),
+            ("HELD_TO", "G-MAJ-AI", "STD-AI"), ("DERIVED_FROM", "G-MAJ-AI", "PL-AI"),
+            ("ADVANCES", "T-AI", "G-MAJ-AI"), ("FOR_SUBJECT", "G-MAJ-AI", "MAJ-AI")} <= kinds
+    assert next(e for e in edges if e["kind"] == "MEASURED_BY")["weight"] == 2.0
+    apply(demo, [{"unlink": {"kind": k, "source": s, "target": t}} for k, s, t, _ in links],
+          **{"from": "2026-12-03"})
+    left = {e["kind"] for e in demo("query($d: Date) " + graph, d="2026-12-03")["graph"]["edges"]}
+    assert left == {"OWNED_BY", "FOR_SUBJECT", "BELONGS_TO"}  # the goal's and subject's own, not the links
+    retired = apply(demo, [{"retire": {"id": i, "cascade": True}}
+                           for i in ("T-AI", "M-AI-1", "STD-AI", "G-MAJ-AI", "PL-AI", "MAJ-AI", "ZLB")],
+                    **{"from": "2026-12-04"})
+    assert {c["id"] for c in retired["changed"] if c["op"] == "RETIRED"} == {
+        "T-AI", "M-AI-1", "STD-AI", "G-MAJ-AI", "PL-AI", "MAJ-AI", "ZLB"}
+    assert demo("query($d: Date) " + graph, d="2026-12-03")["graph"]["edges"]  # before: still there

@@ -370,7 +370,7 @@ class Neo4jStore(GraphStore):
             for batch in _batches(payload):
                 tx.run(statement("keep_current"), rows=batch, asOf=as_of.isoformat()).consume()
 
-        with self._session() as session:
+        with self._lock, self._session() as session:  # one of this store's threads at a time
             session.execute_write(work)
 
     # -- for tests, tools and Cypher users -------------------------------------------------------
