@@ -279,7 +279,7 @@ def test_the_load_command_is_audited_and_a_replace_keeps_the_log(neo4j_datasets)
     neo4j_datasets.engine(demo_path())
     marker = store.append_audit(AuditEntry.of(Principal(f"m-{uuid.uuid4().hex[:8]}"), "load", "标记"))
     try:
-        _cli("load", str(WORKED), "--replace", "--neo4j", store.settings.uri)
+        _cli("load", str(WORKED), "--replace", "--force", "--neo4j", store.settings.uri)
     finally:
         neo4j_datasets.forget()
     entry = store.audit_entries(1, operation="load", actor=CLI_ACTOR)[0]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhengai.domain.models import Dataset, Metric
+from zhengai.domain.models import SECTIONS, Dataset, Metric
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
 from zhengai.security.tokens import AuthConfig, Role
 from zhengai.stores.journal import AUDIT_FILE, SPIRAL_FILE, ObservationJournal
@@ -202,8 +202,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         _replay(journal, store)
     errors: list[str] = []
     rows = read_observations(path, lambda line, msg: None)  # first pass: which metrics it names
-    named = {m for m, node in store.get_nodes(sorted({r.metric for r in rows})).items()
-             if isinstance(node, Metric)}
+    named = {m: node for m, node in store.get_nodes(sorted({r.metric for r in rows})).items()
+             if isinstance(node, Metric)}  # by id: values outside a metric's range are located errors
     rows = read_observations(path, lambda line, msg: errors.append(f"{path}:{line}: {msg}"), named)
     if errors:
         print("\n".join(errors), file=sys.stderr)
@@ -220,6 +220,28 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Default of `load --max-shrink`: the share of the graph's nodes a `--replace` may remove (percent).
+MAX_SHRINK = 50.0
+
+
+def _shrink_refusal(held: int, loading: int, max_shrink: float) -> str | None:
+    """Why replacing a graph of ``held`` nodes by ``loading`` shrinks it too much (None: it does not)."""
+    if held == 0 or loading >= held or (held - loading) * 100 <= max_shrink * held:
+        return None
+    share = (held - loading) * 100 / held
+    return (f"--replace would shrink the graph from {held:,} to {loading:,} nodes (−{share:.0f} %, more than "
+            f"the allowed {max_shrink:g} %): check the dataset, or pass --force (or a larger --max-shrink "
+            "/ ZHENGAI_LOAD_MAX_SHRINK) to replace it anyway")
+
+
+def _percent(text: str) -> float:
+    """An argparse type: a share in percent between 0 and 100."""
+    value = float(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"a percentage between 0 and 100, not {text}")
+    return value
+
+
 def _cmd_load(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -229,6 +251,12 @@ def _cmd_load(args: argparse.Namespace) -> int:
         return 1
     store = _neo4j_store(args.neo4j)
     before = store.counts()
+    if args.replace and not args.force:
+        refusal = _shrink_refusal(before[0], sum(len(dataset.section(s)) for s in SECTIONS), args.max_shrink)
+        if refusal:
+            print(f"zhengai: {refusal}; nothing loaded", file=sys.stderr)
+            store.close()
+            return 1
     bars: dict[str, tqdm] = {}
     interactive = sys.stderr.isatty()
 
@@ -289,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--neo4j", metavar="URI", help="bolt URI (or set NEO4J_URI; also NEO4J_USER, "
                                                      "NEO4J_PASSWORD, NEO4J_DATABASE)")
     load.add_argument("--replace", action="store_true", help="replace what the database holds")
+    load.add_argument("--max-shrink", type=_percent, metavar="PERCENT",
+                      default=os.environ.get("ZHENGAI_LOAD_MAX_SHRINK", str(MAX_SHRINK)),
+                      help="--replace refuses to remove more than this share of the graph's nodes (default "
+                           f"{MAX_SHRINK:g}, or ZHENGAI_LOAD_MAX_SHRINK)")
+    load.add_argument("--force", action="store_true", help="--replace even when the graph shrinks more")
     load.set_defaults(func=_cmd_load)
 
     ingest = sub.add_parser("ingest", help="record a CSV of observations (metric,at,value[,source])")
