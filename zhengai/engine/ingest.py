@@ -9,7 +9,6 @@ Every accepted call, even one that changed nothing, is written to the 审计日�
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,10 +50,11 @@ class Ingestor:
         found = self.engine.store.get_nodes(sorted({r.metric for r in rows}))
         out, seen = [], {}
         for i, r in enumerate(rows):
-            if not isinstance(found.get(r.metric), Metric):
+            metric = found.get(r.metric)
+            if not isinstance(metric, Metric):
                 out.append(f"observations[{i}]: unknown metric {r.metric!r}")
-            if not math.isfinite(r.value):
-                out.append(f"observations[{i}]: value must be a finite number")
+            elif problem := metric.value_problem(r.value):  # finite, within ±1e12 and the metric's range
+                out.append(f"observations[{i}]: value {problem} for metric {r.metric}")
             key = (r.metric, r.at)
             if key in seen and seen[key] != r.value:
                 out.append(f"observations[{i}]: conflicting value {r.value} for {r.metric} at {r.at} "

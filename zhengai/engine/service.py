@@ -198,8 +198,10 @@ class Engine:
 
     def simulate(self, changes: Sequence[tuple[str, float]], as_of: date | None) -> impact.Simulation:
         values: dict[str, float] = {}
-        for metric_id, value in changes:
-            self.metric(metric_id)
+        for i, (metric_id, value) in enumerate(changes):
+            problem = self.metric(metric_id).value_problem(value)  # no 生师比 of −5
+            if problem:
+                raise InvalidArgumentError(f"changes[{i}]: value {problem} for metric {metric_id}")
             values[metric_id] = value
         snap = self.snapshot(as_of)
         graph = self.store.ancestors(list(values))

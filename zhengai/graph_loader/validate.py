@@ -2,7 +2,9 @@
 
 A dataset is ``dataset.yaml`` plus an optional ``observations.csv``. Records are checked one by
 one with the pydantic models, then across records: duplicate ids, unknown references, cycles
-(SUPPORTS, unit and plan parents) and the direction of SUPPORTS across the 五横 levels.
+(SUPPORTS, unit and plan parents) and the direction of SUPPORTS across the 五横 levels. An empty
+``dataset.yaml``, or a dataset without goals or metrics, is an error: loading it with ``--replace``
+would wipe a graph. Files are decoded as :mod:`zhengai.graph_loader.text_files` says.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from zhengai.domain.models import (
     SECTIONS,
     Dataset,
     Goal,
+    Metric,
     Record,
     WeightedLink,
 )
@@ -33,7 +36,8 @@ from zhengai.graph_loader.csv_tables import (
 )
 from zhengai.graph_loader.errors import DatasetError, LocatedError
 from zhengai.graph_loader.observations_csv import read_observations
-from zhengai.graph_loader.yaml_source import LocatedYaml, read_located_yaml
+from zhengai.graph_loader.text_files import EncodingProblem, read_text
+from zhengai.graph_loader.yaml_source import LocatedYaml, YamlLimitError, read_located_yaml
 
 DATASET_FILE = "dataset.yaml"
 OBSERVATIONS_FILE = "observations.csv"
@@ -273,8 +277,39 @@ def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
 def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics: bool) -> None:
     path = folder / OBSERVATIONS_FILE
     if path.exists():
-        known = set(ds.metrics) | col.unparsed.get("metrics", set()) if check_metrics else None
+        known: dict[str, Metric | None] | None = None
+        if check_metrics:
+            known = {**dict.fromkeys(col.unparsed.get("metrics", set())), **ds.metrics}
         ds.observations = read_observations(path, partial(col.add, OBSERVATIONS_FILE), known)
+
+
+def _read_yaml(path: Path, col: _Collector) -> LocatedYaml | None:
+    """The parsed dataset.yaml, or None after reporting why it cannot be read."""
+    try:
+        doc = read_located_yaml(read_text(path))
+    except EncodingProblem as exc:
+        col.add(DATASET_FILE, exc.line, exc.message)
+    except YamlLimitError as exc:
+        col.add(DATASET_FILE, exc.line, exc.message)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        col.add(DATASET_FILE, line, f"YAML syntax error: {exc.problem or exc}")
+    except (yaml.YAMLError, OSError) as exc:
+        col.add(DATASET_FILE, 1, f"cannot parse: {exc}")
+    else:
+        if doc.data is not None:
+            return doc
+        col.add(DATASET_FILE, 1, "empty: it must list the dataset's units, goals and metrics "
+                                 "(nothing else of the folder is checked against it)")
+    return None
+
+
+def _check_not_empty(ds: Dataset, col: _Collector) -> None:
+    """A dataset without goals or metrics is refused (it would replace a whole graph by nothing)."""
+    for section in ("goals", "metrics"):
+        if not ds.section(section) and not col.unparsed.get(section):
+            col.add(DATASET_FILE, 1, f"the dataset has no {section} (in {DATASET_FILE} or {section}.csv)")
 
 
 def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
@@ -289,21 +324,15 @@ def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
     if not yaml_path.exists():
         col.add(DATASET_FILE, 0, f"missing: a dataset folder holds {DATASET_FILE}")
     else:
-        try:
-            doc = read_located_yaml(yaml_path.read_text(encoding="utf-8"))
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            col.add(DATASET_FILE, line, f"YAML syntax error: {exc.problem or exc}")
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            col.add(DATASET_FILE, 1, f"cannot parse: {exc}")
-        else:
+        doc = _read_yaml(yaml_path, col)
+        if doc is not None:
             parsed = True
             col.doc = doc
             _parse_records(doc, ds, col)
     _read_csv_records(folder, ds, col)
     _read_csv_links(folder, ds, col)
     if parsed:
+        _check_not_empty(ds, col)
         _check_references(ds, col)
         _check_duplicate_links(ds, col)
         _check_goal_levels(ds, col)
