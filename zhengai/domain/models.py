@@ -234,7 +234,7 @@ class Observation(BaseModel):
     @classmethod
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
-            raise ValueError("value must be a finite number")
+            raise ValueError("must be a finite number")
         if abs(v) > MAX_ABS_VALUE:
             raise ValueError(f"{v:g} is not within ±{MAX_ABS_VALUE:g}")
         return v

@@ -46,7 +46,7 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
             try:
                 yield from _rows(reader, columns, required, report)
             except UnicodeDecodeError as exc:
-                problem = decode_error(exc, handle.encoding, reader.line_num + 1)
+                problem = decode_error(path, handle.encoding, exc)
                 report(problem.line, problem.message)
     except EncodingProblem as exc:
         report(exc.line, exc.message)
@@ -68,7 +68,7 @@ def _rows(reader: Iterator[list[str]], columns: tuple[str, ...], required: tuple
         return
     extra = [c for c in header if c not in columns]
     if extra:
-        report(1, f"unknown column(s): {', '.join(extra)}")
+        report(1, f"unknown column(s): {', '.join(extra)}; ignored")
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         report(1, f"column(s) named twice: {', '.join(repeated)}")
@@ -79,12 +79,10 @@ def _rows(reader: Iterator[list[str]], columns: tuple[str, ...], required: tuple
         if len(cells) > width:
             report(line, f"more cells than columns ({len(cells)} > {width})")
             continue
-        row = dict(zip(header, cells, strict=False))  # a short row leaves cells empty
-        for key, value in list(row.items()):
+        row = {}  # a short row leaves cells empty; the cells of unknown columns are left out
+        for key, value in zip(header, cells, strict=False):
             text = value.strip()
-            if not text:
-                del row[key]
-            elif text is not value:
+            if text and key in columns:
                 row[key] = text
         yield line, row
 

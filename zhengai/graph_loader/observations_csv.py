@@ -55,7 +55,7 @@ def read_observations(path: Path, report: Report,
             try:
                 _read(reader, report, known_metrics, out)
             except UnicodeDecodeError as exc:
-                problem = decode_error(exc, handle.encoding, reader.line_num + 1)
+                problem = decode_error(path, handle.encoding, exc)
                 report(problem.line, problem.message)
     except EncodingProblem as exc:
         report(exc.line, exc.message)
@@ -78,7 +78,7 @@ def _read(reader: Any, report: Report, known_metrics: Collection[str] | Mapping[
         return
     extra = [c for c in header if c not in COLUMNS]
     if extra:
-        report(1, f"unknown column(s): {', '.join(extra)}")
+        report(1, f"unknown column(s): {', '.join(extra)}; ignored")
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         report(1, f"column(s) named twice: {', '.join(repeated)}")

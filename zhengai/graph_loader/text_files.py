@@ -75,8 +75,18 @@ def sniff(head: bytes) -> str:
                                 f"{_SAVE_AS}")
 
 
-def decode_error(exc: UnicodeDecodeError, codec: str, line: int) -> EncodingProblem:
-    """The located problem of a file that stops decoding as ``codec`` at ``line``."""
+def decode_error(path: Path, codec: str, exc: UnicodeDecodeError) -> EncodingProblem:
+    """The located problem of a file that stops decoding as ``codec`` past the sample (``exc``): its line
+    is found again line by line (a text stream raises for a whole chunk, not a line)."""
+    line = 1
+    if codec in ("utf-8", "utf-8-sig", "gb18030"):  # a newline byte is never part of a character in these
+        with path.open("rb") as raw:
+            for line, chunk in enumerate(raw, 1):  # noqa: B007 (the line is wanted after the loop)
+                try:
+                    chunk.decode(codec)
+                except UnicodeDecodeError as found:
+                    exc = found
+                    break
     return EncodingProblem(line, f"not valid {codec} from here on ({exc.reason}, byte 0x"
                                  f"{exc.object[exc.start]:02x}): {_SAVE_AS}")
 
@@ -88,7 +98,7 @@ def read_text(path: Path) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise decode_error(exc, codec, data[:exc.start].count(b"\n") + 1) from None
+        raise decode_error(path, codec, exc) from None
 
 
 @contextmanager

@@ -200,10 +200,11 @@ def _check_cycles(name: str, edges: Iterable[tuple[str, str]], col: _Collector) 
     for component in nx.strongly_connected_components(graph):
         if len(component) == 1 and not graph.has_edge(*(next(iter(component)),) * 2):
             continue
-        cycle = nx.find_cycle(graph.subgraph(component))
-        nodes = [u for u, _ in cycle]
-        first = min(nodes, key=lambda n: col.origin.get(n, ("", 0)))
-        col.at(first, f"cycle in {name}: {' → '.join([*nodes, nodes[0]])}")
+        first = min(component, key=lambda n: (col.origin.get(n, ("", 0)), n))
+        nodes = [u for u, _ in nx.find_cycle(graph.subgraph(component), source=first)]
+        start = nodes.index(first) if first in nodes else 0
+        nodes = nodes[start:] + nodes[:start]  # the same text in every run: from the first-located node
+        col.at(nodes[0], f"cycle in {name}: {' → '.join([*nodes, nodes[0]])}")
 
 
 def _read_csv_records(folder: Path, ds: Dataset, col: _Collector) -> None:
@@ -298,6 +299,9 @@ def _read_yaml(path: Path, col: _Collector) -> LocatedYaml | None:
     except (yaml.YAMLError, OSError) as exc:
         col.add(DATASET_FILE, 1, f"cannot parse: {exc}")
     else:
+        for line, key, first in doc.duplicates:
+            col.add(DATASET_FILE, line, f"duplicate key {key!r} (first at line {first}): YAML would "
+                                        "silently keep only this one")
         if doc.data is not None:
             return doc
         col.add(DATASET_FILE, 1, "empty: it must list the dataset's units, goals and metrics "
@@ -332,7 +336,8 @@ def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
     _read_csv_records(folder, ds, col)
     _read_csv_links(folder, ds, col)
     if parsed:
-        _check_not_empty(ds, col)
+        if col.doc is not None and isinstance(col.doc.data, dict):  # (other shapes are refused already)
+            _check_not_empty(ds, col)
         _check_references(ds, col)
         _check_duplicate_links(ds, col)
         _check_goal_levels(ds, col)

@@ -33,11 +33,14 @@ class YamlLimitError(yaml.YAMLError):
 
 
 class LocatedYaml:
-    """A parsed YAML document and the 1-based line of each value path."""
+    """A parsed YAML document, the 1-based line of each value path and the keys given twice in a mapping
+    (line, key, line of the first): YAML keeps the last silently, so they are reported."""
 
-    def __init__(self, data: Any, lines: dict[Path_, int]):
+    def __init__(self, data: Any, lines: dict[Path_, int],
+                 duplicates: list[tuple[int, str, int]] | None = None):
         self.data = data
         self.lines = lines
+        self.duplicates = duplicates or []
 
     def line_of(self, path: Path_) -> int:
         """The line of the deepest known prefix of ``path`` (1 when nothing matches)."""
@@ -48,18 +51,20 @@ class LocatedYaml:
         return 1
 
 
-def _convert(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+def _convert(node: yaml.Node, path: Path_, lines: dict[Path_, int], dups: list[tuple[int, str, int]]) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, (*path, "<key>"), {})
+            key = _convert(key_node, (*path, "<key>"), {}, dups)
             key = key if isinstance(key, (str, int)) else str(key)
-            out[key] = _convert(value_node, (*path, key), lines)
+            if key in out:
+                dups.append((key_node.start_mark.line + 1, str(key), lines[(*path, key)]))
+            out[key] = _convert(value_node, (*path, key), lines, dups)
             lines[(*path, key)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), lines) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), lines, dups) for i, item in enumerate(node.value)]
     if node.tag == _TIMESTAMP:
         return node.value
     return _CONSTRUCTOR.construct_object(node, deep=True)
@@ -108,7 +113,8 @@ def read_located_yaml(text: str) -> LocatedYaml:
             return LocatedYaml(None, {})
         _check_aliases(root)
         lines: dict[Path_, int] = {}
-        return LocatedYaml(_convert(root, (), lines), lines)
+        dups: list[tuple[int, str, int]] = []
+        return LocatedYaml(_convert(root, (), lines, dups), lines, dups)
     except RecursionError:
         raise YamlLimitError(1, "nested too deeply to read (hundreds of levels of lists or mappings)"
                              ) from None
