@@ -159,14 +159,16 @@ def _cmd_token(args: argparse.Namespace) -> int:
 
 
 def _state_dir(args: argparse.Namespace) -> Path:
-    """--state, else .zhengai/ in the --data folder, else the user's data directory (bundled demo)."""
+    """--state, else .zhengai/ in the --data folder, else (the bundled demo) .zhengai/demo/ in the source
+    checkout the package runs from, or in the current folder for an installed package: never one folder
+    shared by every clone."""
     if args.state:
         return Path(args.state)
     if args.data:
         return Path(args.data) / ".zhengai"
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("zhengai")) / "demo"
+    checkout = demo_path().resolve().parents[2]  # <checkout>/zhengai/graph_loader/demo
+    base = checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+    return base / ".zhengai" / "demo"
 
 
 def _replay(journal: ObservationJournal, store: EmbeddedStore) -> int:
@@ -302,7 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", help="dataset folder for the embedded store (default: the bundled demo)")
     serve.add_argument("--neo4j", metavar="URI", help="serve what this Neo4j holds (or set NEO4J_URI)")
     serve.add_argument("--state", help="embedded store: folder of the durable ingest journal (default: "
-                                       ".zhengai/ in --data, or the user data folder for the demo)")
+                                       ".zhengai/ in --data; for the demo .zhengai/demo/ in the source "
+                                       "checkout, or in the current folder when installed)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="warning")
