@@ -86,7 +86,10 @@ def _read(reader: Any, report: Report, known_metrics: Collection[str] | Mapping[
     mi, ai, vi = (header.index(c) for c in COLUMNS[:3])
     si = header.index("source") if "source" in header else None
     width = len(header)
-    metrics = known_metrics if isinstance(known_metrics, Mapping) else None
+    metrics = known_metrics if isinstance(known_metrics, Mapping) else {}
+    inf = float("inf")
+    bounds = {m: (-inf if lo is None else lo, inf if hi is None else hi)  # each metric's range, once
+              for m, record in metrics.items() if record is not None for lo, hi in [record.value_range]}
     seen: dict[tuple[str, date], tuple[float, int]] = {}
     for cells in reader:
         line = reader.line_num
@@ -108,11 +111,10 @@ def _read(reader: Any, report: Report, known_metrics: Collection[str] | Mapping[
         if known_metrics is not None and obs.metric not in known_metrics:
             report(line, f"observation for unknown metric {obs.metric!r}")
             continue
-        if metrics is not None and (metric_record := metrics[obs.metric]) is not None:
-            problem = metric_record.value_problem(obs.value)
-            if problem:
-                report(line, f"value: {problem} for metric {obs.metric}")
-                continue
+        lo, hi = bounds.get(obs.metric, (obs.value, obs.value))
+        if not lo <= obs.value <= hi:
+            report(line, f"value: {metrics[obs.metric].value_problem(obs.value)} for metric {obs.metric}")
+            continue
         key = (obs.metric, obs.at)
         if key in seen:
             if seen[key][0] != obs.value:
