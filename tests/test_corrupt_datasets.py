@@ -88,3 +88,14 @@ def test_a_file_that_stops_decoding_after_the_sample_is_located_where_it_stops(t
     errors = validate_folder(tmp_path)[1]
     assert [(e.file, e.line) for e in errors] == [("observations.csv", days + 2)]
     assert "not valid utf-8 from here on" in errors[0].message
+
+
+def test_goals_alone_or_metrics_alone_are_valid(tmp_path: Path):
+    """A dataset to merge into a graph may hold goals only (or metrics only); neither is refused."""
+    (tmp_path / "goals").mkdir()
+    (tmp_path / "goals" / "dataset.yaml").write_text("goals:\n  - {id: G, name: 学校目标, level: SCHOOL}\n",
+                                                     encoding="utf-8")
+    (tmp_path / "metrics").mkdir()
+    metrics = "metrics:\n  - {id: M, name: 就业率, unit: '%', target: 98}\n"
+    (tmp_path / "metrics" / "dataset.yaml").write_text(metrics, encoding="utf-8")
+    assert validate_folder(tmp_path / "goals")[1] == [] and validate_folder(tmp_path / "metrics")[1] == []

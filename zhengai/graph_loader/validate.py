@@ -3,8 +3,8 @@
 A dataset is ``dataset.yaml`` plus an optional ``observations.csv``. Records are checked one by
 one with the pydantic models, then across records: duplicate ids, unknown references, cycles
 (SUPPORTS, unit and plan parents) and the direction of SUPPORTS across the 五横 levels. An empty
-``dataset.yaml``, or a dataset without goals or metrics, is an error: loading it with ``--replace``
-would wipe a graph. Files are decoded as :mod:`zhengai.graph_loader.text_files` says.
+``dataset.yaml``, or a dataset with neither goals nor metrics, is an error: loading it with
+``--replace`` would wipe a graph. Files are decoded as :mod:`zhengai.graph_loader.text_files` says.
 """
 
 from __future__ import annotations
@@ -310,10 +310,11 @@ def _read_yaml(path: Path, col: _Collector) -> LocatedYaml | None:
 
 
 def _check_not_empty(ds: Dataset, col: _Collector) -> None:
-    """A dataset without goals or metrics is refused (it would replace a whole graph by nothing)."""
-    for section in ("goals", "metrics"):
-        if not ds.section(section) and not col.unparsed.get(section):
-            col.add(DATASET_FILE, 1, f"the dataset has no {section} (in {DATASET_FILE} or {section}.csv)")
+    """A dataset with neither goals nor metrics is refused (it would replace a whole graph by nothing; a
+    dataset of goals only, or metrics only, may still be merged into a graph)."""
+    if not any(ds.section(s) or col.unparsed.get(s) for s in ("goals", "metrics")):
+        col.add(DATASET_FILE, 1, f"the dataset has no goals and no metrics (in {DATASET_FILE}, goals.csv "
+                                 "or metrics.csv): nothing to load")
 
 
 def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
@@ -344,7 +345,10 @@ def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
         _check_cycles("SUPPORTS", ((g.id, s.goal) for g in ds.goals.values() for s in g.supports), col)
         _check_cycles("unit parents", ((u.id, u.parent) for u in ds.units.values() if u.parent), col)
         _check_cycles("plan parents", ((p.id, p.parent) for p in ds.plans.values() if p.parent), col)
-    _read_observations(folder, ds, col, check_metrics=parsed)
+    has_metrics = bool(ds.metrics or col.unparsed.get("metrics"))
+    _read_observations(folder, ds, col, check_metrics=parsed and has_metrics)
+    if parsed and not has_metrics and ds.observations:  # one error, not one per observation
+        col.add(OBSERVATIONS_FILE, 1, f"{len(ds.observations)} observations, but the dataset has no metrics")
     return ds, sorted(col.errors)
 
 
