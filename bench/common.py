@@ -20,7 +20,7 @@ def say(message: str) -> None:
 
 def dataset(scale: str, seed: int = 7) -> Path:
     """The synthetic dataset of ``scale`` (generated once into bench/out/)."""
-    from zhengai.graph_loader.synthetic import generate
+    from zhengai.graph_loader.generators.synthetic import generate
 
     folder = OUT / f"{scale}-{seed}"
     if not (folder / "dataset.yaml").exists():

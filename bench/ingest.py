@@ -15,7 +15,7 @@ from datetime import date
 from bench.common import dataset, say
 from zhengai.domain.models import ObservedValue
 from zhengai.engine import Engine
-from zhengai.engine.ingest import Ingestor
+from zhengai.engine.writes import WriteService
 from zhengai.graph_loader import load_dataset
 from zhengai.stores import EmbeddedStore
 
@@ -36,7 +36,7 @@ def main() -> None:
     say(f"ingesting {len(rows)} observations of {len(set(metrics))} metrics …")
 
     started = time.perf_counter()
-    result = Ingestor(engine).record(rows)
+    result = WriteService(engine, today=lambda: AS_OF).record_observations(rows)
     ingest_s = time.perf_counter() - started
     incremental = engine.snapshot(AS_OF)
 
@@ -52,12 +52,12 @@ def main() -> None:
     print(f"ratio full/incremental: {full_s / ingest_s:.1f}×")
 
     # as served: a subscriber is listening, so the warnings due today are diffed around the write
-    served = Ingestor(engine, today=lambda: AS_OF)
+    served = WriteService(engine, today=lambda: AS_OF)
     served.listeners.append(lambda raised: None)
     more = [ObservedValue(m, date(2026, 10, 29), round(rng.uniform(50, 100), 1)) for m in metrics]
     engine.warnings(AS_OF)  # a running service has them cached
     started = time.perf_counter()
-    result = served.record(more)
+    result = served.record_observations(more)
     print(f"the same with warning push (warnings re-evaluated after the write): "
           f"{time.perf_counter() - started:.2f} s, {len(result.raised)} warnings raised")
 

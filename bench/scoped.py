@@ -1,6 +1,6 @@
 """Benchmark: the cost of scoped access (数据权限) on `college` — the cold scope build of a new principal,
-the warm ``engine_for`` of each request, the engine's questions unscoped (ADMIN, the baseline, same run)
-against scoped (STUDENT, TEACHER, UNIT_HEAD of a 二级学院), and one GraphQL request end to end.
+the warm ``for_principal`` view of each request, the engine's questions unscoped (ADMIN, the baseline,
+same run) against scoped (STUDENT, TEACHER, UNIT_HEAD of a 二级学院), and one GraphQL request end to end.
 
     .venv/bin/python -m bench.scoped [--seed 7] [--samples 100] [--gap-samples 5]
                                      [--neo4j [--skip-load] [--neo4j-samples 10] [--neo4j-gap-samples 1]]
@@ -31,8 +31,7 @@ from zhengai.app import create_app
 from zhengai.domain.enums import Direction, Level
 from zhengai.domain.models import Dataset, Subject
 from zhengai.engine import Engine
-from zhengai.engine.scoped import ScopedEngine, engine_for
-from zhengai.engine.snapshot import Structure
+from zhengai.engine.structure import Structure
 from zhengai.graph_loader import load_dataset
 from zhengai.security.tokens import AuthConfig, Principal, Role
 from zhengai.stores import EmbeddedStore, GraphStore
@@ -139,44 +138,45 @@ def bench_store(name: str, engine: Engine, cast: Cast, n: int, n_gap: int, rng: 
     started = time.perf_counter()
     engine.warnings(AS_OF)
     say(f"{name}: warnings due at {AS_OF} in {time.perf_counter() - started:.2f} s (cached per data version)")
-    structure = engine.structure()
+    structure = engine.structure(AS_OF)
     goals = structure.graph.goals
 
-    # 1. cold scope builds: the first engine_for of each new principal
+    # 1. cold scope builds: the first scope of each new principal
     roles = (Role.STUDENT, Role.TEACHER, Role.UNIT_HEAD)
-    print(f"\n[{name}] cold scope build: the first engine_for of a new principal, structure warm "
+    print(f"\n[{name}] cold scope build: the first scope of a new principal, structure warm "
           f"({COLD_PER_ROLE} principals per role; sizes of the first)")
     print(f"{'role':10} {'principal':12} {'p50':>9} {'max':>9} {'gen2 GC':>8} {'own goals':>10} "
           f"{'visible goals':>14} {'metrics':>8} {'subjects':>9}")
-    scoped: dict[Role, ScopedEngine] = {}
+    scoped: dict[Role, Engine] = {}
     for role in roles:
         seconds = []
         with Gen2() as full_gcs:
             for p in cast.by_role[role]:
                 started = time.perf_counter()
-                view = engine_for(engine, p)
+                view = engine.for_principal(p)
+                view.scope(AS_OF)
                 seconds.append(time.perf_counter() - started)
-                assert isinstance(view, ScopedEngine)
+                assert view.restricted
                 scoped.setdefault(role, view)
-        s = scoped[role].scope
+        s = scoped[role].scope(AS_OF)
         print(f"{role.value:10} {label(cast.first(role)):12} {pct(seconds, 50):8.3f}s {max(seconds):8.3f}s "
               f"{full_gcs.count:>8} {len(s.own_goals):>10} {len(s.goals):>14} {len(s.metrics):>8} "
               f"{len(s.subjects):>9}")
 
-    # 2. warm engine_for: what every request of a known principal pays
-    print(f"\n[{name}] warm engine_for (scope cache hit), per request, {WARM_CALLS} calls")
+    # 2. warm views: what every request of a known principal pays
+    print(f"\n[{name}] warm for_principal + scope (scope cache hit), per request, {WARM_CALLS} calls")
     for role in roles:
         p = cast.first(role)
         t = [0.0] * WARM_CALLS
         for i in range(WARM_CALLS):
             started = time.perf_counter()
-            engine_for(engine, p)
+            engine.for_principal(p).scope(AS_OF)
             t[i] = time.perf_counter() - started
         print(f"{role.value:10} {label(p):12} p50 {us(pct(t, 50)):>10}   p99 {us(pct(t, 99)):>10}")
 
     # 3. the questions, ADMIN (unscoped baseline) against each scoped principal, same arguments
     common_schools = sorted(g for g in goals if goals[g].level is Level.SCHOOL
-                            and all(g in v.scope.goals for v in scoped.values()))
+                            and all(g in v.scope(AS_OF).goals for v in scoped.values()))
     school = min(common_schools, key=lambda g: (len(below_of(structure, g)), g))
     below = below_of(structure, school)
     print(f"\n[{name}] operations, unscoped (ADMIN) vs scoped, interleaved; {n} samples "
@@ -188,7 +188,7 @@ def bench_store(name: str, engine: Engine, cast: Cast, n: int, n_gap: int, rng: 
           f"{'ratio p50':>9}")
     for role in roles:
         view = scoped[role]
-        s = view.scope
+        s = view.scope(AS_OF)
         own_metrics = sorted({e.child for g in s.own_goals for e in structure.children[g]
                               if e.kind == "MEASURED_BY"})
         majors = sorted(g for g in s.goals if goals[g].level is Level.MAJOR)
@@ -212,10 +212,11 @@ def bench_store(name: str, engine: Engine, cast: Cast, n: int, n_gap: int, rng: 
             print(f"{op:22} {role.value:10} {msec(pct(a, 50)):>11} {msec(pct(a, 99)):>11} "
                   f"{msec(pct(sc, 50)):>11} {msec(pct(sc, 99)):>11} {pct(sc, 50) / pct(a, 50):8.2f}×")
 
-    # 4. one GraphQL request end to end (HTTP, JWT, role gate, engine_for, resolvers, DataLoaders)
+    # 4. one GraphQL request end to end (HTTP, JWT, role gate, for_principal, resolvers, DataLoaders)
     auth = AuthConfig(secret=SECRET)
     client = TestClient(create_app(engine, store_name=name, auth=auth))
-    major = sorted(g for g in scoped[Role.STUDENT].scope.goals if goals[g].level is Level.MAJOR)[0]
+    student = scoped[Role.STUDENT].scope(AS_OF)
+    major = sorted(g for g in student.goals if goals[g].level is Level.MAJOR)[0]
     tokens = {"ADMIN": auth.issue(Role.ADMIN, "bench-admin", 3600)}
     tokens |= {r.value: auth.issue(r, f"bench-{r.value.lower()}", 3600, unit=cast.first(r).unit,
                                    subject=cast.first(r).subject) for r in roles}

@@ -21,16 +21,16 @@ from starlette.testclient import TestClient
 from tests.conftest import WORKED
 from tests.test_ingest import _serve
 from zhengai.app import create_app
+from zhengai.domain.audit import AuditEntry
+from zhengai.domain.changes import ChangeSet, Event
 from zhengai.domain.enums import Direction
 from zhengai.domain.models import ObservedValue
 from zhengai.engine import Engine
-from zhengai.engine.audit import AuditEntry
-from zhengai.engine.ingest import Ingestor
+from zhengai.engine.writes import WriteService
 from zhengai.graph_loader import demo_path, load_dataset
 from zhengai.security.tokens import AuthConfig, Principal, Role
 from zhengai.stores import EmbeddedStore
 from zhengai.stores.base import GraphStore
-from zhengai.stores.journal import AUDIT_FILE, ObservationJournal
 
 AUTH = AuthConfig(secret="audit-test-secret-of-at-least-32-bytes", issuer="zhengai-test")
 RECORD = """mutation($rows: [ObservationInput!]!) { recordObservations(observations: $rows) { changed } }"""
@@ -99,7 +99,7 @@ def _rows(*items: tuple[str, str, float]) -> list[dict]:
 
 
 def test_each_mutation_is_audited_with_its_caller_and_before_and_after(service):
-    [(last_at, last), (prev_at, prev)] = service.engine.store.observation_history(["M-SSR"])["M-SSR"][:-3:-1]
+    [(last_at, last), (prev_at, prev)] = service.engine.state.observation_history(["M-SSR"])["M-SSR"][:-3:-1]
     rows = _rows(("M-SSR", last_at.isoformat(), last + 1), ("M-SSR", "2027-01-15", 17.0),
                  ("M-SSR", prev_at.isoformat(), prev))
     assert service.ok(Role.DATA_SERVICE, RECORD, rows=rows)["recordObservations"]["changed"] == 2
@@ -137,7 +137,7 @@ def test_each_mutation_is_audited_with_its_caller_and_before_and_after(service):
 
 
 def test_a_no_op_call_is_audited_and_a_refused_one_is_not(service):
-    at = service.engine.store.observation_history(["M-SSR"])["M-SSR"][-1]
+    at = service.engine.state.observation_history(["M-SSR"])["M-SSR"][-1]
     same = _rows(("M-SSR", at[0].isoformat(), at[1]))
     assert service.ok(Role.ADMIN, RECORD, rows=same)["recordObservations"]["changed"] == 0
     bad = service.call(Role.ADMIN, RECORD, rows=_rows(("M-SSR", "2027-01-15", 1), ("NOPE", "2027-01-15", 1)))
@@ -159,7 +159,7 @@ def test_only_admin_reads_the_audit_log(service):
 
 
 def test_newest_first_paged_by_before_and_filtered(service):
-    at = service.engine.store.observation_history(["M-SSR"])["M-SSR"][-1]
+    at = service.engine.state.observation_history(["M-SSR"])["M-SSR"][-1]
     for _ in range(5):
         service.ok(Role.ADMIN, RECORD, rows=_rows(("M-SSR", at[0].isoformat(), at[1])))
     service.ok(Role.ADMIN, ADVANCE, s="STU-007")
@@ -184,51 +184,63 @@ def test_newest_first_paged_by_before_and_filtered(service):
 
 
 @pytest.fixture
-def worked_store(request, store_kind) -> Iterator[GraphStore]:
-    """A store holding the worked example; on Neo4j the database is reloaded for the next test."""
+def worked_store(request, store_kind, tmp_path) -> Iterator[GraphStore]:
+    """A store holding the worked example (embedded: with a journal); on Neo4j the database is reloaded
+    for the next test."""
     if store_kind == "embedded":
-        yield EmbeddedStore(load_dataset(WORKED))
+        yield EmbeddedStore(load_dataset(WORKED), tmp_path / "state")
         return
     datasets = request.getfixturevalue("neo4j_datasets")
     yield datasets.engine(WORKED).store
     datasets.forget()
 
 
-def test_the_store_numbers_entries_and_replace_keeps_them(worked_store, store_kind):
+def commit(store: GraphStore, changes: ChangeSet) -> ChangeSet:
+    """Record one change set as the write path does."""
+    return store.commit(lambda _: changes)[-1]
+
+
+def test_the_store_numbers_entries_and_a_reload_keeps_them(worked_store, store_kind, tmp_path):
     store = worked_store
     actor = f"store-{uuid.uuid4().hex[:8]}"
     principal = Principal(actor, "存储测试", frozenset({Role.ADMIN}))
-    first = store.append_audit(AuditEntry.of(principal, "load", "一", {"a": [1, "二"]}, None))
-    second = store.append_audit(AuditEntry.of(principal, "ingest", "二", None, [{"b": None}]))
-    assert second.seq > first.seq > 0 and first.summary == "一"
-    version = store.version
-    store.replace(load_dataset(WORKED))
-    assert store.version != version  # the dataset was replaced, the audit log stayed
-    got = store.audit_entries(10, actor=actor)
+    first = commit(store, ChangeSet(audit=AuditEntry.of(principal, "load", "一", {"a": [1, "二"]}))).audit
+    entry = AuditEntry.of(principal, "ingest", "二", None, [{"b": None}])
+    second = commit(store, ChangeSet(audit=entry)).audit
+    assert second.seq == first.seq + 1 and first.seq > 0 and first.summary == "一"
+    assert store.version == second.seq  # every accepted write is a data version
+    if store_kind == "neo4j":
+        store.load(load_dataset(WORKED), replace=True)  # the dataset was replaced, the audit log stayed
+        assert store.version == second.seq + 1
+    else:
+        store = EmbeddedStore(load_dataset(WORKED), worked_store.journal.folder)  # type: ignore[union-attr]
+    got = (worked_store if store_kind == "embedded" else store).state.audit_entries(10, actor=actor)
     assert [(e.seq, e.operation, e.before, e.after) for e in got] == [
         (second.seq, "ingest", None, [{"b": None}]), (first.seq, "load", {"a": [1, "二"]}, None)]
     assert got[1].roles == ["ADMIN"] and got[1].actor_name == "存储测试" and got[1].at.tzinfo is not None
-    assert store.audit_entries(10, before_seq=second.seq, actor=actor) == [got[1]]
-    assert store.audit_entries(10, operation="ingest", actor=actor) == [got[0]]
+    state = worked_store.state
+    assert state.audit_entries(10, before_seq=second.seq, actor=actor) == [got[1]]
+    assert state.audit_entries(10, operation="ingest", actor=actor) == [got[0]]
     if store_kind == "neo4j":
         assert store.counts() == (7, 9)  # audit nodes are not part of the 诊改 graph
-        assert len(store.neighbourhood("S", Direction.BOTH, 3, 100).nodes) == 7
+        assert len(store.state.neighbourhood("S", Direction.BOTH, 3, 100, False, date.today()).nodes) == 7
 
 
-def test_the_embedded_audit_log_survives_a_restart_and_a_torn_line(tmp_path):
-    journal = ObservationJournal(tmp_path, AUDIT_FILE)
-    store = EmbeddedStore(load_dataset(WORKED), journal)
+def test_the_embedded_audit_log_survives_a_restart_and_a_torn_record(tmp_path):
+    store = EmbeddedStore(load_dataset(WORKED), tmp_path)
     actor = Principal("admin-1", None, frozenset({Role.ADMIN}))
-    Ingestor(Engine(store)).record([ObservedValue("m3", date(2026, 1, 20), 16)], actor)
-    Ingestor(Engine(store)).record([ObservedValue("m3", date(2026, 1, 20), 17)], actor)
-    with open(journal.path, "a", encoding="utf-8") as f:
-        f.write('{"seq": 3, "at": "2026-')  # a crash in the middle of an append
-    again = EmbeddedStore(load_dataset(WORKED), ObservationJournal(tmp_path, AUDIT_FILE))
-    assert again.audit_entries(10) == store.audit_entries(10)
-    [newest, oldest] = again.audit_entries(10)
+    writes = WriteService(Engine(store))
+    writes.record_observations([ObservedValue("m3", date(2026, 1, 20), 16)], actor)
+    writes.record_observations([ObservedValue("m3", date(2026, 1, 20), 17)], actor)
+    assert store.journal is not None
+    with open(store.journal.path, "ab") as f:
+        f.write(b"ZJ\x40\x00\x00\x00\x00\x00\x00\x00{\"seq\": 3, \"at\": \"2026-")  # a crash mid-append
+    again = EmbeddedStore(load_dataset(WORKED), tmp_path)
+    assert again.state.audit_entries(10) == store.state.audit_entries(10)
+    [newest, oldest] = again.state.audit_entries(10)
     assert (oldest.seq, newest.seq) == (1, 2) and newest.before == {"count": 1, "rows": [
         {"metric": "m3", "at": "2026-01-20", "value": 16.0}]}
-    assert again.append_audit(AuditEntry.of(actor, "load", "三")).seq == 3
+    assert commit(again, ChangeSet(audit=AuditEntry.of(actor, "load", "三"))).seq == 3
 
 
 def test_the_served_embedded_audit_log_survives_kill_9(tmp_path):
@@ -264,11 +276,12 @@ def test_the_ingest_command_is_audited(request, store_kind, tmp_path):
         datasets.forget()
         store = datasets.engine(WORKED).store
         _cli("ingest", str(csv), "--neo4j", store.settings.uri)
+        store.poll()
         datasets.forget()
     else:
         _cli("ingest", str(csv), "--data", str(WORKED), "--state", str(tmp_path / "state"))
-        store = EmbeddedStore(load_dataset(WORKED), ObservationJournal(tmp_path / "state", AUDIT_FILE))
-    entry = store.audit_entries(1, operation="ingest", actor=CLI_ACTOR)[0]
+        store = EmbeddedStore(load_dataset(WORKED), tmp_path / "state")
+    entry = store.state.audit_entries(1, operation="ingest", actor=CLI_ACTOR)[0]
     assert entry.roles == ["ADMIN"] and entry.summary == f"导入观测 2 条（变更 1 条）：{csv}"
     assert entry.before == {"count": 1, "rows": [{"metric": "m3", "at": "2026-01-20", "value": None}]}
     assert entry.after is not None and entry.after["origin"] == str(csv)
@@ -277,44 +290,40 @@ def test_the_ingest_command_is_audited(request, store_kind, tmp_path):
 def test_the_load_command_is_audited_and_a_replace_keeps_the_log(neo4j_datasets):
     store = neo4j_datasets.store
     neo4j_datasets.engine(demo_path())
-    marker = store.append_audit(AuditEntry.of(Principal(f"m-{uuid.uuid4().hex[:8]}"), "load", "标记"))
+    who = Principal(f"m-{uuid.uuid4().hex[:8]}")
+    marker = commit(store, ChangeSet(audit=AuditEntry.of(who, "load", "标记"))).audit
     try:
         _cli("load", str(WORKED), "--replace", "--force", "--neo4j", store.settings.uri)
+        store.poll()
     finally:
         neo4j_datasets.forget()
-    entry = store.audit_entries(1, operation="load", actor=CLI_ACTOR)[0]
+    entry = store.state.audit_entries(1, operation="load", actor=CLI_ACTOR)[0]
     assert entry.seq > marker.seq and entry.roles == ["ADMIN"] and "（替换）" in entry.summary
     assert entry.before == {"dataset": str(WORKED.resolve()), "nodes": 379, "relationships": 1099}
     assert entry.after is not None and (entry.after["nodes"], entry.after["replace"]) == (7, True)
-    assert store.audit_entries(1, actor=marker.actor) == [marker]
+    assert store.state.audit_entries(1, actor=marker.actor) == [marker]
 
 
-def test_observations_and_their_audit_entry_are_kept_together(worked_store):
-    """An entry that cannot be stored fails the call before any observation is (one Neo4j transaction)."""
+def test_a_change_and_its_audit_entry_are_kept_together(worked_store):
+    """An entry that cannot be stored fails the write before anything is (one journal record, one Neo4j
+    transaction): observations and 8字螺旋 events alike."""
     store = worked_store
-    before, version = store.latest_values(date(2026, 12, 31), ["m1"]), store.version
+    when = date(2026, 12, 31)
+    before, version = store.state.latest_values(when, ["m1"]), store.version
+    events = store.state.events("spiral", "S")
     actor = f"atomic-{uuid.uuid4().hex[:8]}"
-    bad = AuditEntry.of(Principal(actor, None, frozenset({Role.ADMIN})), "recordObservations", "坏",
-                        {"not json": object()})
-    with pytest.raises(TypeError):
-        store.add_observations([ObservedValue("m1", date(2026, 12, 1), 99.0)], bad)
-    assert store.latest_values(date(2026, 12, 31), ["m1"]) == before and store.version == version
-    assert store.audit_entries(5, actor=actor) == []
-    good = AuditEntry.of(Principal(actor, None, frozenset({Role.ADMIN})), "recordObservations", "好")
-    assert store.add_observations([ObservedValue("m1", date(2026, 12, 1), 99.0)], good) == 1
-    assert [e.summary for e in store.audit_entries(5, actor=actor)] == ["好"]
-
-
-def test_a_spiral_event_and_its_audit_entry_are_kept_together(worked_store):
-    """As for observations: an entry that cannot be stored leaves the 8字螺旋 unchanged."""
-    store = worked_store
-    actor = f"spiral-{uuid.uuid4().hex[:8]}"
     who = Principal(actor, None, frozenset({Role.ADMIN}))
-    event = {"kind": "stage", "from": "GOAL", "to": "STANDARD", "recorded": "2026-11-26T00:00:00+00:00"}
-    before = store.spiral_events("S")
-    with pytest.raises(TypeError):
-        store.add_spiral_event("S", event, AuditEntry.of(who, "advanceStage", "坏", {"x": object()}))
-    assert store.spiral_events("S") == before and store.audit_entries(5, actor=actor) == []
-    store.add_spiral_event("S", event, AuditEntry.of(who, "advanceStage", "好"))
-    assert store.spiral_events("S") == [*before, event]
-    assert [e.summary for e in store.audit_entries(5, actor=actor)] == ["好"]
+    row = [ObservedValue("m1", date(2026, 12, 1), 99.0)]
+    event = Event("spiral", "S", {"kind": "stage", "from": "GOAL", "to": "STANDARD"})
+    unkeepable = {"x": object()}
+    for bad in (ChangeSet(audit=AuditEntry.of(who, "recordObservations", "坏", unkeepable), observations=row),
+                ChangeSet(audit=AuditEntry.of(who, "advanceStage", "坏", unkeepable), events=[event])):
+        with pytest.raises(TypeError):
+            commit(store, bad)
+        assert store.state.latest_values(when, ["m1"]) == before and store.version == version
+        assert store.state.events("spiral", "S") == events and store.state.audit_entries(5, actor=actor) == []
+    commit(store, ChangeSet(audit=AuditEntry.of(who, "recordObservations", "好"), observations=row,
+                            events=[event]))
+    assert store.state.latest_values(when, ["m1"]) == {"m1": 99.0}
+    assert store.state.events("spiral", "S") == [*events, event.payload]
+    assert [e.summary for e in store.state.audit_entries(5, actor=actor)] == ["好"]

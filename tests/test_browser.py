@@ -540,7 +540,8 @@ def test_graphiql_offline_runs_a_saved_query(visit, server):
     page.goto(f"{server}/graphql")
     page.wait_for_selector(".graphiql-container .graphiql-tab")
     tabs = page.locator(".graphiql-tab").all_inner_texts()
-    names = [re.search(r"^query (\w+)", text, re.M).group(1) for text in graphql_operations().values()]
+    names = [re.search(r"^(?:query|mutation) (\w+)", text, re.M).group(1)
+             for text in graphql_operations().values()]
     assert sorted(t.strip() for t in tabs) == sorted(names)
     assert tabs[0].strip() == "QualityNetwork"
     page.click(".graphiql-execute-button")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
@@ -22,10 +23,10 @@ from tests.test_properties import AS_OF as DAG_AS_OF
 from tests.test_properties import goal_dags
 from zhengai.domain.models import ObservedValue
 from zhengai.engine import Engine
-from zhengai.engine.ingest import Ingestor
+from zhengai.engine.writes import WriteService
 from zhengai.graph_loader import demo_path, load_dataset
 from zhengai.stores import EmbeddedStore
-from zhengai.stores.journal import ObservationJournal
+from zhengai.stores.journal import Journal
 
 RECORD = """mutation($rows: [ObservationInput!]!) { recordObservations(observations: $rows) {
   received changed unchanged warningsRaised { id } } }"""
@@ -81,13 +82,14 @@ def test_incremental_propagation_equals_a_full_recompute(ds, data):
     dates = [DAG_AS_OF, DAG_AS_OF + timedelta(days=40)]
     for d in dates:
         engine.snapshot(d)  # cached, to be updated in place
-    ingestor = Ingestor(engine)
+    ingestor = WriteService(engine)
     metrics = sorted(ds.metrics)
     for _ in range(data.draw(st.integers(1, 4))):
         batch = data.draw(st.lists(st.tuples(st.sampled_from(metrics), st.integers(-5, 45),
                                              st.floats(0, 120, allow_nan=False)), min_size=1, max_size=6,
                                    unique_by=lambda t: (t[0], t[1])))
-        ingestor.record([ObservedValue(m, DAG_AS_OF + timedelta(days=d), v) for m, d, v in batch])
+        ingestor.record_observations([ObservedValue(m, DAG_AS_OF + timedelta(days=d), v)
+                                      for m, d, v in batch])
         for d in dates:
             cached = engine.snapshot(d)
             full = Engine(engine.store).snapshot(d)
@@ -97,22 +99,19 @@ def test_incremental_propagation_equals_a_full_recompute(ds, data):
                 assert (a is None and b is None) or a == pytest.approx(b, abs=1e-12), node
 
 
-def test_journal_survives_a_torn_last_line(tmp_path):
-    journal = ObservationJournal(tmp_path)
-    journal.append([ObservedValue("m1", date(2026, 1, 2), 91.0)])
-    with open(journal.path, "a", encoding="utf-8") as f:
-        f.write('{"metric": "m1", "at": "2026-01-0')  # a crash in the middle of an append
-    again = ObservationJournal(tmp_path)
-    assert again.replay() == [ObservedValue("m1", date(2026, 1, 2), 91.0)]
+def journaled_observations(state: Path) -> list[tuple[str, str, float]]:
+    """Every (metric, at, value) the journal of a state folder holds, in order."""
+    return [(m, at, v) for _, row in Journal(state).read_from(0) for m, at, v, _ in row["observations"]]
 
 
-def _serve(folder: Path, state: Path) -> tuple[subprocess.Popen, str]:
+def _serve(folder: Path, state: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--data", str(folder), "--state", str(state),
            "--port", str(port)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -157,13 +156,12 @@ def test_ingest_command_reports_located_errors_and_is_idempotent(tmp_path):
     out = subprocess.run([*run, str(bad)], capture_output=True, text=True, check=False)
     assert out.returncode == 1
     assert f"{bad}:3: at: invalid date '2026-02-30'" in out.stderr and f"{bad}:4:" in out.stderr
-    assert not (folder / ".zhengai" / "observations.jsonl").exists()  # nothing ingested
+    assert journaled_observations(folder / ".zhengai") == []  # nothing ingested
     first = subprocess.run([*run, str(good)], capture_output=True, text=True, check=True)
     assert "2 new or replaced, 0 unchanged" in first.stdout
     second = subprocess.run([*run, str(good)], capture_output=True, text=True, check=True)
     assert "0 new or replaced, 2 unchanged" in second.stdout
-    lines = (folder / ".zhengai" / "observations.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["metric"] for line in lines] == ["m1", "m2"]
+    assert [m for m, _, _ in journaled_observations(folder / ".zhengai")] == ["m1", "m2"]
 
 
 def test_a_websocket_subscriber_receives_the_warning_an_ingest_raises(tmp_path):
@@ -194,3 +192,71 @@ def test_a_websocket_subscriber_receives_the_warning_an_ingest_raises(tmp_path):
     finally:
         proc.terminate()
         proc.wait()
+
+
+def _wait_for(check, seconds: float = 5.0) -> float:
+    """Seconds until ``check()`` holds (fails after ``seconds``)."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < seconds, "not seen in time"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_a_cli_ingest_reaches_the_server_that_holds_the_folder(tmp_path):
+    """A CLI write into a data folder a running server holds is followed by that server (its journal)."""
+    folder = shutil.copytree(WORKED, tmp_path / "data")
+    proc, url = _serve(folder, folder / ".zhengai")
+    try:
+        csv = tmp_path / "m3.csv"
+        csv.write_text("metric,at,value\nm3,2026-01-20,16\n", encoding="utf-8")
+        out = subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--data", str(folder)],
+                             capture_output=True, text=True, check=True)
+        assert "1 new or replaced" in out.stdout and "follows" in out.stdout
+
+        def seen() -> bool:
+            got = _ask(url)["data"]
+            return got["m3"]["value"] == 16 and got["goal"]["attainment"] == pytest.approx(0.75)
+
+        assert _wait_for(seen) < 1.5
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def test_a_cli_ingest_into_neo4j_reaches_the_serving_replica(neo4j_datasets, tmp_path):
+    store = neo4j_datasets.engine(WORKED).store
+    cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--neo4j", store.settings.uri, "--port", "0"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd[-1] = str(port)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _up(url), 60)
+        value = 15.0 + (time.time() % 1)  # a value no earlier run wrote
+        csv = tmp_path / "m3.csv"
+        csv.write_text(f"metric,at,value\nm3,2026-01-21,{value}\n", encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--neo4j",
+                        store.settings.uri], capture_output=True, text=True, check=True)
+
+        def seen() -> bool:
+            return _ask(url)["data"]["m3"]["value"] == value
+
+        assert _wait_for(seen) < 1.5
+    finally:
+        proc.terminate()
+        proc.wait()
+        neo4j_datasets.forget()
+
+
+def _up(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _ask(url: str) -> dict:
+    return httpx.post(f"{url}/graphql", json={"query": GOAL, "variables": {"asOf": "2026-02-01"}}).json()

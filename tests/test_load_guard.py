@@ -81,7 +81,8 @@ def test_force_or_a_larger_share_replaces(neo4j, args, env):
 def test_a_merge_is_never_refused(neo4j):
     run = _load(neo4j, WORKED)
     assert run.returncode == 0, run.stderr
-    assert neo4j.counts()[0] > DEMO_COUNTS[0] and {"S", "P1", "P2", "S-FACULTY"} <= set(neo4j.goal_ids())
+    neo4j.poll()  # the CLI's write, seen by this process's store
+    assert neo4j.counts()[0] > DEMO_COUNTS[0] and {"S", "P1", "P2", "S-FACULTY"} <= neo4j.state.ids("Goal")
 
 
 @pytest.mark.parametrize("value", ["150", "-1", "half"])

@@ -40,7 +40,7 @@ def test_loading_the_same_dataset_twice_changes_nothing(neo4j):
 def test_replace_swaps_the_dataset(neo4j):
     neo4j.load(load_dataset(WORKED), replace=True)
     assert neo4j.counts() == (7, 9)  # 1 unit, 3 goals, 3 metrics; 2 SUPPORTS, 4 MEASURED_BY, 3 OWNED_BY
-    assert set(neo4j.goal_ids()) == {"S", "P1", "P2"}
+    assert set(neo4j.state.ids("Goal")) == {"S", "P1", "P2"}
 
 
 def test_a_load_failing_on_its_last_row_leaves_the_graph_unchanged(neo4j, monkeypatch):
@@ -54,7 +54,7 @@ def test_a_load_failing_on_its_last_row_leaves_the_graph_unchanged(neo4j, monkey
     with pytest.raises(Exception, match=r"(?i)property values can only be of primitive types"):
         neo4j.load(load_dataset(WORKED), replace=True)
     assert neo4j.counts() == before
-    assert "S-FACULTY" in neo4j.goal_ids()
+    assert "S-FACULTY" in neo4j.state.ids("Goal")
 
 
 def _big_dataset(folder: Path, goals: int) -> Path:
@@ -132,7 +132,7 @@ def test_current_attainment_is_kept_on_the_nodes_and_follows_ingests(neo4j):
 
     from zhengai.domain.models import ObservedValue
     from zhengai.engine import Engine
-    from zhengai.engine.ingest import Ingestor
+    from zhengai.engine.writes import WriteService
 
     engine = Engine(neo4j)
     assert engine.keep_current() == 76 + 140
@@ -141,7 +141,9 @@ def test_current_attainment_is_kept_on_the_nodes_and_follows_ingests(neo4j):
     assert kept["S-FACULTY"][0] == pytest.approx(snap.attainment("S-FACULTY"))
     assert kept["S-FACULTY"][1] == snap.goal_status(engine.goal("S-FACULTY")).value
     assert kept["M-SSR"][1] == "RED"  # beyond its floor
-    Ingestor(engine).record([ObservedValue("M-SSR", date.today(), 15.5)])  # 生师比 at target
+    writes = WriteService(engine)
+    writes.record_observations([ObservedValue("M-SSR", date.today(), 15.5)])  # 生师比 at target
+    writes.flush()
     after = neo4j.current_values()
     full = Engine(neo4j).snapshot()  # a fresh engine: a full recompute
     for node in ("M-SSR", "A26-FACBASE", "S-FACULTY"):
@@ -154,10 +156,14 @@ def test_a_replaced_value_stays_in_the_history(neo4j):
     from datetime import date
 
     from zhengai.domain.models import ObservedValue
+    from zhengai.engine import Engine
+    from zhengai.engine.writes import WriteService
 
-    assert neo4j.add_observations([ObservedValue("M-SSR", date(2026, 11, 21), 17.0)]) == 1
-    assert neo4j.add_observations([ObservedValue("M-SSR", date(2026, 11, 21), 17.0)]) == 0  # no-op
-    assert neo4j.add_observations([ObservedValue("M-SSR", date(2026, 11, 21), 16.5)]) == 1
+    writes = WriteService(Engine(neo4j))
+    assert writes.record_observations([ObservedValue("M-SSR", date(2026, 11, 21), 17.0)]).changed == 1
+    again = writes.record_observations([ObservedValue("M-SSR", date(2026, 11, 21), 17.0)])
+    assert again.changed == 0  # no-op
+    assert writes.record_observations([ObservedValue("M-SSR", date(2026, 11, 21), 16.5)]).changed == 1
     [replaced] = neo4j.replaced_values("M-SSR")
     assert replaced.startswith("2026-11-21=17.0@")
-    assert neo4j.latest_values(date(2026, 11, 22), ["M-SSR"]) == {"M-SSR": 16.5}
+    assert Neo4jStore(neo4j.settings).state.latest_values(date(2026, 11, 22), ["M-SSR"]) == {"M-SSR": 16.5}

@@ -138,7 +138,7 @@ def test_bad_reporting_requests_get_a_clear_error(demo_gql, query, needle, code)
 def test_one_page_of_a_unit(demo_gql, demo_engine):
     p = demo_gql(ONE_PAGE, u="JWC")["onePage"]
     tasks = {t["id"]: t for t in p["tasks"]}
-    expected = {t.id for t in demo_engine.store.tasks().values() if t.lead_unit == "JWC" or "JWC" in t.units}
+    expected = {t.id for t in demo_engine.tasks().values() if t.lead_unit == "JWC" or "JWC" in t.units}
     assert set(tasks) == expected and p["taskCount"] == len(expected)
     assert {"T26-02", "T26-03", "T26-05", "T26-06", "T-08"} <= set(tasks) and "T26-04" not in tasks
     assert tasks["T26-03"]["statusName"] == tasks["T26-05"]["statusName"] == "逾期"
@@ -167,7 +167,7 @@ def test_one_page_of_a_goal(demo_gql, demo_engine):
 
 def test_task_statuses_agree_with_the_monitoring_rules(demo_gql, demo_engine):
     raised = {w.id for w in demo_engine.warnings(DEMO_AS_OF)}
-    for unit in demo_engine.store.units():
+    for unit in demo_engine.units():
         for t in demo_gql(ONE_PAGE, u=unit)["onePage"]["tasks"]:
             assert t["overdue"] == (f"OVERDUE:{t['id']}" in raised)
             assert t["overBudget"] == (f"OVER_BUDGET:{t['id']}" in raised)
@@ -178,7 +178,7 @@ def test_metric_history_is_bounded_and_ordered(demo_gql, demo_engine):
     full = demo_gql(q, m="M-SSR")["metric"]["history"]
     dates = [p["at"] for p in full]
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
-    stored = demo_engine.store.observation_history(["M-SSR"])["M-SSR"]
+    stored = demo_engine.state.observation_history(["M-SSR"])["M-SSR"]
     assert [(date.fromisoformat(p["at"]), p["value"]) for p in full] == stored[-500:]
     part = demo_gql(q, m="M-SSR", f="2026-03-01", t="2026-06-30")["metric"]["history"]
     assert part and all("2026-03-01" <= p["at"] <= "2026-06-30" for p in part)
@@ -190,7 +190,7 @@ def test_metric_history_keeps_the_newest_500(demo_engine):
     from zhengai.engine.trends import metric_history
 
     points = metric_history(demo_engine, "M-CRS-BIM-GOAL", limit=3)
-    stored = demo_engine.store.observation_history(["M-CRS-BIM-GOAL"])["M-CRS-BIM-GOAL"]
+    stored = demo_engine.state.observation_history(["M-CRS-BIM-GOAL"])["M-CRS-BIM-GOAL"]
     assert [(p.at, p.value) for p in points] == stored[-3:]
 
 

@@ -16,7 +16,6 @@ from tests.conftest import DEMO_AS_OF, engine_for
 from zhengai.app import create_app
 from zhengai.domain.enums import Aggregate
 from zhengai.engine import Engine
-from zhengai.engine.scoped import engine_for as engine_for_principal
 from zhengai.graph_loader import demo_path
 from zhengai.security.tokens import AuthConfig, Principal, Role
 
@@ -241,15 +240,15 @@ def test_folded_children_recombine_to_the_goal(demo_engine, who):
     known weight, give its attainment exactly."""
     p = dict(PRINCIPALS[who])
     principal = Principal(who, roles=frozenset({p.pop("role")}), **p)
-    scoped = engine_for_principal(demo_engine, principal)
+    scoped = demo_engine.for_principal(principal)
     snap = scoped.snapshot(DEMO_AS_OF)
     checked = 0
-    for goal_id in scoped.structure().order:
+    for goal_id in scoped.structure(DEMO_AS_OF).order:
         goal = scoped.goal(goal_id)
         folded = scoped.folded_children(goal_id, DEMO_AS_OF)
         if folded is None or goal.aggregate is not Aggregate.WEIGHTED_MEAN or folded.attainment is None:
             continue
-        known = [(e.weight, snap.attainment(e.child)) for e in scoped.structure().children[goal_id]
+        known = [(e.weight, snap.attainment(e.child)) for e in scoped.structure(DEMO_AS_OF).children[goal_id]
                  if snap.attainment(e.child) is not None]
         known.append((folded.weight * folded.coverage, folded.attainment))
         recombined = sum(w * a for w, a in known) / sum(w for w, _ in known)

@@ -31,9 +31,11 @@ def spiral_gql(request, store_kind):
     if store_kind == "neo4j":
         datasets = request.getfixturevalue("neo4j_datasets")
         store = datasets.store
-        store.driver.execute_query("MATCH (e:SpiralEvent) DETACH DELETE e", database_=store.settings.database)
+        store.driver.execute_query("MATCH (e:Event) DETACH DELETE e", database_=store.settings.database)
+        datasets.forget()
         yield client_for(datasets.engine(demo_path()))
-        store.driver.execute_query("MATCH (e:SpiralEvent) DETACH DELETE e", database_=store.settings.database)
+        store.driver.execute_query("MATCH (e:Event) DETACH DELETE e", database_=store.settings.database)
+        datasets.forget()
     else:
         yield client_for(Engine(EmbeddedStore(load_dataset(demo_path()))))
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from tests.conftest import DEMO_AS_OF, WORKED
 from zhengai.domain.models import Metric, WeightedLink
 from zhengai.graph_loader import validate_folder
+from zhengai.stores.journal import Journal
 
 SIMULATE = """query($changes: [MetricValueInput!]!) {
   simulate(asOf: "2026-11-20", changes: $changes) { changes { goal { id } after } } }"""
@@ -94,6 +95,11 @@ def test_two_huge_weights_are_a_located_error_not_nan_at_read_time(tmp_path):
     assert errors[1].startswith("dataset.yaml:7: goals[2] (P2): supports.0.weight"), errors
 
 
+def _journaled(state: Path) -> list[tuple]:
+    """Every (metric, at, value, source) the journal of a state folder holds, in order."""
+    return [tuple(o) for _, row in Journal(state).read_from(0) for o in row["observations"]]
+
+
 def _ingest(folder: Path, csv: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", "--data", str(folder), str(csv)],
                           capture_output=True, text=True, check=False, timeout=120)
@@ -118,7 +124,7 @@ def test_ingest_command_refuses_an_impossible_value_with_its_line(percent_folder
     assert f"{csv}:3: value: -3 is below 0 (the unit '%': no negative values) for metric m1" in run.stderr
     assert f"{csv}:4: value: 2e+12 is not within ±1e+12" in run.stderr
     assert "Traceback" not in run.stderr
-    assert not (percent_folder / ".zhengai" / "observations.jsonl").exists()
+    assert _journaled(percent_folder / ".zhengai") == []  # nothing ingested
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-16"])
@@ -129,8 +135,8 @@ def test_ingest_command_reads_gbk_and_bom_files(percent_folder, tmp_path, encodi
     run = _ingest(percent_folder, csv)
     assert run.returncode == 0, run.stderr
     assert "2 observations, 2 new or replaced" in run.stdout
-    journal = (percent_folder / ".zhengai" / "observations.jsonl").read_text(encoding="utf-8")
-    assert "教务系统" in journal and "学工处" in journal
+    assert [(m, v, source) for m, _, v, source in _journaled(percent_folder / ".zhengai")] == [
+        ("m1", 95, "教务系统"), ("m2", 45, "学工处")]
 
 
 def test_ingest_command_refuses_an_undecodable_file_with_a_located_error(percent_folder, tmp_path):

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from cross_web import HTTPException  # what strawberry's ASGI view turns into a plain response
@@ -13,20 +20,26 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET
 
 from zhengai import web
 from zhengai.engine import Engine
-from zhengai.engine.ingest import Ingestor
-from zhengai.engine.spiral import SpiralService
+from zhengai.engine.writes import WriteService
 from zhengai.queries import graphql_operations
 from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
-from zhengai.schema.limits import Cors, Limits
-from zhengai.security.tokens import AuthConfig, AuthError, Principal, Role, bearer
+from zhengai.schema.limits import MAX_JSON_DEPTH, Cors, Limits, json_depth
+from zhengai.security.tokens import AuthConfig, AuthError, AuthUnavailableError, Principal, Role, token_of
+
+#: Close code of a websocket whose token expired (4400–4499: the graphql-transport-ws client errors).
+WS_TOKEN_EXPIRED = 4401
+
+log = logging.getLogger("zhengai.app")
 
 
 class BodyLimit:
@@ -69,6 +82,61 @@ class _TooLarge(Exception):
     pass
 
 
+FOLLOW_EVERY = 0.25  # seconds between looks at what other processes wrote
+
+
+class Follower:
+    """A background thread applying other processes' writes to this one (journal or change log)."""
+
+    def __init__(self, writes: WriteService, every: float):
+        self.writes, self.every = writes, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="zhengai-follow", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.writes.follow()
+            except Exception:
+                log.warning("following other processes' writes failed; trying again", exc_info=True)
+
+
+def refusal_response(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    """A GraphQL-shaped refusal: ``{"errors": [{"message", "extensions": {"code"}}]}``."""
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
+                        headers=headers or None)
+
+
+def auth_unavailable(exc: AuthUnavailableError) -> JSONResponse:
+    """503: tokens cannot be verified now (the identity provider is down or hangs)."""
+    return refusal_response(503, "AUTH_UNAVAILABLE", f"authentication unavailable: {exc}",
+                            **{"Retry-After": "5"})
+
+
+class _BadRequest(Exception):
+    """A request body the service refuses before GraphQL sees it (400, with a code)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+async def _close_when_expired(ws: WebSocket, principal: Principal) -> None:
+    """Close a websocket session when its token expires (no pushes or operations after ``exp``)."""
+    assert principal.expires_at is not None
+    await asyncio.sleep(max(0.0, principal.expires_at - time.time()))
+    if ws.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(RuntimeError, OSError):
+            await ws.close(WS_TOKEN_EXPIRED, "token expired: reconnect with a new token")
+
+
 def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
              auth: AuthConfig | None) -> Callable[[Request], Awaitable[Response]]:
     """With authentication configured, a plain-HTTP endpoint needs a valid token of a reading role; the
@@ -78,9 +146,11 @@ def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
 
     async def guarded(request: Request) -> Response:
         try:
-            principal = auth.verify(bearer(request.headers.get("authorization")) or "")
+            principal = await auth.verify_async(token_of(request.headers.get("authorization")))
         except AuthError as exc:
             return PlainTextResponse(f"authentication required: {exc}", status_code=401)
+        except AuthUnavailableError as exc:
+            return auth_unavailable(exc)
         if not principal.roles - {Role.DATA_SERVICE}:
             return PlainTextResponse("forbidden: reports need a reading role (not DATA_SERVICE alone)",
                                      status_code=403)
@@ -94,10 +164,10 @@ class ZhengaiGraphQL(GraphQL):
     """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
     page served from the package's own files, with the saved operations as tabs (no CDN)."""
 
-    def __init__(self, engine: Engine, ingestor: Ingestor, hub: WarningHub, spiral: SpiralService,
+    def __init__(self, engine: Engine, writes: WriteService, hub: WarningHub,
                  auth: AuthConfig | None = None, **kwargs: Any):
         super().__init__(build_schema(), **kwargs)
-        self.engine, self.ingestor, self.hub, self.spiral = engine, ingestor, hub, spiral
+        self.engine, self.writes, self.hub = engine, writes, hub
         self.auth = auth
         self.timeout = Limits().request_timeout or None
         self.playground_html = web.graphiql_html(graphql_operations())
@@ -105,55 +175,104 @@ class ZhengaiGraphQL(GraphQL):
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return web.graphiql_page(self.playground_html)
 
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """strawberry's, with the identity provider's outage a 503 and a refused body a 400 (both JSON,
+        with a code); a websocket's expiry timer ends with its session."""
+        try:
+            return await super().run(request, context, root_value)
+        except AuthUnavailableError as exc:
+            return auth_unavailable(exc)
+        except _BadRequest as exc:
+            return refusal_response(400, exc.code, str(exc))
+        finally:
+            timer = getattr(request.state, "expiry", None)
+            if timer is not None:
+                timer.cancel()
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON bodies nested deeper than MAX_JSON_DEPTH are refused (400), never a RecursionError."""
+        try:
+            value = json.loads(data)
+        except RecursionError as exc:
+            raise _BadRequest("JSON_TOO_DEEP", f"request body nests too deeply: at most {MAX_JSON_DEPTH} "
+                                               "levels of arrays and objects") from exc
+        depth = json_depth(value, MAX_JSON_DEPTH + 2)  # the body and its variables object
+        if depth > MAX_JSON_DEPTH + 2:
+            raise _BadRequest("JSON_TOO_DEEP", f"request body nests too deeply: at most {MAX_JSON_DEPTH} "
+                                               "levels of arrays and objects in variables")
+        return value
+
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         principal: Principal | None = Principal.developer() if self.auth is None else None
         # HTTP: the bearer token now; GraphiQL's own page (static HTML, no data) is served without one
         if (self.auth is not None and isinstance(request, Request)
                 and not self.should_render_graphql_ide(self.request_adapter_class(request))):
             try:
-                principal = self.auth.verify(bearer(request.headers.get("authorization")) or "")
+                principal = await self.auth.verify_async(token_of(request.headers.get("authorization")))
             except AuthError as exc:
                 raise HTTPException(401, f"authentication required: {exc}") from exc
         return {"request": request, "response": response,
-                "zhengai": Context(self.engine, self.ingestor, self.hub, self.spiral, principal,
+                "zhengai": Context(self.engine, self.writes, self.hub, principal,
                                    self.timeout if isinstance(request, Request) else None)}
 
     async def on_ws_connect(self, context: dict[str, Any]) -> Any:
-        """Websockets authenticate with connection_init's payload {"Authorization": "Bearer …"}."""
+        """Websockets authenticate with connection_init's payload {"Authorization": "Bearer …"}; the
+        session is closed (code 4401) when the token expires."""
         if self.auth is not None:
             params = context.get("connection_params") or {}
-            token = bearer(params.get("Authorization") or params.get("authorization")) if isinstance(
-                params, dict) else None
+            header = params.get("Authorization") or params.get("authorization") if isinstance(params, dict) \
+                else None
             try:
-                context["zhengai"].principal = self.auth.verify(token or "")
+                principal = await self.auth.verify_async(token_of(header if isinstance(header, str)
+                                                                  else None))
             except AuthError as exc:
                 raise ConnectionRejectionError({"reason": str(exc)}) from exc
+            except AuthUnavailableError as exc:
+                raise ConnectionRejectionError({"reason": f"authentication unavailable: {exc}",
+                                                "code": "AUTH_UNAVAILABLE"}) from exc
+            context["zhengai"].principal = principal
+            ws = context.get("request")
+            if principal.expires_at is not None and isinstance(ws, WebSocket):
+                earlier = getattr(ws.state, "expiry", None)
+                if earlier is not None:  # a second connection_init (legacy graphql-ws): its token rules
+                    earlier.cancel()
+                ws.state.expiry = asyncio.create_task(_close_when_expired(ws, principal))
         return await super().on_ws_connect(context)
 
 
-def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingestor | None = None,
-               spiral: SpiralService | None = None, auth: AuthConfig | None = None,
-               cors: Cors | None = None) -> Starlette:
-    """The service over ``engine``; ``store_name`` is reported by /healthz. ``ingestor`` records
-    observations and ``spiral`` the 8字螺旋 events (default: without journals); the warnings an
-    ingest raises are pushed to subscribers. ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the
-    origins allowed cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication
-    configured."""
+def create_app(engine: Engine, *, writes: WriteService | None = None, auth: AuthConfig | None = None,
+               cors: Cors | None = None, follow_every: float | None = FOLLOW_EVERY) -> Starlette:
+    """The service over ``engine``. ``writes`` is its one write path (default: a new one over the
+    engine); the warnings a write raises are pushed to subscribers. While the app runs, what other
+    processes write to the same store (a CLI ingest, another replica) is followed every ``follow_every``
+    seconds (None: not followed). ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the origins allowed
+    cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication configured."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
-    ingestor = ingestor or Ingestor(engine)
+    writes = writes or WriteService(engine)
     hub = WarningHub()
-    ingestor.listeners.append(hub.publish)
-    graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine), auth,
-                             allowed_origins=origins)
+    writes.listeners.append(hub)
+    graphql = ZhengaiGraphQL(engine, writes, hub, auth, allowed_origins=origins)
+    store = engine.store
 
     async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})
+        return JSONResponse({"status": "ok", "store": store.name, "version": store.version})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        follower = Follower(writes, follow_every) if follow_every else None
+        if follower is not None:
+            follower.start()
+        try:
+            yield
+        finally:
+            if follower is not None:
+                follower.stop()
 
     async def explorer(_: Request) -> Response:
         return web.explorer_page()
 
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
-    return Starlette(middleware=middleware, routes=[
+    return Starlette(middleware=middleware, lifespan=lifespan, routes=[
         Route("/healthz", healthz),
         Route("/reports/{subject_id}.md", _guarded(report_endpoint(engine), auth), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -11,13 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhengai.domain.models import SECTIONS, Dataset, Metric
+from zhengai.domain.models import Dataset
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
-from zhengai.security.tokens import AuthConfig, Role
-from zhengai.stores.journal import AUDIT_FILE, SPIRAL_FILE, ObservationJournal
+from zhengai.security.tokens import AuthConfig, AuthConfigError, Role
 
 if TYPE_CHECKING:
-    from zhengai.stores import EmbeddedStore
     from zhengai.stores.base import GraphStore
     from zhengai.stores.neo4j_store import Neo4jStore
 
@@ -37,7 +35,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from zhengai.graph_loader.synthetic import generate
+    from zhengai.graph_loader.generators.synthetic import generate
 
     started = time.perf_counter()
     counts = generate(args.scale, args.seed, Path(args.out),
@@ -78,29 +76,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from zhengai.app import create_app
     from zhengai.engine import Engine
-    from zhengai.engine.ingest import Ingestor
-    from zhengai.engine.spiral import SpiralService
     from zhengai.schema.limits import Cors, CorsError
-    from zhengai.stores import EmbeddedStore
 
     started = time.perf_counter()
-    store: GraphStore
-    if args.neo4j or (os.environ.get("NEO4J_URI") and not args.data):
-        store = _neo4j_store(args.neo4j)
-        label = f"Neo4j store at {store.settings.uri} (database {store.settings.database})"
-        name = "neo4j"
-        journal = None
-    else:
-        folder = Path(args.data) if args.data else demo_path()
-        dataset = _load_or_report(folder)
-        if dataset is None:
-            return 1
-        journal = ObservationJournal(_state_dir(args))
-        store, name = EmbeddedStore(dataset, ObservationJournal(journal.folder, AUDIT_FILE)), "embedded"
-        replayed = _replay(journal, store)
-        shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
-        label = f"embedded store with {shown} (+{replayed} ingested observations from {journal.path})"
-    auth = AuthConfig.from_env()
+    try:
+        auth = AuthConfig.from_env()
+    except AuthConfigError as exc:
+        print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
+        return 2
     if auth is None and not _loopback(args.host) and os.environ.get("ZHENGAI_ALLOW_INSECURE_BIND") != "1":
         print(f"zhengai: refusing to serve on {args.host} without authentication: set ZHENGAI_JWT_SECRET "
               "(HS256) or ZHENGAI_JWKS (a JWKS file or URL of the campus identity provider), or bind "
@@ -111,9 +94,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except CorsError as exc:
         print(f"zhengai: {exc}", file=sys.stderr)
         return 2
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, label = opened
     engine = Engine(store)
-    spiral = SpiralService(engine, journal and ObservationJournal(journal.folder, SPIRAL_FILE))
-    spiral.replay()
     snap = engine.snapshot()  # evaluate once so the first request is fast
     gc.collect()
     gc.freeze()  # the loaded graph lives as long as the process: full collections stop rescanning it
@@ -123,9 +108,28 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print("zhengai: 开发模式 DEVELOPMENT MODE — no authentication is configured: every caller is ADMIN. "
               "Set ZHENGAI_JWT_SECRET or ZHENGAI_JWKS before real data is served.", file=sys.stderr)
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
-    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal), spiral=spiral, auth=auth)
+    app = create_app(engine, auth=auth)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def _open_store(args: argparse.Namespace) -> tuple[GraphStore, str] | None:
+    """The store a command names (--neo4j / NEO4J_URI, else the embedded store of --data or the demo,
+    with its journal replayed) and a line describing it; None after printing a dataset's errors."""
+    if getattr(args, "neo4j", None) or (os.environ.get("NEO4J_URI") and not args.data):
+        store = _neo4j_store(args.neo4j)
+        return store, f"Neo4j store at {store.settings.uri} (database {store.settings.database})"
+    from zhengai.stores import EmbeddedStore
+
+    folder = Path(args.data) if args.data else demo_path()
+    dataset = _load_or_report(folder)
+    if dataset is None:
+        return None
+    state = _state_dir(args)
+    embedded = EmbeddedStore(dataset, state)
+    shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
+    return embedded, (f"embedded store with {shown} (+{embedded.replayed} journaled changes from "
+                      f"{embedded.journal.path if embedded.journal else state})")
 
 
 def _loopback(host: str) -> bool:
@@ -146,7 +150,17 @@ def _cmd_token(args: argparse.Namespace) -> int:
         print(f"zhengai: --ttl takes a number and a unit (s, m, h, d), e.g. 1h; got {args.ttl!r}",
               file=sys.stderr)
         return 2
-    auth = AuthConfig.from_env()
+    needs = {"STUDENT": "subject", "TEACHER": "subject", "UNIT_HEAD": "unit"}.get(args.role)
+    if needs and not getattr(args, needs):
+        example = "--unit C-MECH" if needs == "unit" else "--subject STU-007"
+        print(f"zhengai: a {args.role} token needs --{needs} (e.g. {example}): without it the token "
+              "reads nothing", file=sys.stderr)
+        return 2
+    try:
+        auth = AuthConfig.from_env()
+    except AuthConfigError as exc:
+        print(f"zhengai: {exc}", file=sys.stderr)
+        return 2
     if auth is None or not auth.secret:
         print("zhengai: set ZHENGAI_JWT_SECRET to sign development tokens", file=sys.stderr)
         return 2
@@ -171,54 +185,39 @@ def _state_dir(args: argparse.Namespace) -> Path:
     return base / ".zhengai" / "demo"
 
 
-def _replay(journal: ObservationJournal, store: EmbeddedStore) -> int:
-    """Apply the journal over the dataset; rows of metrics the dataset no longer has are skipped."""
-    rows = journal.replay()
-    known = store.get_nodes(sorted({r.metric for r in rows}))
-    kept = [r for r in rows if r.metric in known]
-    if len(kept) < len(rows):
-        print(f"zhengai: {len(rows) - len(kept)} journaled observations name metrics this dataset lacks; "
-              "skipped", file=sys.stderr)
-    store.add_observations(kept)
-    return len(kept)
-
-
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zhengai.domain.audit import cli_principal
     from zhengai.engine import Engine, InvalidArgumentError
-    from zhengai.engine.audit import cli_principal
-    from zhengai.engine.ingest import Ingestor
+    from zhengai.engine.ingest import metric_version
+    from zhengai.engine.writes import WriteService
     from zhengai.graph_loader.observations_csv import read_observations
-    from zhengai.stores import EmbeddedStore
 
     path = Path(args.file)
-    journal = None
-    if args.neo4j or (os.environ.get("NEO4J_URI") and not args.data):
-        store: GraphStore = _neo4j_store(args.neo4j)
-    else:
-        folder = Path(args.data) if args.data else demo_path()
-        dataset = _load_or_report(folder)
-        if dataset is None:
-            return 1
-        journal = ObservationJournal(_state_dir(args))
-        store = EmbeddedStore(dataset, ObservationJournal(journal.folder, AUDIT_FILE))
-        _replay(journal, store)
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, _ = opened
     errors: list[str] = []
     rows = read_observations(path, lambda line, msg: None)  # first pass: which metrics it names
-    named = {m: node for m, node in store.get_nodes(sorted({r.metric for r in rows})).items()
-             if isinstance(node, Metric)}  # by id: values outside a metric's range are located errors
+    named = {m: metric_version(store.state, m, date.max) for m in {r.metric for r in rows}
+             if store.state.kind_of(m) == "Metric"}  # by id: values outside a metric's range are errors
     rows = read_observations(path, lambda line, msg: errors.append(f"{path}:{line}: {msg}"), named)
     if errors:
         print("\n".join(errors), file=sys.stderr)
         print(f"zhengai: {len(errors)} error(s); nothing ingested", file=sys.stderr)
         return 1
     try:
-        result = Ingestor(Engine(store), journal).record(rows, cli_principal(), "ingest", str(path))
+        result = WriteService(Engine(store)).record_observations(rows, cli_principal(), "ingest", str(path))
     except InvalidArgumentError as exc:
         print(f"{path}: {exc}\nzhengai: nothing ingested", file=sys.stderr)
         return 1
-    where = journal.path if journal else store.settings.uri  # type: ignore[attr-defined]
+    journal = getattr(store, "journal", None)
+    where = journal.path if journal is not None else store.settings.uri  # type: ignore[attr-defined]
     print(f"zhengai: {path}: {result.received} observations, {result.changed} new or replaced, "
-          f"{result.unchanged} unchanged → {where}")
+          f"{result.unchanged} unchanged → {where} (a server holding it follows within a second)")
+    store.close()
     return 0
 
 
@@ -254,7 +253,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     store = _neo4j_store(args.neo4j)
     before = store.counts()
     if args.replace and not args.force:
-        refusal = _shrink_refusal(before[0], sum(len(dataset.section(s)) for s in SECTIONS), args.max_shrink)
+        refusal = _shrink_refusal(before[0], len(dataset.records()), args.max_shrink)
         if refusal:
             print(f"zhengai: {refusal}; nothing loaded", file=sys.stderr)
             store.close()
@@ -271,22 +270,23 @@ def _cmd_load(args: argparse.Namespace) -> int:
         bar = bars[stage]
         bar.update(done - bar.n if total else 1)
 
+    from zhengai.domain.audit import AuditEntry, cli_principal
+    from zhengai.engine import Engine
+
+    where, how = str(folder.resolve()), "（替换）" if args.replace else ""
+    records = len(dataset.records())
+    entry = AuditEntry.of(  # written in the load's own transaction: the load and its entry, or neither
+        cli_principal(), "load", f"载入数据集 {folder}{how}：节点 {before[0]} → 数据集 {records} 个节点",
+        {"dataset": where, "nodes": before[0], "relationships": before[1]},
+        {"dataset": where, "nodes": records, "replace": args.replace,
+         "observations": len(dataset.observations)})
     started = time.perf_counter()
     try:
-        store.load(dataset, replace=args.replace, progress=progress)
+        store.load(dataset, replace=args.replace, progress=progress, audit=entry)
     finally:
         for bar in bars.values():
             bar.close()
-    from zhengai.engine import Engine
-    from zhengai.engine.audit import AuditEntry, cli_principal
-
     nodes, rels = store.counts()
-    where, how = str(folder.resolve()), "（替换）" if args.replace else ""
-    store.append_audit(AuditEntry.of(
-        cli_principal(), "load", f"载入数据集 {folder}{how}：节点 {before[0]} → {nodes}",
-        {"dataset": where, "nodes": before[0], "relationships": before[1]},
-        {"dataset": where, "nodes": nodes, "relationships": rels, "replace": args.replace,
-         "observations": len(dataset.observations)}))
     kept = Engine(store).keep_current()  # today's attainment and status onto the nodes
     seconds = time.perf_counter() - started
     print(f"zhengai: loaded {folder} into {store.settings.uri} in {seconds:.1f} s: "
@@ -336,8 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="print a signed development token (needs ZHENGAI_JWT_SECRET)")
     token.add_argument("--role", required=True, choices=[r.value for r in Role])
-    token.add_argument("--subject", help="the quality subject the person is (e.g. STU-007)")
-    token.add_argument("--unit", help="the person's unit")
+    token.add_argument("--subject", help="the quality subject the person is (e.g. STU-007; needed for "
+                                         "STUDENT and TEACHER)")
+    token.add_argument("--unit", help="the person's unit (needed for UNIT_HEAD)")
     token.add_argument("--sub", help="the person's id (default: <role>-dev)")
     token.add_argument("--ttl", default="1h", help="lifetime, e.g. 30m, 1h, 7d (default 1h)")
     token.set_defaults(func=_cmd_token)

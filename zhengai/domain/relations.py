@@ -3,63 +3,89 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import NamedTuple
 
-from zhengai.domain.models import Dataset
+from zhengai.domain.models import Dataset, Goal, Metric, Plan, Record, Standard, Subject, Task, Unit
 
 
 class Relationship(NamedTuple):
-    """``(source)-[kind {weight}]->(target)``."""
+    """``(source)-[kind {weight}]->(target)``, in force from ``start`` until ``end`` (None: unbounded)."""
 
     source: str
     target: str
     kind: str
     weight: float | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def valid(self, when: date) -> bool:
+        """Whether the relationship is in force on ``when``."""
+        return (self.start is None or self.start <= when) and (self.end is None or when < self.end)
+
+
+class FlowEdge(NamedTuple):
+    """A child (goal or metric) feeding a parent goal with a weight, in force from ``start`` to ``end``."""
+
+    child: str
+    parent: str
+    weight: float
+    kind: str  # SUPPORTS | MEASURED_BY
+    start: date | None = None
+    end: date | None = None
+
+    def valid(self, when: date) -> bool:
+        """Whether the edge is in force on ``when``."""
+        return (self.start is None or self.start <= when) and (self.end is None or when < self.end)
 
 
 #: Relationship kinds whose stored direction points *down* the goal chain (towards the
 #: indicators). Every other kind points up (towards the school, its plans and units).
 DOWNWARD_KINDS = frozenset({"MEASURED_BY", "SPECIFIES"})
 
-FLOW_KINDS = frozenset({"SUPPORTS", "MEASURED_BY"})
+SUPPORTS = "SUPPORTS"
+MEASURED_BY = "MEASURED_BY"
+FLOW_KINDS = frozenset({SUPPORTS, MEASURED_BY})
+
+
+def record_relationships(r: Record) -> Iterator[Relationship]:
+    """The relationships one record defines (its reference fields), undated."""
+    if isinstance(r, Goal):
+        for link in r.supports:
+            yield Relationship(r.id, link.goal, "SUPPORTS", link.weight)
+        for p in r.derived_from:
+            yield Relationship(r.id, p, "DERIVED_FROM")
+        for st_id in r.standards:
+            yield Relationship(r.id, st_id, "HELD_TO")
+        if r.owner:
+            yield Relationship(r.id, r.owner, "OWNED_BY")
+        if r.subject:
+            yield Relationship(r.id, r.subject, "FOR_SUBJECT")
+    elif isinstance(r, Metric):
+        for link in r.measures:
+            yield Relationship(link.goal, r.id, "MEASURED_BY", link.weight)
+        if r.owner:
+            yield Relationship(r.id, r.owner, "OWNED_BY")
+    elif isinstance(r, Task):
+        for g in r.advances:
+            yield Relationship(r.id, g, "ADVANCES")
+        if r.lead_unit:
+            yield Relationship(r.id, r.lead_unit, "LED_BY")
+        for u in r.units:
+            yield Relationship(r.id, u, "UNDERTAKEN_BY")
+    elif isinstance(r, Standard):
+        for m in r.specifies:
+            yield Relationship(r.id, m, "SPECIFIES")
+    elif isinstance(r, Subject):
+        if r.unit:
+            yield Relationship(r.id, r.unit, "BELONGS_TO")
+        if r.major:
+            yield Relationship(r.id, r.major, "IN_MAJOR")
+    elif isinstance(r, Unit | Plan) and r.parent:
+        yield Relationship(r.id, r.parent, "PART_OF")
 
 
 def relationships(ds: Dataset) -> Iterator[Relationship]:
     """Every relationship of a validated dataset."""
-    for u in ds.units.values():
-        if u.parent:
-            yield Relationship(u.id, u.parent, "PART_OF")
-    for s in ds.subjects.values():
-        if s.unit:
-            yield Relationship(s.id, s.unit, "BELONGS_TO")
-        if s.major:
-            yield Relationship(s.id, s.major, "IN_MAJOR")
-    for p in ds.plans.values():
-        if p.parent:
-            yield Relationship(p.id, p.parent, "PART_OF")
-    for st in ds.standards.values():
-        for m in st.specifies:
-            yield Relationship(st.id, m, "SPECIFIES")
-    for g in ds.goals.values():
-        for link in g.supports:
-            yield Relationship(g.id, link.goal, "SUPPORTS", link.weight)
-        for p in g.derived_from:
-            yield Relationship(g.id, p, "DERIVED_FROM")
-        for st_id in g.standards:
-            yield Relationship(g.id, st_id, "HELD_TO")
-        if g.owner:
-            yield Relationship(g.id, g.owner, "OWNED_BY")
-        if g.subject:
-            yield Relationship(g.id, g.subject, "FOR_SUBJECT")
-    for m in ds.metrics.values():
-        for link in m.measures:
-            yield Relationship(link.goal, m.id, "MEASURED_BY", link.weight)
-        if m.owner:
-            yield Relationship(m.id, m.owner, "OWNED_BY")
-    for t in ds.tasks.values():
-        for g in t.advances:
-            yield Relationship(t.id, g, "ADVANCES")
-        if t.lead_unit:
-            yield Relationship(t.id, t.lead_unit, "LED_BY")
-        for u in t.units:
-            yield Relationship(t.id, u, "UNDERTAKEN_BY")
+    for r in ds.records():
+        yield from record_relationships(r)

@@ -1,8 +1,7 @@
-"""The propagation engine (design.md §2): attainment, sensitivities, gaps and simulation.
+"""The propagation engine (design.md §2): attainment, sensitivities, gaps and simulation, and the one
+write path. It reads the store's state in memory and never imports the GraphQL layer."""
 
-It reads through the store interface and never imports the GraphQL layer.
-"""
+from zhengai.domain.errors import ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError
+from zhengai.engine.engine import Engine
 
-from zhengai.engine.service import Engine, ForbiddenError, InvalidArgumentError, NotFoundError
-
-__all__ = ["Engine", "ForbiddenError", "InvalidArgumentError", "NotFoundError"]
+__all__ = ["ConflictError", "Engine", "ForbiddenError", "InvalidArgumentError", "NotFoundError"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from zhengai.engine.service import Engine
+    from zhengai.engine.engine import Engine
 
 V = TypeVar("V")
 

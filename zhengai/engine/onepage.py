@@ -13,9 +13,10 @@ from datetime import date
 from enum import StrEnum
 
 from zhengai.domain.enums import Status
+from zhengai.domain.errors import InvalidArgumentError, NotFoundError
 from zhengai.domain.models import Goal, Task, Unit
 from zhengai.domain.units import unit_and_below
-from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError
+from zhengai.engine.engine import Engine
 from zhengai.engine.snapshot import Snapshot
 
 #: At most this many tasks and goals in one view.
@@ -120,7 +121,7 @@ def one_page(engine: Engine, unit_id: str | None = None, goal_id: str | None = N
     if (unit_id is None) == (goal_id is None):
         raise InvalidArgumentError("give exactly one of unitId and goalId")
     snap = engine.snapshot(as_of)
-    units = engine.store.units()
+    units = engine.units(snap.as_of)
     goals = snap.structure.graph.goals
     unit = goal = None
     if unit_id is not None:
@@ -128,13 +129,13 @@ def one_page(engine: Engine, unit_id: str | None = None, goal_id: str | None = N
         if unit is None:
             raise NotFoundError("unit", unit_id)
         scope = unit_and_below(units, unit_id)
-        tasks = [t for t in engine.store.tasks().values()
+        tasks = [t for t in engine.tasks(snap.as_of).values()
                  if t.lead_unit in scope or any(u in scope for u in t.units)]
         rows = task_rows(tasks, units, snap.as_of)
     else:
-        goal = engine.goal(goal_id or "")
-        below = set(engine.store.descendants([goal.id]).goals)
-        tasks = [t for t in engine.store.tasks().values() if any(g in below for g in t.advances)]
+        goal = engine.goal(goal_id or "", snap.as_of)
+        below = engine.descendant_ids(goal.id, snap.as_of)
+        tasks = [t for t in engine.tasks(snap.as_of).values() if any(g in below for g in t.advances)]
         rows = task_rows(tasks, units, snap.as_of, below)
     columns = _columns(snap, goals, [g for r in rows for g in r.goal_ids], goal.id if goal else None)
     return OnePage(snap.as_of, unit, goal, columns, rows[:MAX_TASKS], len(rows))

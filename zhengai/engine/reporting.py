@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from zhengai.domain.enums import LEVEL_ZH, Direction, Level, Status
+from zhengai.domain.errors import InvalidArgumentError
 from zhengai.domain.models import Goal, Metric, Standard, Subject, Unit
 from zhengai.engine import monitoring
+from zhengai.engine.engine import Engine
 from zhengai.engine.impact import Folded
 from zhengai.engine.monitoring import Severity, WarningType
 from zhengai.engine.onepage import TaskRow, TaskStatus, task_rows
-from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError
 from zhengai.engine.snapshot import Snapshot
 from zhengai.engine.trends import TrendPoint, TrendSummary, goal_trends, summarise
 
 #: Bounds of the report's lists.
-MAX_GOALS = 100
 MAX_WARNINGS = 200
 MAX_GAP_GOALS = 20
 GAP_TOP = 3
@@ -124,26 +124,6 @@ class DiagnosisReport:
 
 
 # -- data ----------------------------------------------------------------------------------------
-def subject_of(engine: Engine, subject_id: str) -> Subject:
-    node = engine.store.get_nodes([subject_id]).get(subject_id)
-    if not isinstance(node, Subject):
-        raise NotFoundError("subject", subject_id)
-    return node
-
-
-def subject_goals(snap: Snapshot, subject: Subject) -> list[Goal]:
-    """The subject's goals (for the school, its SCHOOL-level ones): top goals first, then by id."""
-    goals = [g for g in snap.structure.graph.goals.values() if g.subject == subject.id
-             and (subject.level is not Level.SCHOOL or g.level is Level.SCHOOL)]
-    ids = {g.id for g in goals}
-    parents = snap.structure.parents
-
-    def has_parent_here(g: Goal) -> bool:
-        return any(e.parent in ids for e in parents.get(g.id, []))
-
-    return sorted(goals, key=lambda g: (has_parent_here(g), g.id))[:MAX_GOALS]
-
-
 def title_of(subject: Subject, as_of: date) -> str:
     year = as_of.year
     match subject.level:
@@ -170,12 +150,12 @@ def _standards(engine: Engine, snap: Snapshot, goals: Sequence[Goal],
     metric_ids = sorted({m for ms in metrics.values() for m in ms})
     specified: dict[str, list[str]] = {}  # standard → metric ids
     for m in metric_ids:
-        hood = engine.store.neighbourhood(m, Direction.BOTH, 1, 50)
+        hood = engine.neighbourhood(m, Direction.BOTH, 1, 50, as_of=snap.as_of)
         for e in hood.edges:
             if e.kind == "SPECIFIES" and e.target == m:
                 specified.setdefault(e.source, []).append(m)
     held = {s: [g.id for g in goals if s in g.standards] for g in goals for s in g.standards}
-    nodes = engine.store.get_nodes(sorted({*held, *specified}))
+    nodes = engine.nodes(sorted({*held, *specified}), snap.as_of)
     sections = []
     for st_id in [*sorted(held), *sorted(set(specified) - set(held))]:
         st = nodes.get(st_id)
@@ -228,16 +208,16 @@ def _active(row: TaskRow, period: ReportPeriod) -> bool:
 def diagnosis_report(engine: Engine, subject_id: str, as_of: date | None = None,
                      start: date | None = None) -> DiagnosisReport:
     """The 诊改报告 of a subject for the period [start, as_of] (default: 1 January of as_of's year)."""
-    subject = subject_of(engine, subject_id)
+    subject = engine.subject(subject_id, as_of)
     snap = engine.snapshot(as_of)
     as_of = snap.as_of
     start = start or date(as_of.year, 1, 1)
     if start > as_of:
         raise InvalidArgumentError(f"from ({start}) is after asOf ({as_of})")
     period = ReportPeriod(start, as_of)
-    units = engine.store.units()
+    units = engine.units(as_of)
     structure = snap.structure
-    goals = subject_goals(snap, subject)
+    goals = engine.subject_goals(subject, as_of)
     trends = goal_trends(engine, [g.id for g in goals], start, as_of)
     snap = engine.snapshot(as_of)  # the trend evaluated other dates
     lines = [GoalLine(g, snap.attainment(g.id), snap.goal_value(g.id).coverage, snap.goal_status(g),
@@ -247,7 +227,7 @@ def diagnosis_report(engine: Engine, subject_id: str, as_of: date | None = None,
     standards, unstandardised = _standards(engine, snap, goals, metrics)
 
     goal_ids = {g.id for g in goals}
-    rows = task_rows([t for t in engine.store.tasks().values() if goal_ids & set(t.advances)], units,
+    rows = task_rows([t for t in engine.tasks(as_of).values() if goal_ids & set(t.advances)], units,
                      as_of, goal_ids)
     tasks = [r for r in rows if _active(r, period)][:MAX_TASKS]
     mine = goal_ids | {m for ms in metrics.values() for m in ms} | {r.task.id for r in tasks}

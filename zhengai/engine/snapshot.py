@@ -1,12 +1,10 @@
-"""Full evaluation of the goal graph at a date: every metric's and goal's attainment."""
+"""Full evaluation of the goal graph at a date: every metric's and goal's attainment (design.md §2)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-
-import networkx as nx
 
 from zhengai.domain.enums import Status
 from zhengai.domain.models import Goal, Metric
@@ -18,40 +16,12 @@ from zhengai.engine.propagation import (
     metric_status,
     status_of,
 )
-from zhengai.stores.base import FlowEdge, FlowGraph
-
-
-@dataclass
-class Structure:
-    """The flow graph of one store version, indexed for evaluation."""
-
-    graph: FlowGraph
-    children: dict[str, list[FlowEdge]]
-    parents: dict[str, list[FlowEdge]]
-    order: list[str]  # goals, every child before its parents
-
-    @cached_property
-    def rank(self) -> dict[str, int]:
-        """Each goal's position in ``order``."""
-        return {g: i for i, g in enumerate(self.order)}
-
-    @classmethod
-    def of(cls, graph: FlowGraph) -> Structure:
-        children: dict[str, list[FlowEdge]] = {g: [] for g in graph.goals}
-        parents: dict[str, list[FlowEdge]] = {n: [] for n in (*graph.goals, *graph.metrics)}
-        dag = nx.DiGraph()
-        dag.add_nodes_from(graph.goals)
-        for e in graph.edges:
-            children[e.parent].append(e)
-            parents[e.child].append(e)
-            if e.child in graph.goals:
-                dag.add_edge(e.child, e.parent)
-        return cls(graph, children, parents, list(nx.topological_sort(dag)))
+from zhengai.engine.structure import Structure
 
 
 @dataclass
 class Snapshot:
-    """Attainment of every node at ``as_of`` (design.md §2)."""
+    """Attainment of every node in force at ``as_of``."""
 
     as_of: date
     values: dict[str, float]
@@ -61,36 +31,47 @@ class Snapshot:
     observed_at: dict[str, date]  # date of each metric's latest observation
 
     @classmethod
-    def evaluate(cls, structure: Structure, latest: dict[str, tuple[date, float]], as_of: date) -> Snapshot:
-        """Evaluate every node from each metric's latest (date, value) at ``as_of``."""
+    def evaluate(cls, structure: Structure, latest: dict[str, tuple[date, float]]) -> Snapshot:
+        """Evaluate every node from each metric's latest (date, value) at the structure's date."""
+        state, as_of = structure.state, structure.when
         values = {m: v for m, (_, v) in latest.items()}
         metric_att = {m_id: metric_attainment(m, values.get(m_id))
-                      for m_id, m in structure.graph.metrics.items()}
+                      for m_id, m in state.metrics(as_of).items()}
         goals: dict[str, GoalValue] = {}
-        snap = cls(as_of, values, metric_att, goals, structure, {m: d for m, (d, _) in latest.items()})
-        gdefs = structure.graph.goals
-        for g_id in structure.order:
-            goals[g_id] = aggregate(gdefs[g_id], [(e.weight, snap.attainment(e.child))
-                                                  for e in structure.children[g_id]])
-        return snap
-
-    def update(self, latest: dict[str, tuple[date, float]], touched: set[str], order: list[str]) -> None:
-        """Re-evaluate after the observations of ``touched`` changed; ``order``: their ancestor
-        goals, children before parents (exactly as a full evaluation would compute them)."""
-        metrics = self.structure.graph.metrics
-        for m_id in touched:
-            if m_id not in metrics:
+        defs = state.goals(as_of)
+        children = state.children
+        for g_id in state.order():
+            goal = defs.get(g_id)
+            if goal is None:
                 continue
+            goals[g_id] = aggregate(goal, [
+                (e.weight, metric_att[e.child] if e.child in metric_att
+                 else goals.get(e.child, UNKNOWN_GOAL).attainment) for e in children(g_id, as_of)])
+        return cls(as_of, values, metric_att, goals, structure, {m: d for m, (d, _) in latest.items()})
+
+    def refresh(self, latest: dict[str, tuple[date, float]], metrics: Iterable[str],
+                goals: list[str]) -> None:
+        """Re-evaluate after a change: ``metrics`` (their latest values in ``latest``; their definitions
+        from the state), then ``goals`` (ancestors included, children before parents)."""
+        state, as_of = self.structure.state, self.as_of
+        for m_id in metrics:
+            definition = state.node(m_id, as_of)
             if m_id in latest:
                 self.observed_at[m_id], self.values[m_id] = latest[m_id]
             else:
                 self.observed_at.pop(m_id, None)
                 self.values.pop(m_id, None)
-            self.metrics[m_id] = metric_attainment(metrics[m_id], self.values.get(m_id))
-        goals = self.structure.graph.goals
-        for g_id in order:
-            self.goals[g_id] = aggregate(goals[g_id], [(e.weight, self.attainment(e.child))
-                                                       for e in self.structure.children[g_id]])
+            if isinstance(definition, Metric):
+                self.metrics[m_id] = metric_attainment(definition, self.values.get(m_id))
+            else:
+                self.metrics.pop(m_id, None)
+        for g_id in goals:
+            definition = state.node(g_id, as_of)
+            if isinstance(definition, Goal):
+                self.goals[g_id] = aggregate(definition, [(e.weight, self.attainment(e.child))
+                                                          for e in state.children(g_id, as_of)])
+            else:
+                self.goals.pop(g_id, None)
 
     def attainment(self, node_id: str) -> float | None:
         if node_id in self.metrics:

@@ -1,18 +1,20 @@
 """The 8字质量改进螺旋 of a quality subject: its cycle, big-loop stage and small loop.
 
-State (the current stage, the improvement measures) is a list of events per subject in the store;
-on the embedded store the same events are journaled (fsync'd) under the state folder. Every stage
-change and improvement is written to the 审计日志 with its caller and the state before and after.
+State (the current stage, the improvement measures) is a stream of events per subject, written like
+every other change (one change set with its 审计日志 entry, holding the state before and after).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
+from zhengai.domain.audit import AuditEntry
+from zhengai.domain.changes import ChangeSet, Event
 from zhengai.domain.enums import Frequency
+from zhengai.domain.errors import InvalidArgumentError, NotFoundError
 from zhengai.domain.models import Goal, Subject
 from zhengai.domain.spiral import (
     DEFAULT_STAGE,
@@ -23,12 +25,10 @@ from zhengai.domain.spiral import (
     cycle_rule,
     next_stage,
 )
-from zhengai.engine.audit import AuditEntry
+from zhengai.engine.engine import Engine
 from zhengai.engine.monitoring import Warning
-from zhengai.engine.reporting import subject_goals, subject_of
-from zhengai.engine.service import Engine, InvalidArgumentError, NotFoundError
 from zhengai.security.tokens import Principal
-from zhengai.stores.journal import ObservationJournal
+from zhengai.stores.memory import GraphState
 
 MAX_IMPROVEMENTS = 200
 
@@ -72,71 +72,57 @@ def _cycle(rule: CycleRule, goals: list[Goal], as_of: date) -> tuple[date, date]
     return (periods[0].start, periods[0].end) if periods else calendar_cycle(rule, as_of)
 
 
-class SpiralService:
-    """Reads and advances subjects' spirals; records improvement measures."""
+STREAM = "spiral"  # the event stream of 8字螺旋 stage changes and improvements, keyed by subject
 
-    def __init__(self, engine: Engine, journal: ObservationJournal | None = None):
-        self.engine = engine
-        self.journal = journal
-        self._lock = threading.Lock()
 
-    def replay(self) -> int:
-        """Load the journaled events into the store (embedded store, at start)."""
-        rows = self.journal.rows() if self.journal else []
-        for row in rows:
-            self.engine.store.add_spiral_event(row["subject"], row["event"])
-        return len(rows)
+def spiral_view(engine: Engine, subject_id: str, as_of: date | None = None) -> SpiralView:
+    """The subject's spiral as ``engine`` (a caller's view) sees it."""
+    subject = engine.subject(subject_id)
+    snap = engine.snapshot(as_of)
+    goals = engine.subject_goals(subject, snap.as_of)
+    rule = cycle_rule(subject.level, subject.category)
+    start, end = _cycle(rule, goals, snap.as_of)
+    stage, rounds, measures = DEFAULT_STAGE, 0, {}
+    for event in engine.events(STREAM, subject_id):
+        if event["kind"] == "stage":
+            if event["to"] == Stage.GOAL and event["from"] == Stage.IMPROVE:
+                rounds += 1
+            stage = Stage(event["to"])
+        elif event["kind"] == "improvement":
+            due = date.fromisoformat(event["due"]) if event.get("due") else None
+            measures[event["id"]] = ImprovementMeasure(event["id"], event["measure"], event.get("owner"),
+                                                       due, list(event.get("answers", [])),
+                                                       bool(event.get("done")), event["recorded"])
+    structure = snap.structure
+    goal_ids = {g.id for g in goals}
+    metrics = {e.child for g in goals for e in structure.children.get(g.id, [])
+               if e.child in structure.graph.metrics}
+    tasks = {t.id for t in engine.tasks(snap.as_of).values() if goal_ids & set(t.advances)}
+    mine = goal_ids | metrics | tasks
+    seen = [snap.observed_at[m] for m in metrics if m in snap.observed_at]
+    improvements = sorted(measures.values(), key=lambda m: m.recorded, reverse=True)[:MAX_IMPROVEMENTS]
+    answered = {w for m in improvements for w in m.answers}
+    return SpiralView(subject, rule, start, end, stage, rounds, max(seen, default=None),
+                      [w for w in engine.warnings(snap.as_of) if w.node_id in mine], answered,
+                      improvements)
 
-    def _record(self, subject_id: str, event: dict, audit: AuditEntry) -> dict:
-        """Journal and store ``event`` with its ``audit`` entry (the stored event as ``after`` unless it has
-        one; on Neo4j in the same transaction)."""
-        event = {**event, "recorded": datetime.now(UTC).isoformat(timespec="seconds")}
-        with self._lock:
-            if self.journal is not None:
-                self.journal.append_rows([{"subject": subject_id, "event": event}])
-            after = audit.after if audit.after is not None else {"subject": subject_id, **event}
-            self.engine.store.add_spiral_event(subject_id, event, replace(audit, after=after))
-        return event
 
-    def view(self, subject_id: str, as_of: date | None = None, engine: Engine | None = None) -> SpiralView:
-        """The subject's spiral as ``engine`` (default: the service's; a caller's scoped one) sees it."""
-        engine = engine or self.engine
-        subject = subject_of(engine, subject_id)
-        snap = engine.snapshot(as_of)
-        goals = subject_goals(snap, subject)
-        rule = cycle_rule(subject.level, subject.category)
-        start, end = _cycle(rule, goals, snap.as_of)
-        stage, rounds, measures = DEFAULT_STAGE, 0, {}
-        for event in engine.store.spiral_events(subject_id):
-            if event["kind"] == "stage":
-                if event["to"] == Stage.GOAL and event["from"] == Stage.IMPROVE:
-                    rounds += 1
-                stage = Stage(event["to"])
-            elif event["kind"] == "improvement":
-                due = date.fromisoformat(event["due"]) if event.get("due") else None
-                measures[event["id"]] = ImprovementMeasure(event["id"], event["measure"], event.get("owner"),
-                                                           due, list(event.get("answers", [])),
-                                                           bool(event.get("done")), event["recorded"])
-        structure = snap.structure
-        goal_ids = {g.id for g in goals}
-        metrics = {e.child for g in goals for e in structure.children.get(g.id, [])
-                   if e.child in structure.graph.metrics}
-        tasks = {t.id for t in engine.store.tasks().values() if goal_ids & set(t.advances)}
-        mine = goal_ids | metrics | tasks
-        seen = [snap.observed_at[m] for m in metrics if m in snap.observed_at]
-        improvements = sorted(measures.values(), key=lambda m: m.recorded, reverse=True)[:MAX_IMPROVEMENTS]
-        answered = {w for m in improvements for w in m.answers}
-        return SpiralView(subject, rule, start, end, stage, rounds, max(seen, default=None),
-                          [w for w in engine.warnings(snap.as_of) if w.node_id in mine], answered,
-                          improvements)
+def _event(subject_id: str, event: dict, audit: AuditEntry) -> ChangeSet:
+    """The change set appending ``event`` to the subject's spiral (the event is the audit's ``after``
+    unless it has one)."""
+    event = {**event, "recorded": datetime.now(UTC).isoformat(timespec="seconds")}
+    after = audit.after if audit.after is not None else {"subject": subject_id, **event}
+    return ChangeSet(audit=replace(audit, after=after), events=[Event(STREAM, subject_id, event)])
 
-    def advance(self, subject_id: str, to: Stage | None = None, actor: Principal | None = None,
-                engine: Engine | None = None) -> SpiralView:
-        """Move to ``to`` (default: the next stage; after 改进 a new round starts at 目标). ``engine``: the
-        caller's (scoped) view, which must allow changing this subject's spiral."""
-        engine = engine or self.engine
-        engine.check_own_subject(subject_id)
-        current = self.view(subject_id, engine=engine).stage
+
+def plan_stage(engine: Engine, subject_id: str, to: Stage | None, actor: Principal | None) -> Callable[
+        [GraphState], ChangeSet]:
+    """The plan moving a subject to ``to`` (default: the next stage; after 改进 a new round starts at 目标);
+    ``engine`` is the caller's view, which must allow changing this subject's spiral."""
+    engine.check_own_subject(subject_id)
+
+    def plan(_: GraphState) -> ChangeSet:
+        current = spiral_view(engine, subject_id).stage
         target = to or next_stage(current)
         if target == current:
             raise InvalidArgumentError(f"{subject_id} is already at {STAGE_ZH[current]} ({current})")
@@ -144,34 +130,36 @@ class SpiralService:
                               f"推进螺旋阶段 {subject_id}：{STAGE_ZH[current]} → {STAGE_ZH[target]}",
                               {"subject": subject_id, "stage": current.value},
                               {"subject": subject_id, "stage": target.value})
-        self._record(subject_id, {"kind": "stage", "from": current.value, "to": target.value}, audit)
-        return self.view(subject_id, engine=engine)
+        return _event(subject_id, {"kind": "stage", "from": current.value, "to": target.value}, audit)
 
-    def improve(self, subject_id: str, measure: str, owner: str | None, due: date | None,
-                answers: list[str], done: bool = False, improvement_id: str | None = None,
-                actor: Principal | None = None, engine: Engine | None = None) -> ImprovementMeasure:
-        """Record an improvement measure (or update one, by id) answering warnings; ``engine`` as in
-        :meth:`advance`."""
-        engine = engine or self.engine
-        engine.check_own_subject(subject_id)
-        subject_of(engine, subject_id)
-        if not measure.strip():
-            raise InvalidArgumentError("measure must not be empty")
-        if owner is not None and owner not in self.engine.store.units():
-            raise NotFoundError("unit", owner)
-        if len(answers) > 100:
-            raise InvalidArgumentError("at most 100 answered warnings per measure")
-        event = {"kind": "improvement", "id": improvement_id or f"IMP-{uuid.uuid4().hex[:10]}",
-                 "measure": measure.strip(), "owner": owner, "due": due.isoformat() if due else None,
-                 "answers": answers, "done": done}
+    return plan
+
+
+def plan_improvement(engine: Engine, subject_id: str, measure: str, owner: str | None, due: date | None,
+                     answers: list[str], done: bool, improvement_id: str | None,
+                     actor: Principal | None) -> tuple[str, Callable[[GraphState], ChangeSet]]:
+    """The plan recording an improvement measure (or updating one, by id) answering warnings, with the
+    measure's id; ``engine`` as in :func:`plan_stage`."""
+    engine.check_own_subject(subject_id)
+    if not measure.strip():
+        raise InvalidArgumentError("measure must not be empty")
+    if owner is not None and owner not in engine.units():
+        raise NotFoundError("unit", owner)
+    if len(answers) > 100:
+        raise InvalidArgumentError("at most 100 answered warnings per measure")
+    event = {"kind": "improvement", "id": improvement_id or f"IMP-{uuid.uuid4().hex[:10]}",
+             "measure": measure.strip(), "owner": owner, "due": due.isoformat() if due else None,
+             "answers": answers, "done": done}
+
+    def plan(state: GraphState) -> ChangeSet:
         old = None
         if improvement_id is not None:  # an update: the measure as it was (None: a new id)
-            old = next((e for e in reversed(self.engine.store.spiral_events(subject_id))
+            old = next((e for e in reversed(state.events(STREAM, subject_id))
                         if e["kind"] == "improvement" and e["id"] == improvement_id), None)
         verb = "更新改进措施" if old else "记录改进措施"
         text = event["measure"] if len(event["measure"]) <= 40 else event["measure"][:39] + "…"
         audit = AuditEntry.of(actor, "recordImprovement", f"{verb} {event['id']}（{subject_id}）：{text}",
                               None if old is None else {"subject": subject_id, **old})
-        self._record(subject_id, event, audit)
-        return next(m for m in self.view(subject_id, engine=engine).improvements if m.id == event["id"])
+        return _event(subject_id, event, audit)
 
+    return event["id"], plan

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from zhengai.domain.enums import Status
+from zhengai.domain.errors import InvalidArgumentError
 from zhengai.engine.caching import VersionedLRU
+from zhengai.engine.engine import Engine
 from zhengai.engine.propagation import status_of
-from zhengai.engine.service import Engine, InvalidArgumentError
 
 #: At most this many observations in a history (the newest are kept) or in one page of it.
 MAX_HISTORY = 500
@@ -66,7 +67,7 @@ def _observations(engine: Engine, metric_id: str, start: date | None, end: date 
     engine.metric(metric_id)
     if start and end and end < start:
         raise InvalidArgumentError(f"to ({end}) is before from ({start})")
-    return engine.store.observation_history([metric_id], start, end).get(metric_id, [])
+    return engine.history([metric_id], start, end).get(metric_id, [])
 
 
 def metric_history(engine: Engine, metric_id: str, start: date | None = None,
@@ -128,9 +129,9 @@ _monthly: VersionedLRU[dict[str, float | None]] = VersionedLRU(_CACHED_MONTHS)
 def _attainments_at(engine: Engine, when: date) -> dict[str, float | None]:
     """Every goal's attainment at ``when``, kept per store version (month ends are asked again and again)."""
     def compute() -> dict[str, float | None]:
-        return {g: v.attainment for g, v in engine.snapshot(when).goals.items()}
+        return {g: v.attainment for g, v in engine.base.snapshot(when).goals.items()}
 
-    return _monthly.get(engine.shared, engine.store.version, when, compute)
+    return _monthly.get(engine.base, engine.data_version, when, compute)
 
 
 def goal_trends(engine: Engine, goal_ids: Sequence[str], start: date | None = None,

@@ -1,4 +1,4 @@
-"""Import, validation, demo and synthetic data: source files → validated :class:`Dataset`."""
+"""Reading and validating dataset folders, and the bundled demo: source files → validated :class:`Dataset`."""
 
 from importlib.resources import files
 from pathlib import Path

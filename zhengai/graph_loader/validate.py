@@ -15,18 +15,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import networkx as nx
 import yaml
 from pydantic import ValidationError
 
-from zhengai.domain.enums import LEVEL_RANK
-from zhengai.domain.models import (
-    SECTIONS,
-    Dataset,
-    Goal,
-    Metric,
-    Record,
-    WeightedLink,
+from zhengai.domain.models import SECTIONS, Dataset, Metric, Record, WeightedLink
+from zhengai.domain.rules import (
+    Finding,
+    cycle_findings,
+    duplicate_link_findings,
+    level_findings,
+    reference_findings,
 )
 from zhengai.graph_loader.csv_tables import (
     LINK_TABLES,
@@ -144,67 +142,33 @@ def _register_broken(section: str, item: dict, line: int, col: _Collector,
             col.unparsed.setdefault(section, set()).add(rid)
 
 
+def _report(col: _Collector, findings: Iterable[Finding]) -> None:
+    for f in findings:
+        col.at(f.record_id, f.message, *f.path)
+
+
 def _check_references(ds: Dataset, col: _Collector) -> None:
-    kinds = {"goal": ds.goals, "unit": ds.units, "plan": ds.plans, "subject": ds.subjects,
-             "metric": ds.metrics, "standard": ds.standards}
-    broken = {kind: col.unparsed.get(f"{kind}s", set()) for kind in kinds}
+    kinds = {SECTIONS[name].kind: (ds.section(name), col.unparsed.get(name, set())) for name in SECTIONS}
 
-    def need(owner: Record, field_name: str, kind: str, ref: str | None, pos: int | None = None) -> None:
-        if ref is not None and ref not in kinds[kind] and ref not in broken[kind]:
-            path = (field_name,) if pos is None else (field_name, pos)
-            col.at(owner.id, f"{owner.kind} {owner.id}: {field_name} names unknown {kind} {ref!r}", *path)
+    def exists(kind: str, ref: str) -> bool:
+        records, broken = kinds[kind]
+        return ref in records or ref in broken
 
-    for u in ds.units.values():
-        need(u, "parent", "unit", u.parent)
-    for s in ds.subjects.values():
-        need(s, "unit", "unit", s.unit)
-        need(s, "major", "subject", s.major)
-    for p in ds.plans.values():
-        need(p, "parent", "plan", p.parent)
-    for st in ds.standards.values():
-        for i, m in enumerate(st.specifies):
-            need(st, "specifies", "metric", m, i)
-    for g in ds.goals.values():
-        for i, link in enumerate(g.supports):
-            need(g, "supports", "goal", link.goal, i)
-        need(g, "subject", "subject", g.subject)
-        need(g, "owner", "unit", g.owner)
-        for i, p in enumerate(g.derived_from):
-            need(g, "derived_from", "plan", p, i)
-        for i, st_id in enumerate(g.standards):
-            need(g, "standards", "standard", st_id, i)
-    for m in ds.metrics.values():
-        for i, link in enumerate(m.measures):
-            need(m, "measures", "goal", link.goal, i)
-        need(m, "owner", "unit", m.owner)
-    for t in ds.tasks.values():
-        for i, g_id in enumerate(t.advances):
-            need(t, "advances", "goal", g_id, i)
-        need(t, "lead_unit", "unit", t.lead_unit)
-        for i, u_id in enumerate(t.units):
-            need(t, "units", "unit", u_id, i)
+    for record in ds.records():
+        _report(col, reference_findings(record, exists))
 
 
 def _check_goal_levels(ds: Dataset, col: _Collector) -> None:
     for g in ds.goals.values():
-        for i, link in enumerate(g.supports):
-            parent: Goal | None = ds.goals.get(link.goal)
-            if parent is not None and LEVEL_RANK[g.level] < LEVEL_RANK[parent.level]:
-                col.at(g.id, f"Goal {g.id}: a {g.level} goal cannot support the {parent.level} goal "
-                             f"{parent.id} (supports go up the levels 学生→教师→课程→专业→学校)",
-                       "supports", i)
+        _report(col, level_findings(g, ds.goals.get))
 
 
 def _check_cycles(name: str, edges: Iterable[tuple[str, str]], col: _Collector) -> None:
-    graph = nx.DiGraph(edges)
-    for component in nx.strongly_connected_components(graph):
-        if len(component) == 1 and not graph.has_edge(*(next(iter(component)),) * 2):
-            continue
-        first = min(component, key=lambda n: (col.origin.get(n, ("", 0)), n))
-        nodes = [u for u, _ in nx.find_cycle(graph.subgraph(component), source=first)]
-        start = nodes.index(first) if first in nodes else 0
-        nodes = nodes[start:] + nodes[:start]  # the same text in every run: from the first-located node
-        col.at(nodes[0], f"cycle in {name}: {' → '.join([*nodes, nodes[0]])}")
+    after: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        after[a].append(b)
+    _report(col, cycle_findings(name, list(after), lambda n: after.get(n, ()),
+                                order=lambda n: col.origin.get(n, ("", 0))))
 
 
 def _read_csv_records(folder: Path, ds: Dataset, col: _Collector) -> None:
@@ -265,14 +229,8 @@ def _read_csv_links(folder: Path, ds: Dataset, col: _Collector) -> None:
 
 
 def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
-    for section, link_field in (("goals", "supports"), ("metrics", "measures")):
-        for record in ds.section(section).values():
-            seen: set[str] = set()
-            for link in getattr(record, link_field):
-                if link.goal in seen:
-                    message = f"{record.kind} {record.id}: {link_field} names goal {link.goal!r} twice"
-                    col.at(record.id, message, link_field)
-                seen.add(link.goal)
+    for record in ds.records():
+        _report(col, duplicate_link_findings(record))
 
 
 def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics: bool) -> None:

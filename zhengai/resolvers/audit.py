@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from zhengai.engine import ForbiddenError, audit
+from zhengai.engine import ForbiddenError
 from zhengai.resolvers.context import ctx
 from zhengai.schema import audit_types as at
 from zhengai.security.tokens import Role
@@ -20,4 +20,4 @@ class AuditQuery:
         c = ctx(info)
         if c.principal is None or Role.ADMIN not in c.principal.roles:  # the policy's gate, checked again
             raise ForbiddenError("auditLog is for the 质管办 (ADMIN) only")
-        return [at.AuditEntry.of(e) for e in audit.read(c.engine.store, first, before, operation, actor)]
+        return [at.AuditEntry.of(e) for e in c.engine.audit_log(first, before, operation, actor)]

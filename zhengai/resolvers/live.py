@@ -12,23 +12,31 @@ MAX_QUEUED = 1000
 
 
 class WarningHub:
-    """Fans the warnings raised by each ingest out to every open subscription."""
+    """Fans the warnings raised by each write out to every open subscription (from any thread)."""
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[Warning]] = set()
+        self._queues: dict[asyncio.Queue[Warning], asyncio.AbstractEventLoop] = {}
+
+    def wants(self) -> bool:
+        """Whether anyone is subscribed (writes compute the warnings they raise only then)."""
+        return bool(self._queues)
 
     def publish(self, warnings: list[Warning]) -> None:
-        """Called on the event loop's thread by the ingest that raised ``warnings``."""
-        for queue in list(self._queues):
-            for w in warnings:
-                if queue.qsize() < MAX_QUEUED:  # a stalled subscriber loses warnings, not memory
-                    queue.put_nowait(w)
+        """Hand ``warnings`` to every subscriber's queue, on its event loop's thread."""
+        for queue, loop in list(self._queues.items()):
+            loop.call_soon_threadsafe(self._put, queue, list(warnings))
+
+    @staticmethod
+    def _put(queue: asyncio.Queue[Warning], warnings: list[Warning]) -> None:
+        for w in warnings:
+            if queue.qsize() < MAX_QUEUED:  # a stalled subscriber loses warnings, not memory
+                queue.put_nowait(w)
 
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[asyncio.Queue[Warning]]:
         queue: asyncio.Queue[Warning] = asyncio.Queue()
-        self._queues.add(queue)
+        self._queues[queue] = asyncio.get_running_loop()
         try:
             yield queue
         finally:
-            self._queues.discard(queue)
+            self._queues.pop(queue, None)

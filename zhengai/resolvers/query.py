@@ -12,6 +12,7 @@ from strawberry.types import Info
 from zhengai.domain import enums
 from zhengai.domain.models import Goal as GoalModel
 from zhengai.engine import InvalidArgumentError
+from zhengai.engine.spiral import spiral_view
 from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
 from zhengai.resolvers.reporting import ReportingQuery
@@ -49,13 +50,18 @@ class Query(ReportingQuery, AuditQuery):
             raise InvalidArgumentError("not authenticated")
         return Viewer.of(c.principal, c.engine)
 
-    @strawberry.field(description="A goal by id")
-    def goal(self, info: Info, id: strawberry.ID) -> t.Goal | None:
-        return t.Goal.of(ctx(info).engine.goal(id))
+    @strawberry.field(description="A goal by id, as it stood on asOf (default today)")
+    def goal(self, info: Info, id: strawberry.ID, as_of: t.AsOf = None) -> t.Goal | None:
+        return t.Goal.of(ctx(info).engine.goal(id, as_of), as_of)
 
-    @strawberry.field(description="A metric by id")
-    def metric(self, info: Info, id: strawberry.ID) -> t.Metric | None:
-        return t.Metric.of(ctx(info).engine.metric(id))
+    @strawberry.field(description="A metric by id, as it stood on asOf (default today)")
+    def metric(self, info: Info, id: strawberry.ID, as_of: t.AsOf = None) -> t.Metric | None:
+        return t.Metric.of(ctx(info).engine.metric(id, as_of), as_of)
+
+    @strawberry.field(description="The data version: bumped by every accepted write (applyChanges' "
+                                  "expectedVersion)")
+    def data_version(self, info: Info) -> int:
+        return ctx(info).engine.data_version
 
     @strawberry.field(description="Goals, filtered and paginated (Relay style; first ≤ 100)")
     async def goals(self, info: Info, level: t.Level | None = None,
@@ -69,8 +75,8 @@ class Query(ReportingQuery, AuditQuery):
         ids = c.engine.goal_ids(level, unit_id, status, as_of, system, subject_id)
         start = _offset(after)
         page = ids[start:start + first]
-        nodes = await c.nodes.load_many(page)
-        edges = [t.GoalEdge(cursor=_cursor(start + i), node=t.Goal.of(n))
+        nodes = await c.nodes.load_many([(i, as_of) for i in page])
+        edges = [t.GoalEdge(cursor=_cursor(start + i), node=t.Goal.of(n, as_of))
                  for i, n in enumerate(nodes) if isinstance(n, GoalModel)]
         info_ = t.PageInfo(has_next_page=start + first < len(ids), has_previous_page=start > 0,
                            start_cursor=edges[0].cursor if edges else None,
@@ -89,7 +95,7 @@ class Query(ReportingQuery, AuditQuery):
                    as_of: t.AsOf = None,
                    limit: Annotated[int, Arg(description="node cap (≤ 500)")] = 200) -> t.GraphView:
         engine = ctx(info).engine
-        engine.goal(goal_id)
+        engine.goal(goal_id, as_of)
         view = engine.graph_view(goal_id, direction, 10 if depth is None else depth, as_of, flow_only=True,
                                  limit=limit)
         return t.GraphView.of(view)
@@ -124,10 +130,7 @@ class Query(ReportingQuery, AuditQuery):
 
     @strawberry.field(description="8字质量改进螺旋 of a subject: cycle, stage, small loop, improvements")
     def spiral(self, info: Info, subject_id: strawberry.ID, as_of: t.AsOf = None) -> t.Spiral:
-        service = ctx(info).spiral
-        if service is None:
-            raise InvalidArgumentError("this service keeps no 8字螺旋 state")
-        return t.Spiral.of(service.view(subject_id, as_of, ctx(info).engine))
+        return t.Spiral.of(spiral_view(ctx(info).engine, subject_id, as_of))
 
     @strawberry.field(description="Any node's neighbourhood over every relationship, for visualisation")
     def graph(self, info: Info, root_id: strawberry.ID,

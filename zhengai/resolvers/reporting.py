@@ -14,7 +14,6 @@ from starlette.responses import PlainTextResponse, Response
 from strawberry.types import Info
 
 from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage, reporting
-from zhengai.engine.scoped import engine_for
 from zhengai.resolvers.context import ctx
 from zhengai.schema import reporting_types as rt
 from zhengai.schema import types as t
@@ -64,7 +63,7 @@ def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
         subject_id = request.path_params["subject_id"]
         try:
             principal = getattr(request.state, "principal", None)  # set when authentication is on
-            scoped = engine_for(engine, principal) if principal is not None else engine
+            scoped = engine.for_principal(principal) if principal is not None else engine
             text = await run_in_threadpool(render, scoped, subject_id, request.query_params)
         except NotFoundError as e:
             return PlainTextResponse(f"未找到质量主体：{e.node_id}（{e}）\n", status_code=404)

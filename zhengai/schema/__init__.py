@@ -7,7 +7,6 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -22,15 +21,16 @@ class Schema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    """The schema with parse and validation caches (they dominate small queries)."""
-    from zhengai.resolvers.mutation import Mutation, Subscription
+    """The schema with its limits (their parse and validation cache built once, here: they dominate small
+    queries), the role gate and error codes."""
+    from zhengai.resolvers.mutation import Mutation
     from zhengai.resolvers.query import Query
+    from zhengai.resolvers.subscription import Subscription
     from zhengai.schema.errors import ErrorCodes
     from zhengai.schema.limits import Limits
     from zhengai.security.policy import Authorize
 
-    extensions = [*Limits().extensions(), lambda: ParserCache(maxsize=256),
-                  lambda: ValidationCache(maxsize=256), Authorize, ErrorCodes]
+    extensions = [*Limits().extensions(), Authorize, ErrorCodes]
     return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 

@@ -1,4 +1,4 @@
-"""GraphQL type of the 审计日志 (zhengai.engine.audit)."""
+"""GraphQL type of the 审计日志 (zhengai.domain.audit)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 import strawberry
 
-from zhengai.engine import audit
+from zhengai.domain import audit
 
 
 def _json(value: audit.Json) -> str | None:

@@ -4,30 +4,58 @@ from __future__ import annotations
 
 import logging
 
-from graphql.error import GraphQLError
+from graphql.error import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from zhengai.engine import ForbiddenError, InvalidArgumentError, NotFoundError
-from zhengai.resolvers.context import RequestTimeoutError
+from zhengai.domain.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidArgumentError,
+    NotFoundError,
+    ProblemsError,
+    StoreUnavailableError,
+)
+from zhengai.resolvers.context import RequestTimeoutError, SessionExpiredError
 
 log = logging.getLogger("zhengai.graphql")
 
 USER_ERRORS: dict[type[Exception], str] = {
+    ConflictError: "CONFLICT",
+    StoreUnavailableError: "STORE_UNAVAILABLE",
     NotFoundError: "NOT_FOUND",
     InvalidArgumentError: "BAD_USER_INPUT",
     ForbiddenError: "FORBIDDEN",
     RequestTimeoutError: "TIMEOUT",
+    SessionExpiredError: "UNAUTHENTICATED",
 }
 
 
 def _code(error: GraphQLError) -> str | None:
     original = error.original_error
+    if isinstance(error, GraphQLSyntaxError):
+        return "TOO_MANY_TOKENS" if "tokens. Parsing aborted" in error.message else "GRAPHQL_PARSE_FAILED"
     if original is None:
         return "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(original, InvalidOperationTypeError):
+        return "OPERATION_NOT_ALLOWED"
+    if isinstance(original, GraphQLError) and not error.path:  # a variable's value of the wrong type
+        return "BAD_USER_INPUT"
     for kind, code in USER_ERRORS.items():
         if isinstance(original, kind):
             return code
     return None
+
+
+def _details(original: Exception | None) -> dict[str, object]:
+    """What a client needs to act on an error: each problem of a refused batch (its index in the batch,
+    the field and the reason), the current version of a CONFLICT."""
+    if isinstance(original, ProblemsError):
+        return {"problems": [{"index": p.index, "field": p.field, "message": p.message}
+                             for p in original.problems]}
+    if isinstance(original, ConflictError):
+        return {"currentVersion": original.current, "expectedVersion": original.expected}
+    return {}
 
 
 def is_user_error(error: GraphQLError) -> bool:
@@ -46,10 +74,15 @@ class ErrorCodes(MaskErrors):
         if error.original_error is None and (error.extensions or {}).get("code"):
             return False  # already classified (e.g. FORBIDDEN by the policy)
         code = _code(error)
+        if isinstance(error.original_error, InvalidOperationTypeError):  # a query over legacy graphql-ws
+            kind = error.original_error.operation_type.value
+            error.message = (f"{kind} operations are not served over the legacy graphql-ws protocol, which "
+                             "carries subscriptions only: use the graphql-transport-ws protocol, or POST "
+                             "/graphql for queries and mutations")
         if code is None:
             log.error("unexpected error in %s", error.path, exc_info=error.original_error)
             return True
-        error.extensions = {**(error.extensions or {}), "code": code}
+        error.extensions = {**(error.extensions or {}), "code": code, **_details(error.original_error)}
         return False
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:

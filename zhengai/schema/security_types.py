@@ -25,7 +25,7 @@ class Viewer:
 
     @classmethod
     def of(cls, principal: Principal, engine: Engine) -> Viewer:
-        units = engine.store.units()
+        units = engine.units()
         unit = units.get(principal.unit or "")
         subjects = [rt.Subject(id=strawberry.ID(s.id), name=s.name, level=s.level,
                                level_name=enums.LEVEL_ZH[s.level],
@@ -34,5 +34,5 @@ class Viewer:
         return cls(sub=principal.sub, name=principal.name, roles=sorted(principal.roles),
                    unit_id=strawberry.ID(principal.unit) if principal.unit else None,
                    subject_id=strawberry.ID(principal.subject) if principal.subject else None,
-                   scoped=engine.shared is not engine, own_subjects=subjects,
+                   scoped=engine.restricted, own_subjects=subjects,
                    unit=t.Unit.of(unit) if unit else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,14 +11,14 @@ from strawberry.types import Info
 
 from zhengai.domain import enums, models
 from zhengai.domain import spiral as spiral_domain
+from zhengai.domain.relations import MEASURED_BY, SUPPORTS
 from zhengai.engine import InvalidArgumentError, impact, monitoring, trends
 from zhengai.engine import spiral as spiral_engine
+from zhengai.engine.engine import FoldedNode
+from zhengai.engine.engine import GraphView as EngineGraphView
+from zhengai.engine.engine import NetworkCell as EngineCell
 from zhengai.engine.ingest import RecordResult as RecordResult_
-from zhengai.engine.service import FoldedNode
-from zhengai.engine.service import GraphView as EngineGraphView
-from zhengai.engine.service import NetworkCell as EngineCell
 from zhengai.resolvers.context import MAX_LIST, Linked, ctx
-from zhengai.stores.base import MEASURED_BY, SUPPORTS
 
 if TYPE_CHECKING:  # reporting_types imports this module: its types are referenced lazily
     from zhengai.schema.reporting_types import Observation, ObservationConnection, TrendPoint
@@ -44,8 +45,8 @@ def _nodes(linked: Linked, kind: str, first: int, model: type) -> list:
     return [n for e, n in linked if e.kind == kind and isinstance(n, model)][:first]
 
 
-def _goals(linked: Linked, kind: str, first: int) -> list[Goal]:
-    return [Goal.of(n) for n in _nodes(linked, kind, first, models.Goal)]
+def _goals(linked: Linked, kind: str, first: int, at: date | None) -> list[Goal]:
+    return [Goal.of(n, at) for n in _nodes(linked, kind, first, models.Goal)]
 
 
 def _count(linked: Linked, kind: str) -> int:
@@ -53,7 +54,7 @@ def _count(linked: Linked, kind: str) -> int:
 
 
 async def _unit(info: Info, unit_id: str | None) -> Unit | None:
-    node = await ctx(info).nodes.load(unit_id) if unit_id else None
+    node = await ctx(info).nodes.load((unit_id, None)) if unit_id else None
     return Unit.of(node) if isinstance(node, models.Unit) else None
 
 
@@ -89,53 +90,54 @@ class Goal:
     aggregate: Aggregate
     period: Period | None
     model: strawberry.Private[models.Goal]
+    at: strawberry.Private[date | None] = None  # the date the goal was read at (None: today)
 
     @classmethod
-    def of(cls, g: models.Goal) -> Goal:
+    def of(cls, g: models.Goal, at: date | None = None) -> Goal:
         period = Period(start=g.period.start, end=g.period.end) if g.period else None
         return cls(id=strawberry.ID(g.id), name=g.name, level=g.level, aggregate=g.aggregate,
-                   period=period, model=g)
+                   period=period, model=g, at=at)
 
-    @strawberry.field
+    @strawberry.field(description="Attainment at asOf (default: the date the goal was read at, else today)")
     def attainment(self, info: Info, as_of: AsOf = None) -> float | None:
-        return ctx(info).snapshot(as_of).attainment(self.id)
+        return ctx(info).snapshot(as_of or self.at).attainment(self.id)
 
     @strawberry.field(description="Σ weight of children with data / Σ weight of all children")
     def coverage(self, info: Info, as_of: AsOf = None) -> float:
-        return ctx(info).snapshot(as_of).goal_value(self.id).coverage
+        return ctx(info).snapshot(as_of or self.at).goal_value(self.id).coverage
 
     @strawberry.field
     def status(self, info: Info, as_of: AsOf = None) -> Status:
-        return ctx(info).snapshot(as_of).goal_status(self.model)
+        return ctx(info).snapshot(as_of or self.at).goal_status(self.model)
 
     @strawberry.field(description="Goals this goal SUPPORTS (at most `first`, ≤ 500)")
     async def parents(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
-        return _goals(await ctx(info).parents.load(self.id), SUPPORTS, first)
+        return _goals(await ctx(info).parents.load((self.id, self.at)), SUPPORTS, first, self.at)
 
     @strawberry.field(description="How many goals this goal SUPPORTS")
     async def parent_count(self, info: Info) -> int:
-        return _count(await ctx(info).parents.load(self.id), SUPPORTS)
+        return _count(await ctx(info).parents.load((self.id, self.at)), SUPPORTS)
 
     @strawberry.field(description="Goals that SUPPORT this goal (at most `first`, ≤ 500)")
     async def children(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
-        return _goals(await ctx(info).children.load(self.id), SUPPORTS, first)
+        return _goals(await ctx(info).children.load((self.id, self.at)), SUPPORTS, first, self.at)
 
     @strawberry.field(description="How many goals SUPPORT this goal")
     async def child_count(self, info: Info) -> int:
-        return _count(await ctx(info).children.load(self.id), SUPPORTS)
+        return _count(await ctx(info).children.load((self.id, self.at)), SUPPORTS)
 
     @strawberry.field(description="Metrics this goal is MEASURED_BY (at most `first`, ≤ 500)")
     async def metrics(self, info: Info, first: int = DEFAULT_LIST) -> list[Metric]:
-        linked = await ctx(info).children.load(self.id)
-        return [Metric.of(n) for n in _nodes(linked, MEASURED_BY, first, models.Metric)]
+        linked = await ctx(info).children.load((self.id, self.at))
+        return [Metric.of(n, self.at) for n in _nodes(linked, MEASURED_BY, first, models.Metric)]
 
     @strawberry.field(description="How many metrics this goal is MEASURED_BY")
     async def metric_count(self, info: Info) -> int:
-        return _count(await ctx(info).children.load(self.id), MEASURED_BY)
+        return _count(await ctx(info).children.load((self.id, self.at)), MEASURED_BY)
 
     @strawberry.field(description="Children outside the caller's scope (其他 N 项; null if none)")
     def others(self, info: Info, as_of: AsOf = None) -> FoldedGroup | None:
-        return FoldedGroup.of(ctx(info).engine.folded_children(self.id, as_of))
+        return FoldedGroup.of(ctx(info).engine.folded_children(self.id, as_of or self.at))
 
     @strawberry.field(description="The quality subject (质量主体) whose goal it is")
     def subject_id(self) -> strawberry.ID | None:
@@ -166,24 +168,25 @@ class Metric:
     frequency: str
     source: str | None
     model: strawberry.Private[models.Metric]
+    at: strawberry.Private[date | None] = None  # the date the metric was read at (None: today)
 
     @classmethod
-    def of(cls, m: models.Metric) -> Metric:
+    def of(cls, m: models.Metric, at: date | None = None) -> Metric:
         return cls(id=strawberry.ID(m.id), name=m.name, unit=m.unit, direction=m.direction.value,
                    baseline=m.baseline, target=m.target, floor=m.floor, frequency=m.frequency.value,
-                   source=m.source, model=m)
+                   source=m.source, model=m, at=at)
 
     @strawberry.field(description="Latest observed value at or before asOf")
     def value(self, info: Info, as_of: AsOf = None) -> float | None:
-        return ctx(info).snapshot(as_of).values.get(self.id)
+        return ctx(info).snapshot(as_of or self.at).values.get(self.id)
 
     @strawberry.field
     def attainment(self, info: Info, as_of: AsOf = None) -> float | None:
-        return ctx(info).snapshot(as_of).attainment(self.id)
+        return ctx(info).snapshot(as_of or self.at).attainment(self.id)
 
     @strawberry.field(description="RED below the floor (底线) whatever the attainment")
     def status(self, info: Info, as_of: AsOf = None) -> Status:
-        return ctx(info).snapshot(as_of).metric_status(self.model)
+        return ctx(info).snapshot(as_of or self.at).metric_status(self.model)
 
     @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first; at most "
                                   "500, the newest kept (`historyPage` pages through any number)")
@@ -206,7 +209,7 @@ class Metric:
 
     @strawberry.field(description="Goals this metric measures (at most `first`, ≤ 500)")
     async def goals(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
-        return _goals(await ctx(info).parents.load(self.id), MEASURED_BY, first)
+        return _goals(await ctx(info).parents.load((self.id, self.at)), MEASURED_BY, first, self.at)
 
 
 @strawberry.type
@@ -466,9 +469,10 @@ class RecordResult:
     warnings_raised: list[Warning] = strawberry.field(description="Warnings due today that the call raised")
 
     @classmethod
-    def of(cls, r: RecordResult_) -> RecordResult:
+    def of(cls, r: RecordResult_, visible: Callable[[str], bool] = lambda _: True) -> RecordResult:
+        """The result as the caller sees it: warnings on nodes outside its scope are left out."""
         return cls(received=r.received, changed=r.changed, unchanged=r.unchanged,
-                   warnings_raised=[Warning.of(w) for w in r.raised])
+                   warnings_raised=[Warning.of(w) for w in r.raised if visible(w.node_id)])
 
 
 _BIG_LOOP = "8字螺旋 big loop: 目标 标准 设计 组织 实施 诊断 激励 学习 创新 改进"

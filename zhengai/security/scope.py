@@ -8,34 +8,50 @@ Above those *own* goals, every ancestor goal is visible as an aggregate, except 
 (TEACHER or STUDENT level) goal. Metrics are visible when they measure a visible goal; subjects, plans,
 standards and tasks when they belong to, derive, hold or advance something visible. Units (the
 organisation chart) are always visible. Everything else is hidden: it cannot be named or counted,
-only folded into "其他 N 项" aggregates (zhengai.engine.scoped).
+only folded into "其他 N 项" aggregates (zhengai.engine.engine).
+
+Roles compose as an intersection (least privilege wins for reads of personal data): a token holding a
+scoped role reads through that scope whatever else it holds (ADMIN, LEADER, DATA_SERVICE widen nothing),
+and a token holding several scoped roles sees what every one of them sees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING
 
 from zhengai.domain.enums import Level
 from zhengai.domain.models import Goal, Metric, Node, Plan, Standard, Subject, Task, Unit
 from zhengai.domain.units import goal_unit, unit_and_below
 from zhengai.security.tokens import Principal, Role
-from zhengai.stores.base import FlowEdge, FlowGraph
+
+if TYPE_CHECKING:
+    from zhengai.stores.memory import GraphState
 
 #: Levels whose goals are personal data (教师, 学生).
 PERSONAL = frozenset({Level.TEACHER, Level.STUDENT})
+#: Roles that read through a scope of their own (数据权限).
+SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT})
+#: Roles that read unscoped — unless the token also holds a scoped role. DATA_SERVICE reads nothing (the
+#: role gate lets it only record observations, and what that answers holds ids and counts only).
 UNRESTRICTED = frozenset({Role.ADMIN, Role.LEADER, Role.DATA_SERVICE})
 
 
 def needs_scope(principal: Principal | None) -> bool:
-    """Whether the principal reads through a scope (no unrestricted role)."""
-    return principal is None or not principal.roles & UNRESTRICTED
+    """Whether the principal reads through a scope: it holds a scoped role (whatever else it holds), or no
+    unrestricted one."""
+    return principal is None or bool(principal.roles & SCOPED_ROLES) or not principal.roles & UNRESTRICTED
 
 
 def scope_key(principal: Principal | None) -> tuple:
+    """What a principal's scope depends on: its scoped roles and the claims they read."""
     if principal is None:
         return ()
-    return (tuple(sorted(principal.roles)), principal.unit, principal.subject)
+    roles = principal.roles & SCOPED_ROLES
+    unit = principal.unit if Role.UNIT_HEAD in roles else None
+    subject = principal.subject if roles & {Role.TEACHER, Role.STUDENT} else None
+    return (tuple(sorted(roles)), unit, subject)
 
 
 @dataclass(frozen=True)
@@ -75,56 +91,60 @@ class Scope:
         return False
 
 
-Edges = Mapping[str, Sequence[FlowEdge]]  # node id → its flow edges (to parents, or to children)
-
-
-def own_goals(principal: Principal, graph: FlowGraph, parents: Edges, subjects: Mapping[str, Node],
-              units: Mapping[str, Unit]) -> tuple[set[str], set[str], frozenset[str]]:
-    """(own goal ids, own subject ids, the principal's units) by role."""
+def own_goals(principal: Principal, state: GraphState,
+              when: date) -> tuple[set[str], set[str], frozenset[str]]:
+    """(own goal ids, own subject ids, the principal's units) by role, on ``when``."""
+    goals_in_force = state.goals(when)
     goals: set[str] = set()
     own_subjects: set[str] = set()
     my_units: frozenset[str] = frozenset()
     if principal.subject and principal.roles & {Role.STUDENT, Role.TEACHER}:
         own_subjects.add(principal.subject)
-        goals |= {g.id for g in graph.goals.values() if g.subject == principal.subject}
+        goals |= {g.id for g in goals_in_force.values() if g.subject == principal.subject}
     if Role.TEACHER in principal.roles:  # their courses: the COURSE goals their own goals SUPPORT
-        supported = {e.parent for g in goals for e in parents.get(g, ()) if e.kind == "SUPPORTS"}
-        courses = {graph.goals[p].subject for p in supported
-                   if graph.goals[p].level is Level.COURSE and graph.goals[p].subject}
+        supported = {e.parent for g in goals for e in state.parents(g, when) if e.kind == "SUPPORTS"}
+        courses = {goals_in_force[p].subject for p in supported
+                   if p in goals_in_force and goals_in_force[p].level is Level.COURSE}
         own_subjects |= {c for c in courses if c}
-        goals |= {g.id for g in graph.goals.values() if g.subject in courses}
+        goals |= {g.id for g in goals_in_force.values() if g.subject in courses}
+    units = state.units(when)
     if Role.UNIT_HEAD in principal.roles and principal.unit and principal.unit in units:
         my_units = frozenset(unit_and_below(units, principal.unit))
-        goals |= {g.id for g in graph.goals.values() if goal_unit(g, subjects) in my_units}
+        subjects = state.subjects(when)
+        goals |= {g.id for g in goals_in_force.values() if goal_unit(g, subjects) in my_units}
     return goals, own_subjects, my_units
 
 
-def build_scope(principal: Principal, graph: FlowGraph, parents: Edges, children: Edges,
-                subjects: Mapping[str, Node], units: Mapping[str, Unit], tasks: Mapping[str, Task],
-                plans_of: Callable[[Sequence[str]], Mapping[str, Node]]) -> Scope:
-    """The scope of a UNIT_HEAD, TEACHER or STUDENT over the flow ``graph`` (every goal and metric) with
-    its edges indexed by child (``parents``) and by parent (``children``); ``subjects``: the subjects the
-    goals name; ``plans_of`` looks plans up by id. It walks only the principal's part of the graph."""
-    own, own_subjects, my_units = own_goals(principal, graph, parents, subjects, units)
+def build_scope(principal: Principal, state: GraphState, when: date) -> Scope:
+    """The scope of a UNIT_HEAD, TEACHER or STUDENT over the graph in force on ``when``. It walks only
+    the principal's part of the graph. Several scoped roles: the intersection of their scopes (least
+    privilege)."""
+    scoped = sorted(principal.roles & SCOPED_ROLES)
+    if len(scoped) > 1:
+        parts = [build_scope(replace(principal, roles=frozenset({r})), state, when) for r in scoped]
+        return Scope(*(frozenset.intersection(*(getattr(p, f) for p in parts))
+                       for f in Scope.__dataclass_fields__))
+    goals_in_force = state.goals(when)
+    own, own_subjects, my_units = own_goals(principal, state, when)
     visible, stack, seen = set(own), list(own), set(own)
     while stack:  # ancestors: aggregates above, except other people's goals (walked through, not shown)
-        for e in parents.get(stack.pop(), []):
-            if e.parent not in seen:
+        for e in state.parents(stack.pop(), when):
+            if e.parent not in seen and e.parent in goals_in_force:
                 seen.add(e.parent)
                 stack.append(e.parent)
-                if graph.goals[e.parent].level not in PERSONAL:
+                if goals_in_force[e.parent].level not in PERSONAL:
                     visible.add(e.parent)
-    metrics = {e.child for g in visible for e in children.get(g, ()) if e.kind == "MEASURED_BY"}
-    subject_ids = own_subjects | {graph.goals[g].subject for g in visible if graph.goals[g].subject}
+    metrics = {e.child for g in visible for e in state.children(g, when) if e.kind == "MEASURED_BY"}
+    subject_ids = own_subjects | {goals_in_force[g].subject for g in visible if goals_in_force[g].subject}
     plan_ids: set[str] = set()
-    frontier = sorted({p for g in visible for p in graph.goals[g].derived_from})
+    frontier = sorted({p for g in visible for p in goals_in_force[g].derived_from})
     while frontier:
         plan_ids |= set(frontier)
-        found = plans_of(frontier)
+        found = state.get_nodes(frontier, when)
         frontier = sorted({p.parent for p in found.values()
                            if isinstance(p, Plan) and p.parent and p.parent not in plan_ids})
-    task_ids = {t.id for t in tasks.values() if visible.intersection(t.advances)}
-    held = frozenset(s for g in visible for s in graph.goals[g].standards)
+    task_ids = {t.id for t in state.tasks(when).values() if visible.intersection(t.advances)}
+    held = frozenset(s for g in visible for s in goals_in_force[g].standards)
     return Scope(frozenset(own), frozenset(visible), frozenset(metrics), frozenset(own_subjects),
                  frozenset(s for s in subject_ids if s), frozenset(plan_ids), frozenset(task_ids), held,
                  my_units)

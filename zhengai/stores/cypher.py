@@ -6,8 +6,6 @@ from functools import cache
 
 from zhengai.queries import QUERIES
 
-MAX_HOPS = 10
-
 #: Every relationship type of the graph (design.md §1).
 RELATIONSHIP_TYPES = ("ADVANCES", "BELONGS_TO", "DERIVED_FROM", "FOR_SUBJECT", "HELD_TO", "IN_MAJOR",
                       "LED_BY", "MEASURED_BY", "OWNED_BY", "PART_OF", "SPECIFIES", "SUPPORTS",
@@ -20,13 +18,10 @@ NODE_LABELS = ("Goal", "Metric", "Plan", "Standard", "Subject", "Task", "Unit")
 @cache
 def statements() -> dict[str, str]:
     """Every statement by file stem. Templates are instantiated from fixed values, never from a
-    request: ``neighbourhood@K`` per hop bound K = 0 … MAX_HOPS, ``merge_relationships@T`` /
-    ``merge_relationship_row@T`` per relationship type T and ``merge_nodes@L`` / ``merge_node_row@L``
-    per label L (dynamic types and labels make MERGE far slower on Neo4j 5.26)."""
+    request: ``merge_relationships@T`` and ``merge_relationship_row@T`` per relationship type T and
+    ``merge_nodes@L`` and ``merge_node_row@L`` per label L (dynamic types and labels make MERGE far
+    slower on Neo4j 5.26)."""
     out = {p.stem: p.read_text(encoding="utf-8") for p in sorted((QUERIES / "cypher").glob("*.cypher"))}
-    template = out.pop("neighbourhood")
-    for hops in range(MAX_HOPS + 1):
-        out[f"neighbourhood@{hops}"] = template.replace("__MAX_HOPS__", str(hops))
     for name in ("merge_relationships", "merge_relationship_row"):
         template = out.pop(name)
         for kind in RELATIONSHIP_TYPES:

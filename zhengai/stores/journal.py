@@ -1,84 +1,142 @@
-"""The embedded store's durable observation journal: an append-only JSON-lines file, fsync'd.
+"""The embedded store's journal: one framed, checksummed, fsync'd record per accepted write.
 
-Every accepted ingest is appended (one line per observation, with when it was recorded) and
-flushed to disk before the call returns; at start the journal is replayed over the dataset, so
-ingested data survives a restart or a ``kill -9``. Replaced values stay in the journal: it is the
-history. A torn last line (a crash mid-write) is cut off on open.
+Each record is ``ZJ`` + the payload's length (4 bytes, little-endian) + its CRC-32 (4 bytes) + the
+payload (a change set as UTF-8 JSON). A record is acknowledged only once it is on disk whole (the file
+fsync'd, and the folder too when the file is new); replay reads records until the first that is not
+whole — a crash can tear only the last, unacknowledged one, which is then cut off (and kept beside the
+journal for inspection). Writers of several processes (a server, a CLI ingest, worker processes) take an
+exclusive lock on ``journal.lock``; readers follow the file from the offset they have read.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from zhengai.domain.models import ObservedValue
+JOURNAL_FILE = "changes.journal"
+LOCK_FILE = "journal.lock"
+MAGIC = b"ZJ"
+HEADER = struct.Struct("<2sII")  # magic, payload length, CRC-32 of the payload
+MAX_RECORD = 1 << 30
 
-JOURNAL_FILE = "observations.jsonl"
-SPIRAL_FILE = "spiral.jsonl"
-AUDIT_FILE = "audit.jsonl"  # the 审计日志 (zhengai.engine.audit), one entry a line
+log = logging.getLogger("zhengai.journal")
 
 
-class ObservationJournal:
-    """Append-only, fsync'd record of ingested observations under a state folder (and, beside it,
-    of the 8字螺旋 events: stage changes and improvement measures, and of the 审计日志)."""
+class JournalCorruptError(RuntimeError):
+    """A record that is not whole with whole records after it: damage, not a torn last write."""
+
+
+class Journal:
+    """The framed journal of a state folder."""
 
     def __init__(self, state_dir: str | Path, file: str = JOURNAL_FILE):
         self.folder = Path(state_dir)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / file
-        self._repair()
+        self._lock_path = self.folder / LOCK_FILE
+        self._lock_fd: int | None = None
+        self._dir_synced = self.path.exists()
 
-    def _repair(self) -> None:
-        """Cut a torn last line left by a crash in the middle of an append."""
+    # -- reading --------------------------------------------------------------------------------
+    def read_from(self, offset: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Whole records from ``offset`` on, each with the offset just after it; stops at the first
+        record that is not (yet) whole."""
         if not self.path.exists():
             return
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            keep = data.rfind(b"\n") + 1
-            with open(self.path, "r+b") as handle:
-                handle.truncate(keep)
-                handle.flush()
-                os.fsync(handle.fileno())
+        with open(self.path, "rb") as handle:
+            handle.seek(offset)
+            data = handle.read()
+        pos = 0
+        while pos + HEADER.size <= len(data):
+            magic, length, crc = HEADER.unpack_from(data, pos)
+            end = pos + HEADER.size + length
+            if magic != MAGIC or length > MAX_RECORD or end > len(data):
+                return
+            payload = data[pos + HEADER.size:end]
+            if zlib.crc32(payload) != crc:
+                return
+            yield offset + end, json.loads(payload)
+            pos = end
 
-    def append(self, observations: Sequence[ObservedValue]) -> None:
-        """Write and fsync ``observations`` (the caller has validated them)."""
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        self.append_rows([{"metric": o.metric, "at": o.at.isoformat(), "value": o.value, "source": o.source,
-                           "recorded": stamp} for o in observations])
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path.exists() else 0
 
-    def append_rows(self, rows: Sequence[dict]) -> None:
-        """Write and fsync JSON rows, one a line."""
-        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(lines)
+    # -- writing --------------------------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the writers' lock (exclusive across processes) and repair a torn tail first."""
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._lock_fd = fd
+            self.repair()
+            yield
+        finally:
+            self._lock_fd = None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def repair(self) -> int:
+        """Cut a torn last record (left by a crash mid-write) off the file; returns the bytes cut. The
+        cut bytes are kept as ``<journal>.torn-<offset>``. Call with the writers' lock held."""
+        whole = 0
+        for end, _ in self.read_from(0):
+            whole = end
+        size = self.size()
+        if whole == size:
+            return 0
+        with open(self.path, "r+b") as handle:
+            handle.seek(whole)
+            tail = handle.read()
+            if len(tail) > HEADER.size and _has_whole_record_after(tail):
+                raise JournalCorruptError(f"{self.path}: the record at byte {whole} is damaged and whole "
+                                          "records follow it; restore the journal from a backup")
+            (self.folder / f"{self.path.name}.torn-{whole}").write_bytes(tail)
+            handle.truncate(whole)
             handle.flush()
             os.fsync(handle.fileno())
-        if not hasattr(self, "_dir_synced"):  # make the new file's directory entry durable too
-            fd = os.open(self.folder, os.O_RDONLY)
+        log.warning("journal %s: cut a torn last record of %d bytes at byte %d", self.path, len(tail), whole)
+        return len(tail)
+
+    def append(self, record: dict[str, Any]) -> int:
+        """Write one record whole and fsync it (with :meth:`locked` held); returns the offset after it."""
+        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        frame = HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            view = memoryview(frame)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+            end = os.lseek(fd, 0, os.SEEK_END)
+        finally:
+            os.close(fd)
+        if not self._dir_synced:  # make the new file's directory entry durable too
+            dfd = os.open(self.folder, os.O_RDONLY)
             try:
-                os.fsync(fd)
+                os.fsync(dfd)
             finally:
-                os.close(fd)
+                os.close(dfd)
             self._dir_synced = True
+        return end
 
-    def rows(self) -> list[dict]:
-        """Every row, oldest first."""
-        if not self.path.exists():
-            return []
-        with open(self.path, encoding="utf-8") as handle:
-            return [json.loads(line) for line in handle]
 
-    def replay(self) -> list[ObservedValue]:
-        """Every journaled observation, oldest first (later lines replace earlier ones)."""
-        if not self.path.exists():
-            return []
-        out = []
-        with open(self.path, encoding="utf-8") as handle:
-            for line in handle:
-                row = json.loads(line)
-                out.append(ObservedValue(row["metric"], date.fromisoformat(row["at"]), float(row["value"]),
-                                         row.get("source")))
-        return out
+def _has_whole_record_after(tail: bytes) -> bool:
+    """Whether a whole, valid record starts anywhere after the first byte of ``tail``."""
+    pos = tail.find(MAGIC, 1)
+    while pos != -1 and pos + HEADER.size <= len(tail):
+        _, length, crc = HEADER.unpack_from(tail, pos)
+        end = pos + HEADER.size + length
+        if length <= MAX_RECORD and end <= len(tail) and zlib.crc32(tail[pos + HEADER.size:end]) == crc:
+            return True
+        pos = tail.find(MAGIC, pos + 1)
+    return False

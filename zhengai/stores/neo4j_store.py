@@ -1,10 +1,14 @@
-"""The Neo4j store of record: the same interface as the embedded store, over Bolt.
+"""The Neo4j store of record: the graph, its versions, observations, events and 审计日志 in Neo4j; the
+graph in memory for reading, kept current by following the database's change log.
 
-Parameterised named statements only (``zhengai/queries/cypher/``); reads through the driver's
-managed transactions (transient errors are retried); every traversal is one Cypher statement
-and one round trip; the math stays in the engine. Observations live on each Metric node as
-parallel arrays ``obsAt`` / ``obsValue`` sorted by date. The 审计日志 is kept as (:AuditEntry) nodes
-outside the 诊改 graph (no :Node label): loads and replaces leave it, graph reads never see it.
+Every write is ONE managed write transaction: it takes the graph's lock (the meta node), catches up
+with change sets other replicas wrote, lets the plan validate against that state, then writes the
+changed nodes (their latest record's properties for Cypher users, every version as ``timeline``), their
+relationships with the dates they are in force (``validFrom``/``validTo``), observations (``obsAt`` /
+``obsValue`` arrays on each metric), events, the 审计日志 entry and a change-log entry, and bumps the data
+version — all of it, or on any failure nothing. Replicas (several ``serve --neo4j`` on one database)
+poll the version and apply the change log; a load starts a new generation, which they reload whole.
+Parameterised named statements only (``zhengai/queries/cypher/``).
 """
 
 from __future__ import annotations
@@ -14,9 +18,8 @@ import json
 import os
 import queue
 import threading
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -25,16 +28,16 @@ from typing import Any, TypeVar
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 
-from zhengai.domain.enums import LEVEL_RANK, Direction, Level
-from zhengai.domain.models import SECTIONS, Dataset, Goal, Metric, Node, Observation, Record, Task, Unit
-from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, relationships
-from zhengai.engine.audit import AuditEntry
-from zhengai.stores.base import MEASURED_BY, SUPPORTS, FlowEdge, FlowGraph, GraphStore, Neighbourhood
-from zhengai.stores.cypher import MAX_HOPS, RELATIONSHIP_TYPES, statement
+from zhengai.domain.audit import AuditEntry
+from zhengai.domain.changes import ChangeSet
+from zhengai.domain.enums import LEVEL_RANK
+from zhengai.domain.models import SECTIONS, Dataset, Goal, Record
+from zhengai.domain.relations import relationships
+from zhengai.domain.timeline import MODELS, Timeline, Version, from_json, to_json
+from zhengai.stores.base import GraphStore, Plan
+from zhengai.stores.cypher import statement
+from zhengai.stores.memory import GraphState, timeline_relationships
 
-MODELS: dict[str, type[Record]] = {m.kind: m for m in SECTIONS.values()}
-ALL_KINDS = list(RELATIONSHIP_TYPES)
-VERSION_TTL = 1.0  # seconds a read of the data version is trusted (writes by this process bump it)
 BATCH = int(os.environ.get("ZHENGAI_LOAD_BATCH", "10000"))  # rows per UNWIND statement
 
 
@@ -70,10 +73,6 @@ def node_props(record: Record) -> dict[str, Any]:
     if isinstance(record, Goal):
         props["levelRank"] = LEVEL_RANK[record.level]
     return props
-
-
-def _decode(kind: str, json: str) -> Node:
-    return MODELS[kind].model_validate_json(json)  # type: ignore[return-value]
 
 
 def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[Sequence[dict[str, Any]]]:
@@ -124,12 +123,20 @@ def prefetch(items: Iterator[T], depth: int = 3) -> Iterator[T]:
 class Neo4jStore(GraphStore):
     """A :class:`GraphStore` over a Neo4j database (5.26 LTS or later)."""
 
+    name = "neo4j"
+    keeps_current = True
+
     def __init__(self, settings: Neo4jSettings, driver: neo4j.Driver | None = None):
         self.settings = settings
         auth = (settings.user, settings.password or "") if settings.user else None
-        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth)
-        self._version: tuple[float, tuple[int, int]] | None = None
+        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth,
+                                                     notifications_min_severity="OFF")
+        self._lock = threading.RLock()
+        self._unreported: list[ChangeSet] = []
+        self._generation = -1
         self.ensure_schema()
+        self.state = GraphState()
+        self.reload()
 
     # -- plumbing ----------------------------------------------------------------------------
     def _read(self, name: str, **params: Any) -> list[neo4j.Record]:
@@ -137,16 +144,159 @@ class Neo4jStore(GraphStore):
                                                   database_=self.settings.database)
         return records
 
+    def _session(self) -> neo4j.Session:
+        return self.driver.session(database=self.settings.database)
+
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes (idempotent)."""
-        for name in ("schema_node_id", "schema_meta", "schema_goal_level", "schema_spiral_subject",
-                     "schema_audit_seq", "schema_audit_counter"):
+        for name in ("schema_node_id", "schema_meta", "schema_goal_level", "schema_audit_seq",
+                     "schema_change_log", "schema_events"):
             self.driver.execute_query(statement(name), database_=self.settings.database)
 
     def close(self) -> None:
         self.driver.close()
 
+    def health(self) -> dict[str, Any]:
+        try:
+            self.driver.verify_connectivity()
+        except Exception as exc:
+            return {"ok": False, "uri": self.settings.uri, "error": type(exc).__name__}
+        return {"ok": True, "uri": self.settings.uri}
+
+    # -- the graph in memory -------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the whole graph into memory (under the graph's lock, so no write lands half-read)."""
+        def work(tx: ManagedTransaction) -> tuple[GraphState, int]:
+            meta = tx.run(statement("mirror_lock")).single(strict=True)
+            nodes: list[tuple[str, Timeline]] = []
+            observations = []
+            for r in tx.run(statement("mirror_nodes")):
+                timeline = (from_json(json.loads(r["timeline"])) if r["timeline"]
+                            else (Version(None, MODELS[r["kind"]].model_validate_json(r["json"])),))
+                nodes.append((r["id"], timeline))
+                if r["obsAt"]:
+                    dates = [date.fromisoformat(d) for d in r["obsAt"]]
+                    observations.append((r["id"], dates, list(r["obsValue"])))
+            state = GraphState.of_timelines(nodes, observations)
+            for r in tx.run(statement("mirror_events")):
+                state._events[(r["stream"], r["key"])].append(json.loads(r["json"]))
+            state._audit = [_audit_of(r) for r in tx.run(statement("mirror_audit"))]
+            state.seq = meta["version"]
+            return state, meta["generation"]
+
+        with self._lock, self._session() as session:
+            state, generation = session.execute_write(work)
+        self.state.replace_with(state)
+        self._generation = generation
+
+    def poll(self) -> list[ChangeSet]:
+        with self._lock:
+            meta = self._read("meta_version")[0]
+            if meta["generation"] != self._generation:
+                self.reload()
+                self._unreported.append(_reload_marker(self.state.version))
+            elif meta["version"] > self.state.version:
+                for r in self._read("change_log", since=self.state.version):
+                    self._apply_followed(r["json"])
+            out, self._unreported = self._unreported, []
+            return out
+
+    def _apply_followed(self, payload: str) -> None:
+        changes = ChangeSet.from_json(json.loads(payload))
+        if changes.seq <= self.state.version:
+            return
+        self.state.apply(changes)
+        self._unreported.append(changes)
+
     # -- writes ------------------------------------------------------------------------------
+    def commit(self, plan: Plan) -> list[ChangeSet]:
+        with self._lock:
+            planned: list[ChangeSet] = []
+
+            def work(tx: ManagedTransaction) -> None:
+                planned.clear()
+                meta = tx.run(statement("mirror_lock")).single(strict=True)
+                if meta["generation"] != self._generation:
+                    raise _Reloaded
+                if meta["version"] > self.state.version:
+                    for r in tx.run(statement("change_log"), since=self.state.version):
+                        self._apply_followed(r["json"])
+                changes = plan(self.state)
+                changes.seq = meta["version"] + 1
+                changes.audit = dataclasses.replace(changes.audit, seq=changes.seq)
+                self._write(tx, changes)
+                planned.append(changes)
+
+            while True:
+                try:
+                    with self._session() as session:
+                        session.execute_write(work)
+                    break
+                except _Reloaded:
+                    self.reload()
+                    self._unreported.append(_reload_marker(self.state.version))
+            changes = planned[0]
+            self.state.apply(changes)
+            out, self._unreported = [*self._unreported, changes], []
+            return out
+
+    def _write(self, tx: ManagedTransaction, changes: ChangeSet) -> None:
+        """Everything of one change set, inside its transaction, in one statement (one round trip)."""
+        params = {"nodes": self._node_rows(changes.nodes), "ids": sorted(changes.nodes),
+                  "relationships": [{"source": r.source, "target": r.target, "kind": r.kind,
+                                     "weight": r.weight, "start": r.start, "end": r.end}
+                                    for t in changes.nodes.values() for r in timeline_relationships(t)],
+                  "observations": self._observation_rows(changes),
+                  "events": [{"stream": e.stream, "key": e.key, "pos": i,
+                              "json": json.dumps(e.payload, ensure_ascii=False)}
+                             for i, e in enumerate(changes.events)],
+                  "json": json.dumps(changes.to_json(), ensure_ascii=False), **_audit_params(changes.audit)}
+        tx.run(statement("write_changes"), params).consume()
+
+    def _node_rows(self, nodes: dict[str, Timeline]) -> list[dict[str, Any]]:
+        """Each changed node's properties: its latest record's scalars and json, every version as
+        ``timeline`` when it has more than one, and a metric's observations."""
+        rows = []
+        for node_id, timeline in nodes.items():
+            latest = next((v.record for v in reversed(timeline) if v.record is not None), None)
+            if latest is None:
+                continue
+            props = node_props(latest)
+            if len(timeline) > 1 or timeline[0].start is not None:
+                props["timeline"] = json.dumps(to_json(timeline), ensure_ascii=False)
+                retired = timeline[-1]
+                props["retiredFrom"] = retired.start if retired.record is None else None
+                props["validFrom"] = timeline[0].start
+            series = self.state.observation_history([node_id]).get(node_id, [])
+            if series:
+                props["obsAt"] = [d.isoformat() for d, _ in series]
+                props["obsValue"] = [v for _, v in series]
+            rows.append({"id": node_id, "label": latest.kind,
+                         "props": {k: v for k, v in props.items() if v is not None}})
+        return rows
+
+    def _observation_rows(self, changes: ChangeSet) -> list[dict[str, Any]]:
+        """Each touched metric's whole series after the change (replaced values kept in its history)."""
+        by_metric: dict[str, list] = defaultdict(list)
+        for o in changes.observations:
+            by_metric[o.metric].append(o)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        held = self.state.observation_history(sorted(by_metric))
+        rows = []
+        for metric, items in by_metric.items():
+            series = {d.isoformat(): v for d, v in held.get(metric, [])}
+            replaced = []
+            for o in items:
+                at = o.at.isoformat()
+                if at in series and series[at] != o.value:  # the replaced value stays in the metric's history
+                    replaced.append(f"{at}={series[at]!r}@{stamp}")
+                series[at] = o.value
+            dates = sorted(series)
+            rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates],
+                         "replaced": replaced})
+        return rows
+
+    # -- loads -----------------------------------------------------------------------------------
     @staticmethod
     def load_steps(dataset: Dataset) -> Iterator[Step]:
         """The writes of a dataset as (stage, statement, rows) batches: nodes by label (metrics carry
@@ -175,18 +325,23 @@ class Neo4jStore(GraphStore):
             for batch in _batches(rows):
                 yield "relationships", f"merge_relationships@{kind}", batch
 
-    def load(self, dataset: Dataset, replace: bool = False, progress: Progress | None = None) -> None:
-        """Write a validated dataset in ONE transaction: all of it or, on any failure, nothing.
+    def load(self, dataset: Dataset, replace: bool = False, progress: Progress | None = None,
+             audit: AuditEntry | None = None) -> int:
+        """Write a validated dataset in ONE transaction with its 审计日志 entry: all of it or, on any
+        failure, nothing; returns the new data version.
 
         Nodes and relationships are upserted (loading the same dataset twice changes nothing);
-        with ``replace`` the existing 诊改 graph is deleted first, inside the same transaction.
+        with ``replace`` the existing 诊改 graph is deleted first, inside the same transaction. The
+        load starts a new generation: every server following the database reloads it whole.
         Rows are prepared in a second thread while the server writes the previous batch.
         """
         report = progress or (lambda *_: None)
         totals = {"nodes": sum(len(dataset.section(s)) for s in SECTIONS),
                   "relationships": sum(1 for _ in relationships(dataset))}
+        entry = audit or AuditEntry.of(None, "load", f"载入数据集（节点 {totals['nodes']}）")
 
-        def work(tx: ManagedTransaction) -> None:
+        def work(tx: ManagedTransaction) -> int:
+            meta = tx.run(statement("mirror_lock")).single(strict=True)
             if replace:
                 while tx.run(statement("delete_batch"), batch=BATCH).single(strict=True)["deleted"]:
                     report("deleted", 0, 0)
@@ -195,57 +350,30 @@ class Neo4jStore(GraphStore):
                 tx.run(statement(name), rows=rows).consume()
                 done[stage] += len(rows)
                 report(stage, done[stage], totals.get(stage, done[stage]))
-            tx.run(statement("meta_bump"), structure=True).consume()
+            while tx.run(statement("clear_change_log"), batch=BATCH).single(strict=True)["deleted"]:
+                pass
+            seq = meta["version"] + 1
+            tx.run(statement("append_audit"), _audit_params(dataclasses.replace(entry, seq=seq))).consume()
+            tx.run(statement("meta_commit"), seq=seq, load=True).consume()
+            return seq
 
-        with self.driver.session(database=self.settings.database) as session:
+        with self._lock, self._session() as session:
+            seq = session.execute_write(work)
+        self.reload()
+        return seq
+
+    def keep_current(self, rows: Sequence[tuple[str, float | None, str, float | None]], as_of: date) -> None:
+        """Write attainment, status and coverage onto the nodes (derived data: the version stays)."""
+        payload = [{"id": i, "attainment": a, "status": s, "coverage": c} for i, a, s, c in rows]
+
+        def work(tx: ManagedTransaction) -> None:
+            for batch in _batches(payload):
+                tx.run(statement("keep_current"), rows=batch, asOf=as_of.isoformat()).consume()
+
+        with self._session() as session:
             session.execute_write(work)
-        self._version = None
 
-    def replace(self, dataset: Dataset) -> None:
-        self.load(dataset, replace=True)
-
-    def add_observations(self, observations: Sequence[Observation], audit: AuditEntry | None = None) -> int:
-        by_metric: dict[str, list[Observation]] = defaultdict(list)
-        for o in observations:
-            by_metric[o.metric].append(o)
-
-        def work(tx: ManagedTransaction) -> int:
-            current = {r["id"]: dict(zip(r["at"], r["value"], strict=True)) for r in
-                       tx.run(statement("observation_series"), ids=list(by_metric))}
-            missing = sorted(set(by_metric) - set(current))
-            if missing:
-                raise KeyError(f"unknown metric {missing[0]!r}")
-            changed, rows = 0, []
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            for metric, items in by_metric.items():
-                series, replaced = current[metric], []
-                for o in items:
-                    at = o.at.isoformat()
-                    if series.get(at) != o.value:
-                        if at in series:  # the replaced value stays in the metric's history
-                            replaced.append(f"{at}={series[at]!r}@{stamp}")
-                        series[at] = o.value
-                        changed += 1
-                dates = sorted(series)
-                rows.append({"metric": metric, "at": dates, "value": [series[d] for d in dates],
-                             "replaced": replaced})
-            if changed:
-                tx.run(statement("set_observations"), rows=rows).consume()
-                tx.run(statement("meta_bump"), structure=False).consume()
-            if audit is not None:  # the 审计日志 entry commits with the observations, or neither does
-                tx.run(statement("append_audit"), _audit_params(audit)).consume()
-            return changed
-
-        with self.driver.session(database=self.settings.database) as session:
-            changed = session.execute_write(work)
-        self._version = None
-        return changed
-
-    def replaced_values(self, metric_id: str) -> list[str]:
-        """The values that later observations for the same date replaced ("at=value@when")."""
-        rows = self._read("replaced_values", id=metric_id)
-        return list(rows[0]["replaced"]) if rows else []
-
+    # -- for tests, tools and Cypher users -------------------------------------------------------
     def current_values(self) -> dict[str, tuple[float | None, str, float | None, str]]:
         """What :meth:`keep_current` wrote: id → (attainment, status, coverage, as-of date)."""
         return {r["id"]: (r["attainment"], r["status"], r["coverage"], r["asOf"])
@@ -256,158 +384,33 @@ class Neo4jStore(GraphStore):
         record = self._read("counts")[0]
         return record["nodes"], record["relationships"]
 
-    # -- reads -------------------------------------------------------------------------------
-    def _versions(self) -> tuple[int, int]:
-        now = time.monotonic()
-        if self._version is None or now - self._version[0] > VERSION_TTL:
-            record = self._read("meta_version")[0]
-            self._version = (now, (record["version"], record["structureVersion"]))
-        return self._version[1]
+    def replaced_values(self, metric_id: str) -> list[str]:
+        """The values that later observations for the same date replaced ("at=value@when")."""
+        records, _, _ = self.driver.execute_query(
+            "MATCH (m:Node {id: $id}) RETURN coalesce(m.obsReplaced, []) AS replaced", {"id": metric_id},
+            routing_=RoutingControl.READ, database_=self.settings.database)
+        return list(records[0]["replaced"]) if records else []
 
-    @property
-    def version(self) -> int:
-        return self._versions()[0]
 
-    @property
-    def structure_version(self) -> int:
-        return self._versions()[1]
+class _Reloaded(Exception):
+    """The database holds a new generation (a load): reload before writing."""
 
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
-        if not ids:
-            return {}
-        return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("get_nodes", ids=list(ids))}
 
-    def units(self) -> dict[str, Unit]:
-        return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("units")}  # type: ignore[misc]
+def _reload_marker(version: int) -> ChangeSet:
+    """What poll and commit report after reloading a new generation: every cache starts afresh."""
+    return ChangeSet(audit=AuditEntry.of(None, "reload", "重新载入图谱"), seq=version, reload=True)
 
-    def goal_ids(self, level: Level | None = None, unit_id: str | None = None) -> list[str]:
-        rows = self._read("goal_ids", level=level.value if level else None, unit=unit_id)
-        return [r["id"] for r in sorted(rows, key=lambda r: (LEVEL_RANK[Level(r["level"])], r["id"]))]
 
-    def _edges(self, name: str, ids: Sequence[str], child_side: bool) -> dict[str, list[FlowEdge]]:
-        out: dict[str, list[FlowEdge]] = {}
-        if not ids:
-            return out
-        for r in self._read(name, ids=list(ids)):
-            me, other, kind = r["id"], r["other"], r["kind"]
-            child, parent = (me, other) if child_side else (other, me)
-            out.setdefault(me, []).append(FlowEdge(child, parent, r["weight"] or 1.0, kind))
-        for edges in out.values():
-            edges.sort(key=lambda e: (e.child, e.parent, e.kind))
-        return out
-
-    def parent_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
-        return self._edges("parent_edges", ids, child_side=True)
-
-    def child_edges(self, ids: Sequence[str]) -> dict[str, list[FlowEdge]]:
-        return self._edges("child_edges", ids, child_side=False)
-
-    def _flow(self, name: str, **params: Any) -> FlowGraph:
-        graph = FlowGraph()
-        pending: list[FlowEdge] = []
-        for r in self._read(name, **params):
-            node = _decode(r["kind"], r["json"])
-            if isinstance(node, Goal):
-                graph.goals[node.id] = node
-                pending += [FlowEdge(node.id, p, w or 1.0, SUPPORTS) for p, w in r["supports"]]
-            elif isinstance(node, Metric):
-                graph.metrics[node.id] = node
-                pending += [FlowEdge(node.id, g, w or 1.0, MEASURED_BY) for g, w in r["measures"]]
-        inside = graph.goals.keys() | graph.metrics.keys()
-        graph.edges = [e for e in pending if e.parent in inside]
-        return graph.canonical()
-
-    def ancestors(self, ids: Sequence[str]) -> FlowGraph:
-        return self._flow("ancestors", ids=list(ids))
-
-    def descendants(self, ids: Sequence[str]) -> FlowGraph:
-        return self._flow("descendants", ids=list(ids))
-
-    def flow_graph(self) -> FlowGraph:
-        return self._flow("flow_graph")
-
-    def latest_observations(self, as_of: date,
-                            metric_ids: Iterable[str] | None = None) -> dict[str, tuple[date, float]]:
-        if metric_ids is None:
-            rows = self._read("latest_values_all", asOf=as_of.isoformat())
-        else:
-            rows = self._read("latest_values", asOf=as_of.isoformat(), ids=list(metric_ids))
-        return {r["id"]: (date.fromisoformat(r["at"]), r["value"]) for r in rows}
-
-    def observation_history(self, metric_ids: Sequence[str], start: date | None = None,
-                            end: date | None = None) -> dict[str, list[tuple[date, float]]]:
-        lo, hi = (start.isoformat() if start else ""), (end.isoformat() if end else "9999-12-31")
-        out: dict[str, list[tuple[date, float]]] = {m: [] for m in metric_ids}
-        for r in self._read("observation_series", ids=list(metric_ids)):
-            out[r["id"]] = [(date.fromisoformat(at), v) for at, v in zip(r["at"], r["value"], strict=True)
-                            if lo <= at <= hi]
-        return out
-
-    def keep_current(self, rows: Sequence[tuple[str, float | None, str, float | None]], as_of: date) -> None:
-        """Write attainment, status and coverage onto the nodes (derived data: the version stays)."""
-        payload = [{"id": i, "attainment": a, "status": s, "coverage": c} for i, a, s, c in rows]
-
-        def work(tx: ManagedTransaction) -> None:
-            for batch in _batches(payload):
-                tx.run(statement("keep_current"), rows=batch, asOf=as_of.isoformat()).consume()
-
-        with self.driver.session(database=self.settings.database) as session:
-            session.execute_write(work)
-
-    def spiral_events(self, subject_id: str) -> list[dict]:
-        return [json.loads(r["json"]) for r in self._read("spiral_events", subject=subject_id)]
-
-    def add_spiral_event(self, subject_id: str, event: dict, audit: AuditEntry | None = None) -> None:
-        def work(tx: ManagedTransaction) -> None:
-            tx.run(statement("add_spiral_event"), subject=subject_id,
-                   json=json.dumps(event, ensure_ascii=False)).consume()
-            tx.run(statement("meta_bump"), structure=False).consume()
-            if audit is not None:
-                tx.run(statement("append_audit"), _audit_params(audit)).consume()
-
-        with self.driver.session(database=self.settings.database) as session:
-            session.execute_write(work)
-        self._version = None
-
-    def append_audit(self, entry: AuditEntry) -> AuditEntry:
-        """Create the (:AuditEntry) in one managed write transaction (before/after as JSON text)."""
-        def work(tx: ManagedTransaction) -> int:
-            return tx.run(statement("append_audit"), _audit_params(entry)).single(strict=True)["seq"]
-
-        with self.driver.session(database=self.settings.database) as session:
-            seq = session.execute_write(work)
-        return dataclasses.replace(entry, seq=seq)
-
-    def audit_entries(self, first: int, before_seq: int | None = None, operation: str | None = None,
-                      actor: str | None = None) -> list[AuditEntry]:
-        rows = self._read("audit_entries", first=first, before=before_seq, operation=operation, actor=actor)
-        return [AuditEntry(seq=r["seq"], at=r["at"].to_native(), actor=r["actor"], actor_name=r["actorName"],
-                           roles=list(r["roles"] or []), operation=r["operation"], summary=r["summary"],
-                           before=None if r["before"] is None else json.loads(r["before"]),
-                           after=None if r["after"] is None else json.loads(r["after"])) for r in rows]
-
-    def tasks(self) -> dict[str, Task]:
-        return {r["id"]: _decode(r["kind"], r["json"]) for r in self._read("tasks")}  # type: ignore[misc]
-
-    def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
-                      flow_only: bool = False) -> Neighbourhood:
-        kinds = sorted(FLOW_KINDS) if flow_only else ALL_KINDS
-        rows = self._read(f"neighbourhood@{min(depth, MAX_HOPS)}", root=root, kinds=kinds,
-                          down=sorted(DOWNWARD_KINDS), direction=direction.value, limit=limit)
-        nodes: dict[str, Node] = {}
-        edges: list[Relationship] = []
-        total = 0
-        for r in rows:
-            total = r["total"]
-            nodes[r["id"]] = _decode(r["kind"], r["json"])
-            edges += [Relationship(r["id"], other, kind, weight) for other, kind, weight in r["out"]]
-        edges.sort(key=lambda e: (e.source, e.target, e.kind))
-        return Neighbourhood(nodes, edges, omitted=total - len(nodes))
+def _audit_of(r: neo4j.Record) -> AuditEntry:
+    return AuditEntry(seq=r["seq"], at=r["at"].to_native(), actor=r["actor"], actor_name=r["actorName"],
+                      roles=list(r["roles"] or []), operation=r["operation"], summary=r["summary"],
+                      before=None if r["before"] is None else json.loads(r["before"]),
+                      after=None if r["after"] is None else json.loads(r["after"]))
 
 
 def _audit_params(entry: AuditEntry) -> dict[str, Any]:
     """The parameters of append_audit.cypher (before/after as JSON text)."""
-    return {"at": entry.at, "actor": entry.actor, "actorName": entry.actor_name, "roles": entry.roles,
-            "operation": entry.operation, "summary": entry.summary,
+    return {"seq": entry.seq, "at": entry.at, "actor": entry.actor, "actorName": entry.actor_name,
+            "roles": entry.roles, "operation": entry.operation, "summary": entry.summary,
             "before": None if entry.before is None else json.dumps(entry.before, ensure_ascii=False),
             "after": None if entry.after is None else json.dumps(entry.after, ensure_ascii=False)}

@@ -1,7 +1,3 @@
-// Append one 审计日志 entry. Its seq comes from the single counter node, incremented in the same
-// transaction: the write lock taken by SET serialises concurrent appends (and seq is unique).
-MERGE (c:AuditCounter {key: 'audit'})
-SET c.seq = coalesce(c.seq, 0) + 1
-CREATE (e:AuditEntry {seq: c.seq, at: $at, actor: $actor, actorName: $actorName, roles: $roles,
+// Append one 审计日志 entry; its seq is the change set's (unique: the writers' lock orders them).
+CREATE (e:AuditEntry {seq: $seq, at: $at, actor: $actor, actorName: $actorName, roles: $roles,
                       operation: $operation, summary: $summary, before: $before, after: $after})
-RETURN e.seq AS seq

@@ -1,4 +1,3 @@
-// The data version (bumped by every write) and the structure version (bumped when nodes or
-// relationships change): the keys of the engine's caches.
+// The data version (the last accepted write's seq) and the generation (bumped by every load).
 OPTIONAL MATCH (m:ZhengaiMeta {key: 'graph'})
-RETURN coalesce(m.version, 0) AS version, coalesce(m.structureVersion, 0) AS structureVersion
+RETURN coalesce(m.version, 0) AS version, coalesce(m.generation, 0) AS generation

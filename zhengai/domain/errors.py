@@ -1,0 +1,59 @@
+"""The errors of the domain, shared by the stores, the engine and the API (which maps them to codes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class NotFoundError(LookupError):
+    """An id that names no node of the expected kind (or one the caller may not see)."""
+
+    def __init__(self, kind: str, node_id: str):
+        self.kind, self.node_id = kind, node_id
+        super().__init__(f"unknown {kind} id {node_id!r}")
+
+
+class InvalidArgumentError(ValueError):
+    """An argument outside its allowed range."""
+
+
+class ForbiddenError(PermissionError):
+    """A change the caller's scope does not allow (on something the caller may see)."""
+
+
+class ConflictError(RuntimeError):
+    """A write that expected another data version than the current one (an editor's stale view)."""
+
+    def __init__(self, expected: int, current: int):
+        self.expected, self.current = expected, current
+        super().__init__(f"the graph changed since version {expected}: it is at version {current}; "
+                         "reload and apply your changes again")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason to refuse a batch: the change's index in the batch, the field and the reason."""
+
+    index: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "" if self.index is None else f"changes[{self.index}]"
+        if self.field:
+            where = f"{where}.{self.field}" if where else self.field
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ProblemsError(InvalidArgumentError):
+    """A refused batch: every problem found, located; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f"; … {len(problems) - 10} more" if len(problems) > 10 else ""
+        super().__init__(f"{len(problems)} problem(s), nothing was changed: {shown}{more}")
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store of record cannot be reached (Neo4j down): answered with 503, retried by the caller."""

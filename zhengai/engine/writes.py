@@ -1,0 +1,172 @@
+"""The one write path: validate → the store's write with its 审计日志 entry → refresh → publish.
+
+Every change of the graph goes through :class:`WriteService`: observations (recordObservations, ``zhengai
+ingest``), structural edits (applyChanges), 8字螺旋 events. A *plan* validates the request against the
+state as it stands once the store's writers' lock is held and returns the change set; the store records
+it (one fsync'd journal record, or one Neo4j transaction) and applies it; the engine refreshes exactly
+what changed; the warnings the write raised are pushed to listeners (subscriptions). Change sets other
+processes wrote (a CLI ingest into a folder this server holds, another replica) arrive through
+:meth:`WriteService.follow` and take the same refresh and publish steps.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from zhengai.domain.changes import Change, ChangedNode, ChangeSet
+from zhengai.domain.errors import ForbiddenError
+from zhengai.domain.models import ObservedValue
+from zhengai.domain.spiral import Stage
+from zhengai.engine.edits import plan_changes
+from zhengai.engine.engine import Engine
+from zhengai.engine.ingest import RecordResult, plan_observations
+from zhengai.engine.monitoring import Warning
+from zhengai.engine.permissions import EditRights, can_edit_graph
+from zhengai.engine.spiral import ImprovementMeasure, SpiralView, plan_improvement, plan_stage, spiral_view
+from zhengai.security.tokens import Principal, Role
+from zhengai.stores.memory import GraphState
+
+
+class Listener(Protocol):
+    """Told about the warnings each write raised (a subscription hub)."""
+
+    def wants(self) -> bool: ...
+
+    def publish(self, warnings: list[Warning]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """What an applyChanges batch did: the new data version and the changed nodes."""
+
+    version: int
+    dry_run: bool
+    changed: list[ChangedNode]
+    effective_from: date
+
+
+class WriteService:
+    """Writes through the engine's store; the engine's caches follow every applied change set."""
+
+    def __init__(self, engine: Engine, today: Callable[[], date] = date.today):
+        self.engine = engine.base
+        self.today = today
+        self.listeners: list[Listener | Callable[[list[Warning]], None]] = []
+        self._lock = threading.Lock()
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhengai-keep-current")
+        self._pending: Future[int] | None = None
+
+    # -- the path ---------------------------------------------------------------------------------
+    def _wanted(self) -> bool:
+        return any(getattr(listener, "wants", lambda: True)() for listener in self.listeners)
+
+    def _write(self, plan: Callable[[GraphState], ChangeSet],
+               report: bool = False) -> tuple[ChangeSet, list[Warning]]:
+        """Record ``plan``'s change set; returns it with the warnings it raised (computed when asked
+        for, or when someone listens)."""
+        engine = self.engine
+        with self._lock:
+            today = self.today()
+            watch = report or self._wanted()
+            engine.snapshot(today)  # evaluated before the write: refreshed incrementally after it
+            before = {w.id for w in engine.warnings(today)} if watch else set()
+            applied = engine.store.commit(plan)
+            engine.absorb(applied)
+            raised = [w for w in engine.warnings(today) if w.id not in before] if watch else []
+            self._publish(raised)
+            self._keep_current(applied)
+        return applied[-1], raised
+
+    def _publish(self, raised: list[Warning]) -> None:
+        if not raised:
+            return
+        for listener in self.listeners:
+            publish = getattr(listener, "publish", listener)
+            publish(raised)
+
+    def _keep_current(self, applied: list[ChangeSet]) -> None:
+        """Hand the store the refreshed nodes' current values to keep (Neo4j: for dashboards and Cypher
+        users), in the background: derived data, not part of the write's answer."""
+        changed = any(cs.observations or cs.nodes for cs in applied)
+        if changed and getattr(self.engine.store, "keeps_current", False):
+            self._pending = self._background.submit(self.engine.keep_current, set(self.engine.last_refreshed))
+
+    def flush(self) -> None:
+        """Wait for background work (the current values kept on Neo4j nodes) to finish."""
+        if self._pending is not None:
+            self._pending.result()
+
+    def follow(self) -> int:
+        """Apply what other processes wrote since the last look (refresh, publish); returns how many
+        change sets."""
+        engine = self.engine
+        with self._lock:
+            today = self.today()
+            watch = self._wanted()
+            before = {w.id for w in engine.warnings(today)} if watch else set()
+            applied = engine.store.poll()
+            if not applied:
+                return 0
+            engine.absorb(applied)
+            self._publish([w for w in engine.warnings(today) if w.id not in before] if watch else [])
+        return len(applied)
+
+    # -- operations -------------------------------------------------------------------------------
+    def record_observations(self, rows: Sequence[ObservedValue], actor: Principal | None = None,
+                            operation: str = "recordObservations", origin: str | None = None) -> RecordResult:
+        """Record ``rows`` all or nothing; raises InvalidArgumentError naming every bad row. The call is
+        audited as ``operation`` by ``actor`` (``origin``: the file it came from, if any)."""
+        own, raised = self._write(lambda state: plan_observations(state, rows, actor, operation, origin),
+                                  report=True)
+        changed = len(own.observations)
+        return RecordResult(len(rows), changed, len(rows) - changed, raised)
+
+    def apply_changes(self, changes: Sequence[Change], effective_from: date | None = None,
+                      expected_version: int | None = None, dry_run: bool = False,
+                      actor: Principal | None = None, view: Engine | None = None) -> ChangeResult:
+        """Apply a batch of structural edits all or nothing, from ``effective_from`` (default today) on;
+        ``view`` is the caller's view of the graph (their scope decides what they may change)."""
+        today = self.today()
+        effective = effective_from or today
+        rights = None
+        if actor is not None and Role.ADMIN not in actor.roles:
+            if not can_edit_graph(actor):
+                raise ForbiddenError("editing the graph is for the 质管办 (ADMIN), unit heads, teachers and "
+                                     "students (their own part)")
+            rights = EditRights(view or self.engine.for_principal(actor), actor)
+            rights.check_date(effective, today)
+
+        def plan(state: GraphState) -> ChangeSet:
+            return plan_changes(state, changes, effective, actor, expected_version,
+                                rights.allow() if rights else None, rights.check_batch if rights else None)
+
+        if dry_run:
+            state = self.engine.state
+            with state.lock:
+                planned = plan(state)
+                version = state.version + 1
+            return ChangeResult(version, True, planned.changed, effective)
+        own, _ = self._write(plan)
+        return ChangeResult(own.seq, False, own.changed, effective)
+
+    def advance_stage(self, subject_id: str, to: Stage | None = None, actor: Principal | None = None,
+                      view: Engine | None = None) -> SpiralView:
+        """8字螺旋: move a subject to ``to`` (default: the next stage)."""
+        view = view or self.engine
+        self._write(plan_stage(view, subject_id, to, actor))
+        return spiral_view(view, subject_id)
+
+    def record_improvement(self, subject_id: str, measure: str, owner: str | None, due: date | None,
+                           answers: list[str], done: bool = False, improvement_id: str | None = None,
+                           actor: Principal | None = None, view: Engine | None = None) -> ImprovementMeasure:
+        """改进措施: record (or, by id, update) an improvement answering warnings."""
+        view = view or self.engine
+        made, plan = plan_improvement(view, subject_id, measure, owner, due, answers, done, improvement_id,
+                                      actor)
+        self._write(plan)
+        return next(m for m in spiral_view(view, subject_id).improvements if m.id == made)

@@ -1,0 +1,335 @@
+"""What 扬州工业职业技术学院's 诊改实施方案 (seed-plan) says, for the bundled demo dataset.
+
+Its units and where it names them otherwise than :mod:`.names`; its subjects (专业, 课程 and fictional
+teachers and students, each with a quality that tunes its readings); the 学校发展目标 and 2026 年度任务 it
+keeps and how it words them; its school metrics with their readings; and every row of the 建设与实施进程表
+(§七) and the 2026 一页纸项目 as tasks. :mod:`.demo` turns these tables into the dataset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from zhengai.graph_loader.generators.names import ANNUAL_TASK, AnnualTask
+
+COLLEGE_NAME = "扬州工业职业技术学院"
+MOTTO = "厚德强能、笃学创新"  # 校训
+
+# ---------------------------------------------------------------------------------------------
+# 组织单位（五纵）
+# ---------------------------------------------------------------------------------------------
+
+COLLEGE_FAMILY = {"C-MECH": "MECH", "C-ELEC": "ELEC", "C-CHEM": "CHEM", "C-ECON": "ECON", "C-ARCH": "ARCH"}
+COLLEGES = list(COLLEGE_FAMILY)  # the 二级学院 (GENERATION units), named as in names.FAMILIES
+UNITS = ("DB", "YB", "ZZB", "JWC", *COLLEGES, "RSC", "CWC", "KJC", "XXZX", "XGC", "JSFZ", "JJY", "XCB", "ZGB",
+         "GFS", "GJS")  # in the plan's order; the plan nests no office in another
+UNIT_NAMES = {  # where the plan names an office otherwise (with its 简称)
+    "DB": "党委办公室（党办）", "YB": "院长办公室（院办）", "XGC": "学工处", "JJY": "继续教育学院（继教院）",
+    "ZGB": "质量管理办公室（质管办）", "GFS": "改革发展办公室（改发室）", "GJS": "高等教育研究所（高教所）",
+}
+
+# ---------------------------------------------------------------------------------------------
+# 质量主体：学校、专业、课程、教师、学生（姓名均为虚构）
+# ---------------------------------------------------------------------------------------------
+
+# id, name, tier, 二级学院, quality (target attainment of its metrics)
+MAJORS: list[tuple[str, str, str, str, float]] = [
+    ("MAJ-MECH", "机械制造及自动化", "标杆", "C-MECH", 0.93),
+    ("MAJ-CHEM", "应用化工技术", "标杆", "C-CHEM", 0.90),
+    ("MAJ-ELEC", "电气自动化技术", "品牌", "C-ELEC", 0.84),
+    ("MAJ-SOFT", "软件技术", "品牌", "C-ELEC", 0.82),
+    ("MAJ-MOLD", "模具设计与制造", "骨干", "C-MECH", 0.76),
+    ("MAJ-ACCT", "大数据与会计", "骨干", "C-ECON", 0.78),
+    ("MAJ-ECOM", "电子商务", "其他", "C-ECON", 0.64),
+    ("MAJ-CONS", "建筑工程技术", "其他", "C-ARCH", 0.52),
+]
+
+# id, name, category, majors it serves (first = its own major; several → supports several 专业 goals)
+COURSES: list[tuple[str, str, str, list[str]]] = [
+    ("CRS-CNC", "数控加工技术", "校企合作", ["MAJ-MECH"]),
+    ("CRS-MECHDRAW", "机械制图与CAD", "在线开放", ["MAJ-MECH", "MAJ-MOLD"]),
+    ("CRS-MOLD", "冲压模具设计与制造", "立项建设", ["MAJ-MOLD"]),
+    ("CRS-PLC", "PLC应用技术", "校企合作", ["MAJ-ELEC", "MAJ-MECH"]),
+    ("CRS-EMBED", "单片机应用技术", "立项建设", ["MAJ-ELEC"]),
+    ("CRS-JAVA", "Java程序设计", "在线开放", ["MAJ-SOFT"]),
+    ("CRS-WEB", "Web前端开发", "校企合作", ["MAJ-SOFT"]),
+    ("CRS-CHEMPROC", "化工单元操作", "立项建设", ["MAJ-CHEM"]),
+    ("CRS-CHEMSAFE", "化工安全技术", "在线开放", ["MAJ-CHEM"]),
+    ("CRS-ACCT", "财务会计实务", "立项建设", ["MAJ-ACCT"]),
+    ("CRS-FINDATA", "大数据财务分析", "在线开放", ["MAJ-ACCT"]),
+    ("CRS-ECOM", "网店运营推广", "校企合作", ["MAJ-ECOM"]),
+    ("CRS-BIM", "BIM建模技术", "在线开放", ["MAJ-CONS"]),
+    ("CRS-STRUCT", "建筑结构与识图", "立项建设", ["MAJ-CONS"]),
+]
+
+# id, name, major, courses taught (teacher goal supports these course goals), has research metric
+TEACHERS: list[tuple[str, str, str, list[str], bool]] = [
+    ("TCH-01", "王建国", "MAJ-MECH", ["CRS-CNC", "CRS-MECHDRAW"], True),
+    ("TCH-02", "李晓梅", "MAJ-MOLD", ["CRS-MOLD"], False),
+    ("TCH-03", "陈志强", "MAJ-ELEC", ["CRS-PLC", "CRS-EMBED"], True),
+    ("TCH-04", "刘芳", "MAJ-SOFT", ["CRS-JAVA"], False),
+    ("TCH-05", "周俊", "MAJ-SOFT", ["CRS-WEB"], False),
+    ("TCH-06", "吴海燕", "MAJ-CHEM", ["CRS-CHEMPROC", "CRS-CHEMSAFE"], True),
+    ("TCH-07", "赵磊", "MAJ-CHEM", ["CRS-CHEMSAFE"], False),
+    ("TCH-08", "孙丽华", "MAJ-ACCT", ["CRS-ACCT", "CRS-FINDATA"], True),
+    ("TCH-09", "钱文博", "MAJ-ECOM", ["CRS-ECOM"], False),
+    ("TCH-10", "徐静", "MAJ-CONS", ["CRS-BIM", "CRS-STRUCT"], False),
+]
+TEACHER_Q = {"TCH-01": 0.88, "TCH-02": 0.72, "TCH-03": 0.82, "TCH-04": 0.78, "TCH-05": 0.70,
+             "TCH-06": 0.86, "TCH-07": 0.74, "TCH-08": 0.80, "TCH-09": 0.62, "TCH-10": 0.58}
+
+# id, name, major, entry year, course goal its 三年成长目标 also supports (or None), quality
+STUDENTS: list[tuple[str, str, str, int, str | None, float]] = [
+    ("STU-001", "张子涵", "MAJ-MECH", 2024, "CRS-CNC", 0.90),
+    ("STU-002", "李浩然", "MAJ-MECH", 2025, None, 0.80),
+    ("STU-003", "王诗雨", "MAJ-CHEM", 2024, None, 0.92),
+    ("STU-004", "陈宇轩", "MAJ-ELEC", 2024, "CRS-PLC", 0.84),
+    ("STU-005", "刘欣怡", "MAJ-SOFT", 2025, "CRS-JAVA", 0.88),
+    ("STU-006", "杨博文", "MAJ-SOFT", 2024, None, 0.70),
+    ("STU-007", "黄思琪", "MAJ-MOLD", 2024, None, 0.55),
+    ("STU-008", "赵天宇", "MAJ-ACCT", 2025, None, 0.82),
+    ("STU-009", "周雨桐", "MAJ-ACCT", 2024, None, 0.86),
+    ("STU-010", "吴俊杰", "MAJ-ECOM", 2025, None, 0.66),
+    ("STU-011", "徐梦瑶", "MAJ-CONS", 2024, "CRS-BIM", 0.74),
+    ("STU-012", "孙浩宇", "MAJ-CHEM", 2025, None, 0.78),
+]
+
+# ---------------------------------------------------------------------------------------------
+# 学校发展目标 (2024–2028) and 2026 年度任务分解: the keys of names.SCHOOL_TARGETS / ANNUAL_TASKS kept
+# ---------------------------------------------------------------------------------------------
+
+SCHOOL_TARGETS = ("EMP", "MAJOR", "TEACH", "FACULTY", "RESEARCH", "SMART", "STUDENT", "GOV")
+TARGET_NAMES = {  # the plan's own wording (“扬州工” is the college)
+    "STUDENT": "学生全面发展，彰显“扬州工”鲜明特质",
+    "GOV": "内部治理现代化，形成扬工特色现代质量文化",
+}
+ANNUAL_TASKS: list[AnnualTask] = [
+    ANNUAL_TASK["EMP"],
+    ANNUAL_TASK["SKILL"],
+    replace(ANNUAL_TASK["MAJOR"], supports=(("MAJOR", 1),)),
+    ANNUAL_TASK["COURSE"],
+    replace(ANNUAL_TASK["CLASS"], supports=(("TEACH", 1),)),
+    ANNUAL_TASK["FACBASE"],
+    replace(ANNUAL_TASK["TEAM"], supports=(("FACULTY", 1),)),
+    replace(ANNUAL_TASK["RESEARCH"], name="2026年科研项目与社会服务目标"),
+    AnnualTask("SMART", "2026年校本数据中心与四平台贯通目标", "XXZX", (("SMART", 1),)),
+    ANNUAL_TASK["STUDENT"],
+    replace(ANNUAL_TASK["ZG"], supports=(("GOV", 1),)),
+    ANNUAL_TASK["CULTURE"],
+]
+TASK_PLANS = {"CULTURE": ["PL-5Y-CULTURE"]}  # where a task is derived from another plan than its targets'
+MIN_RULE = "办学基本条件底线指标须全部达标：取各指标达成度的最小值"  # the description of an aggregate MIN task
+GRADUATION_RULE = "毕业要求须全部达成：取年度成长目标与证书指标达成度的最小值"  # STU-001's 三年成长目标 (MIN)
+
+# ---------------------------------------------------------------------------------------------
+# Readings, tuned so that at asOf 2026-11-20 the statuses of demo/README.md hold
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readings:
+    """How the readings of one metric run: towards ``latest`` (or the value at attainment ``q``) from
+    ``start`` (or a value drawn below), on the days of its frequency (or ``dates``); none after
+    ``stop`` (stale) or none at all (``nodata``)."""
+
+    q: float | None = None
+    latest: float | None = None
+    start: float | None = None
+    stop: date | None = None
+    nodata: bool = False
+    dates: tuple[date, ...] = ()
+
+
+_R = Readings
+# 学校层面指标: code in names.SCHOOL_METRICS, the 年度任务 it measures, its readings
+SCHOOL_METRICS: list[tuple[str, str, Readings]] = [
+    ("EMP-RATE", "EMP", _R(start=94.1, latest=96.8)),
+    ("EMP-MATCH", "EMP", _R(start=74.0, latest=78.5)),
+    ("EMPLOYER-SAT", "EMP", _R(latest=95.8)),
+    ("CERT-RATE", "SKILL", _R(start=66.0, latest=77.0)),
+    ("SKILL-AWARD", "SKILL", _R(latest=28)),
+    ("STU-SAT", "STUDENT", _R(start=87.2, latest=90.0)),
+    ("FITNESS", "STUDENT", _R(latest=93.5, dates=(date(2026, 6, 30),))),
+    ("DROPOUT", "STUDENT", _R(start=2.6, latest=2.1)),
+    ("COURSE-PASS", "CLASS", _R(start=92.5, latest=94.8)),
+    ("ATTEND", "CLASS", _R(start=94.0, latest=95.5)),
+    ("CLASS-SIZE", "CLASS", _R(start=46.5, latest=44.0)),
+    ("ONLINE-COURSE", "COURSE", _R(start=22, latest=26)),
+    ("IDEO-COURSE", "COURSE", _R(start=23, latest=31)),
+    ("HQ-MAJOR", "MAJOR", _R(start=2, latest=3)),
+    ("DUAL-RATIO", "FACBASE", _R(start=74.5, latest=78.0)),  # FACBASE (MIN): 办学基本条件底线, all must hold
+    ("SSR", "FACBASE", _R(start=18.9, latest=18.4)),
+    ("TRAIN-HOURS", "TEAM", _R(latest=58)),
+    ("RESEARCH-PROJ", "RESEARCH", _R(start=44, latest=59)),
+    ("SERVICE-INCOME", "RESEARCH", _R(start=1080, latest=1420, stop=date(2026, 8, 1))),
+    ("CONT-EDU", "RESEARCH", _R(start=3.9, latest=4.9)),
+    ("DATA-SYS", "SMART", _R(start=14, latest=18)),
+    ("PLATFORM-USE", "SMART", _R(nodata=True)),
+    ("SYS-RECOVERY", "SMART", _R(start=9.0, latest=7.5)),
+    ("ZG-REPORT", "ZG", _R(start=92, latest=98)),
+    ("TASK-DONE", "ZG", _R(start=86, latest=91)),
+    ("BUDGET-EXEC", "ZG", _R(start=84, latest=88)),
+    ("QC-AWARE", "CULTURE", _R(nodata=True)),
+    ("QC-CASE", "CULTURE", _R(latest=11)),
+]
+SCHOOL_METRIC_CHANGES: dict[str, dict[str, Any]] = {  # where the plan defines a metric otherwise
+    "EMP-RATE": {"name": "毕业生就业率（去向落实率）"},
+    "IDEO-COURSE": {"weight": 2},
+    "HQ-MAJOR": {"name": "省级高水平专业群立项数"},
+    "DUAL-RATIO": {"name": "“双师”素质教师比例"},
+    "RESEARCH-PROJ": {"name": "教师科研项目数（市厅级以上立项，年度累计）", "baseline": 40, "shape": "count"},
+    "SERVICE-INCOME": {"name": "横向技术服务到账经费", "baseline": 800, "weight": 1, "shape": "trend"},
+    "CONT-EDU": {"name": "社会培训规模", "baseline": 3, "shape": "trend"},
+    "SYS-RECOVERY": {"baseline": None},
+}
+# readings of single generated metrics (by id) that tell a story
+READING_CHANGES: dict[str, dict[str, Any]] = {
+    "M-MAJ-CONS-EMP": {"latest": 86.0, "start": 89.0},  # 低于底线 88
+    "M-MAJ-CONS-CERT": {"nodata": True},  # 建筑工程技术 1+X 证书考核站尚未获批
+    "M-MAJ-ECOM-MATCH": {"stop": date(2026, 1, 31)},  # 麦可思 2026 报告未导入 → stale
+    "M-TCH-10-EVAL": {"nodata": True},  # 新进教师，尚无评教数据
+    "M-CRS-BIM-GOAL": {"stop": date(2026, 10, 16)},  # 智能云课堂停止推送 → stale
+    "M-STU-007-ATT": {"latest": 82.0, "start": 90.0},  # 低于底线 85
+}
+
+# ---------------------------------------------------------------------------------------------
+# 建设与实施进程表 (§七): one Task per row
+# ---------------------------------------------------------------------------------------------
+
+D = date
+PROCESS_TABLE: list[dict[str, Any]] = [
+    # 学校层面
+    dict(tid="T-01", name="建立领导组织：校内部质量保证工作委员会", leader="党委书记", lead_unit="DB",
+         units=["ZGB"], content="成立学校内部质量保证工作委员会，成立诊改专项工作组",
+         deliverable="学院文件", start=D(2019, 1, 1), due=D(2019, 3, 31), advances=["S-GOV"]),
+    dict(tid="T-02", name="建立领导组织：二级学院（部）质量保证工作组", leader="党委书记", lead_unit="DB",
+         units=COLLEGES, content="成立二级学院（部）质量保证工作组",
+         deliverable="二级学院（部）文件", start=D(2019, 1, 1), due=D(2019, 3, 31), advances=["S-GOV"]),
+    dict(tid="T-03", name="两链打造：编制建设目标体系", leader="校长", lead_unit="ZGB",
+         units=["ZZB", "JWC", "GFS", "GJS"], content="编制建设目标体系",
+         deliverable="党代会目标分解，专业、课程、师资、育人目标任务", start=D(2019, 1, 1),
+         due=D(2019, 3, 31), advances=["S-GOV", "S-MAJOR", "S-TEACH", "S-FACULTY", "S-STUDENT"]),
+    dict(tid="T-04", name="两链打造：完成年度任务分解", leader="校长", lead_unit="ZZB",
+         units=["RSC", "JWC", "KJC", "JJY", "ZGB"],
+         content="完成年度任务分解（每年1月份开始、3月份完成；本条为首轮，2026年度见 T26-01）",
+         deliverable="各院部、各部门年度目标任务清单", start=D(2019, 1, 1), due=D(2019, 3, 31),
+         advances=["S-GOV"]),
+    dict(tid="T-05", name="两链打造：梳理明确部门、岗位职责", leader="校长", lead_unit="ZZB",
+         units=["RSC", "DB"],
+         content="梳理明确部门、岗位职责", deliverable="学院文件", start=D(2019, 1, 1), due=D(2019, 6, 30),
+         advances=["S-GOV"]),
+    dict(tid="T-06", name="学校层面诊改运行", leader="校长", lead_unit="YB", units=["ZGB", "ZZB"],
+         content="基于“8”字螺旋，运用网上事务大厅，自我诊改，持续提升",
+         deliverable="任务分解表、任务考核表、考核结果，诊改报告", start=D(2019, 6, 1),
+         advances=["S-GOV", "A26-ZG"], budget=20, spent=15.5, progress=0.9),
+    # 专业课程层面
+    dict(tid="T-07", name="专业两链打造", leader="分管教学校领导", lead_unit="JWC", units=COLLEGES,
+         content="专业建设规划（目标）；专业建设标准；专业教学标准", deliverable="标准文本",
+         start=D(2019, 1, 1), due=D(2019, 12, 31), advances=["S-MAJOR"]),
+    dict(tid="T-08", name="专业层面诊改运行", leader="分管教学校领导", lead_unit="JWC", units=COLLEGES,
+         content="基于“8”字螺旋，自我诊改，持续提升", deliverable="诊改报告", start=D(2019, 12, 1),
+         advances=["S-MAJOR", "A26-MAJOR"], budget=30, spent=22, progress=0.85),
+    dict(tid="T-09", name="课程两链打造", leader="分管教学校领导", lead_unit="JWC", units=COLLEGES,
+         content="课程建设规划（目标）；课程建设标准；课程教学标准", deliverable="标准文本",
+         start=D(2019, 1, 1), due=D(2019, 12, 31), advances=["S-TEACH"]),
+    dict(tid="T-10", name="课程层面诊改运行", leader="分管教学校领导", lead_unit="JWC", units=COLLEGES,
+         content="基于“8”字螺旋，运用智能云课堂，自我诊改，持续提升", deliverable="诊改报告",
+         start=D(2019, 12, 1), advances=["S-TEACH", "A26-CLASS"], budget=15, spent=11, progress=0.85),
+    # 教师层面
+    dict(tid="T-11", name="教师两链打造", leader="分管教师发展校领导", lead_unit="JSFZ",
+         units=["RSC", *COLLEGES], content="建立教师发展标准系列（承担：人事处、二级学院（部）、教师个人）",
+         deliverable="标准文本", start=D(2019, 1, 1), due=D(2019, 12, 31), advances=["S-FACULTY"]),
+    dict(tid="T-12", name="教师层面诊改运行", leader="分管教师发展校领导", lead_unit="JSFZ", units=COLLEGES,
+         content="基于“8”字螺旋，运用师资平台，自我诊改提升（承担：二级学院（部）、教师个人）",
+         deliverable="诊改报告", start=D(2019, 12, 1), advances=["S-FACULTY", "A26-TEAM"],
+         budget=10, spent=7.5, progress=0.8),
+    # 学生层面
+    dict(tid="T-13", name="学生两链打造", leader="分管学生校领导", lead_unit="XGC", units=COLLEGES,
+         content="建立与完善学生发展标准（承担：二级学院（部）、学生个体）", deliverable="标准文本",
+         start=D(2019, 1, 1), due=D(2019, 12, 31), advances=["S-STUDENT"]),
+    dict(tid="T-14", name="学生层面诊改运行", leader="分管学生校领导", lead_unit="XGC", units=COLLEGES,
+         content="基于“8”字螺旋，运用学工平台，自我诊改提升（承担：二级学院（部）、学生个体）",
+         deliverable="诊改报告", start=D(2019, 12, 1), advances=["S-STUDENT", "A26-STUDENT"],
+         budget=10, spent=6, progress=0.8),
+    # 平台建设
+    dict(tid="T-15", name="校本数据中心建设", leader="分管信息化校领导", lead_unit="XXZX", units=["XXZX"],
+         content="建设数据互通、共享校本数据中心", deliverable="软件系统", start=D(2019, 1, 1),
+         due=D(2019, 12, 31), advances=["S-SMART"], budget=280, spent=268),
+    dict(tid="T-16", name="四个平台建设：网上事务服务大厅", leader="分管信息化校领导", lead_unit="XXZX",
+         units=["XXZX"], content="网上事务服务大厅", deliverable="软件系统", start=D(2019, 1, 1),
+         due=D(2019, 12, 31), advances=["S-SMART"], budget=120, spent=115),
+    dict(tid="T-17", name="四个平台建设：智能云课堂平台", leader="分管信息化校领导", lead_unit="XXZX",
+         units=["JWC"], content="智能云课堂平台", deliverable="软件系统", start=D(2019, 1, 1),
+         due=D(2019, 12, 31), advances=["S-SMART", "S-TEACH"], budget=150, spent=146),
+    dict(tid="T-18", name="四个平台建设：教师发展服务平台", leader="分管信息化校领导", lead_unit="XXZX",
+         units=["JSFZ", "RSC"], content="教师发展服务平台", deliverable="软件系统", start=D(2019, 1, 1),
+         due=D(2019, 12, 31), advances=["S-SMART", "S-FACULTY"], budget=60, spent=58),
+    dict(tid="T-19", name="四个平台建设：学生成长服务平台", leader="分管信息化校领导", lead_unit="XXZX",
+         units=["XGC"], content="学生成长服务平台", deliverable="软件系统", start=D(2019, 1, 1),
+         due=D(2019, 12, 31), advances=["S-SMART", "S-STUDENT"], budget=60, spent=57),
+    # 引擎保证：机制建设
+    dict(tid="T-20", name="机制建设：学校层面自我诊改制度", leader="分管诊改工作校领导", lead_unit="ZGB",
+         units=["YB", "ZZB", "CWC"],
+         content="建立学校层面自我诊改制度，年度考核办法、诊改考核激励制度，学校内控制度",
+         deliverable="制度文件", start=D(2019, 1, 1), due=D(2019, 9, 30), advances=["S-GOV"]),
+    dict(tid="T-21", name="机制建设：专业考核性诊改制度", leader="分管诊改工作校领导", lead_unit="JWC",
+         units=COLLEGES, content="制定专业考核性诊改制度", deliverable="制度文件", start=D(2019, 1, 1),
+         due=D(2019, 12, 31), advances=["S-MAJOR"]),
+    dict(tid="T-22", name="机制建设：课程适时性考核诊改制度", leader="分管诊改工作校领导", lead_unit="JWC",
+         units=COLLEGES, content="制定课程适时性考核诊改制度", deliverable="制度文件", start=D(2019, 1, 1),
+         due=D(2019, 12, 31), advances=["S-TEACH"]),
+    dict(tid="T-23", name="机制建设：教师实时性考核诊改制度", leader="分管诊改工作校领导", lead_unit="JSFZ",
+         units=["RSC", *COLLEGES],
+         content="制定教师实时性考核诊改制度（承担：人事处、二级学院（部）、教师个人）",
+         deliverable="制度文件", start=D(2019, 1, 1), due=D(2019, 12, 31), advances=["S-FACULTY"]),
+    dict(tid="T-24", name="机制建设：学生发展自测诊断制度", leader="分管诊改工作校领导", lead_unit="XGC",
+         units=COLLEGES, content="制定学生发展自测诊断制度（承担：二级学院（部）、学生个体）",
+         deliverable="制度文件", start=D(2019, 1, 1), due=D(2019, 12, 31), advances=["S-STUDENT"]),
+    dict(tid="T-25", name="机制建设：各层面自我诊改质量报告制度", leader="分管诊改工作校领导", lead_unit="ZGB",
+         units=["YB", "JWC", "RSC", "XGC", "JSFZ", *COLLEGES],
+         content="建立各层面自我诊改质量报告制度（承担：各诊改责任主体）", deliverable="制度文件",
+         start=D(2019, 1, 1), due=D(2019, 9, 30), advances=["S-GOV"]),
+    # 引擎保证：文化建设
+    dict(tid="T-26", name="文化建设：现代质量文化", leader="分管诊改工作校领导", lead_unit="XCB",
+         content="质量知晓、质量认同、质量建构，促进全员全过程全方位育人",
+         deliverable="质量文化建设方案及建设过程材料", start=D(2019, 1, 1), due=D(2020, 12, 31),
+         advances=["S-GOV"], budget=30, spent=28),
+]
+
+# 2026 一页纸项目管理 tasks (年度任务分解: 每年1月–3月; budgets in 万元)
+TASKS_2026: list[dict[str, Any]] = [
+    dict(tid="T26-01", name="2026年度目标任务分解下达", leader="校长", lead_unit="ZZB",
+         units=["RSC", "JWC", "KJC", "JJY", "ZGB"],
+         content="学校发展目标分解为各院部、各部门2026年度目标任务",
+         deliverable="各院部、各部门年度目标任务清单", start=D(2026, 1, 1), due=D(2026, 3, 31),
+         advances=["A26-ZG"], budget=2, spent=1.6, progress=1),
+    dict(tid="T26-02", name="机械制造及自动化标杆专业群建设", leader="分管教学校领导", lead_unit="C-MECH",
+         units=["JWC"], content="专业群课程体系重构、产教融合实训基地升级", deliverable="专业群建设年度报告",
+         start=D(2026, 3, 1), due=D(2026, 12, 31), advances=["A26-MAJOR", "G-MAJ-MECH"],
+         budget=180, spent=126, progress=0.75),
+    dict(tid="T26-03", name="省级在线开放课程培育", leader="分管教学校领导", lead_unit="JWC", units=COLLEGES,
+         content="培育6门省级在线开放课程并完成上线运行", deliverable="课程平台上线材料、申报书",
+         start=D(2026, 2, 1), due=D(2026, 10, 31), advances=["A26-COURSE"],
+         budget=60, spent=45, progress=0.7),
+    dict(tid="T26-04", name="“双师型”教师企业实践与培训", leader="分管教师发展校领导", lead_unit="RSC",
+         units=["JSFZ", *COLLEGES], content="专任教师企业实践、1+X 师资培训",
+         deliverable="培训与实践记录、认定名单",
+         start=D(2026, 1, 15), due=D(2026, 12, 20), advances=["A26-TEAM", "A26-FACBASE"],
+         budget=80, spent=92.5, progress=0.8),
+    dict(tid="T26-05", name="校本数据中心二期（数据治理与四平台贯通）", leader="分管信息化校领导",
+         lead_unit="XXZX", units=["JWC", "RSC", "XGC", "KJC"], content="统一数据标准，新增对接8个业务系统",
+         deliverable="软件系统、数据标准", start=D(2026, 3, 1), due=D(2026, 9, 30), advances=["A26-SMART"],
+         budget=150, spent=138, progress=0.55),
+    dict(tid="T26-06", name="职业院校技能大赛集训", leader="分管教学校领导", lead_unit="JWC", units=COLLEGES,
+         content="省赛、国赛赛项集训与备赛", deliverable="获奖证书", start=D(2026, 3, 1),
+         due=D(2026, 11, 30), advances=["A26-SKILL"], budget=50, spent=41, progress=0.9),
+    dict(tid="T26-07", name="2026届毕业生就业攻坚", leader="分管学生校领导", lead_unit="XGC", units=COLLEGES,
+         content="访企拓岗、就业帮扶、就业质量跟踪", deliverable="就业质量年度报告", start=D(2026, 1, 1),
+         due=D(2026, 8, 31), advances=["A26-EMP"], budget=30, spent=28, progress=1),
+    dict(tid="T26-08", name="质量文化月活动", leader="分管诊改工作校领导", lead_unit="XCB", units=["ZGB"],
+         content="质量知晓宣讲、质量改进案例评选", deliverable="活动方案及过程材料、案例集",
+         start=D(2026, 4, 1), due=D(2026, 6, 30), advances=["A26-CULTURE"], budget=10, spent=9.5,
+         progress=1),
+]

@@ -1,0 +1,4 @@
+// Every event (8字螺旋 stage changes and improvements …) in the order they were written.
+MATCH (e:Event)
+RETURN e.stream AS stream, e.key AS key, e.json AS json
+ORDER BY e.seq, e.pos

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT zhengai_change_seq IF NOT EXISTS FOR (c:ChangeLog) REQUIRE c.seq IS UNIQUE

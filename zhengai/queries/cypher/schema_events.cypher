@@ -1,0 +1,1 @@
+CREATE INDEX zhengai_event_seq IF NOT EXISTS FOR (e:Event) ON (e.seq)

@@ -1,1 +1,0 @@
-CREATE INDEX zhengai_spiral_subject IF NOT EXISTS FOR (e:SpiralEvent) ON (e.subject)

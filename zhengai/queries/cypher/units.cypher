@@ -1,2 +1,0 @@
-MATCH (n:Unit)
-RETURN n.id AS id, n.kind AS kind, n.json AS json
