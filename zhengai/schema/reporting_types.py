@@ -3,12 +3,13 @@ reporting, onepage and trends modules."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 
 import strawberry
 
 from zhengai.domain import enums, models
-from zhengai.engine import onepage, reporting, trends
+from zhengai.engine import InvalidArgumentError, onepage, reporting, trends
 from zhengai.schema import types as t
 
 TaskStatus = strawberry.enum(
@@ -23,6 +24,45 @@ class Observation:
     @classmethod
     def of(cls, p: trends.HistoryPoint) -> Observation:
         return cls(at=p.at, value=p.value)
+
+
+def history_cursor(at: date) -> str:
+    """The opaque cursor of the observation dated ``at`` (a metric has at most one per date)."""
+    return base64.urlsafe_b64encode(f"obs:{at.isoformat()}".encode()).decode()
+
+
+def history_after(cursor: str | None) -> date | None:
+    """The date a cursor of :func:`history_cursor` stands for; BAD_USER_INPUT when it is none."""
+    if cursor is None:
+        return None
+    try:
+        kind, _, text = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "obs":
+            return date.fromisoformat(text)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise InvalidArgumentError(f"invalid cursor {cursor!r}")
+
+
+@strawberry.type
+class ObservationEdge:
+    cursor: str
+    node: Observation
+
+
+@strawberry.type(description="A page of a metric's observations, oldest first; `totalCount` in the range")
+class ObservationConnection:
+    edges: list[ObservationEdge]
+    page_info: t.PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: trends.HistoryPage) -> ObservationConnection:
+        edges = [ObservationEdge(cursor=history_cursor(p.at), node=Observation.of(p)) for p in page.points]
+        info = t.PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous,
+                          start_cursor=edges[0].cursor if edges else None,
+                          end_cursor=edges[-1].cursor if edges else None)
+        return cls(edges=edges, page_info=info, total_count=page.total)
 
 
 @strawberry.type(description="A goal's attainment at a month end (the last point: at the range's end)")

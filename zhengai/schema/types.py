@@ -21,7 +21,7 @@ from zhengai.engine.ingest import RecordResult as RecordResult_
 from zhengai.resolvers.context import MAX_LIST, Linked, ctx
 
 if TYPE_CHECKING:  # reporting_types imports this module: its types are referenced lazily
-    from zhengai.schema.reporting_types import Observation, TrendPoint
+    from zhengai.schema.reporting_types import Observation, ObservationConnection, TrendPoint
 
 Level = strawberry.enum(enums.Level, description="五横: 学校, 专业, 课程, 教师, 学生")
 System = strawberry.enum(enums.System, description="五纵: 决策指挥, 质量生成, 资源建设, 支持服务, 监督控制")
@@ -189,12 +189,23 @@ class Metric:
         return ctx(info).snapshot(as_of or self.at).metric_status(self.model)
 
     @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first; at most "
-                                  "500, the newest kept")
+                                  "500, the newest kept (`historyPage` pages through any number)")
     def history(self, info: Info, from_: From = None, to: To = None
                 ) -> list[Annotated[Observation, strawberry.lazy("zhengai.schema.reporting_types")]]:
         from zhengai.schema.reporting_types import Observation
 
         return [Observation.of(p) for p in trends.metric_history(ctx(info).engine, self.id, from_, to)]
+
+    @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first, `first` "
+                                  "(≤ 500) after the cursor `after`, with their total count: following "
+                                  "`pageInfo.endCursor` returns every observation once")
+    def history_page(self, info: Info, from_: From = None, to: To = None, first: int = 100,
+                     after: str | None = None
+                     ) -> Annotated[ObservationConnection, strawberry.lazy("zhengai.schema.reporting_types")]:
+        from zhengai.schema.reporting_types import ObservationConnection, history_after
+
+        page = trends.metric_history_page(ctx(info).engine, self.id, from_, to, first, history_after(after))
+        return ObservationConnection.of(page)
 
     @strawberry.field(description="Goals this metric measures (at most `first`, ≤ 500)")
     async def goals(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
