@@ -26,6 +26,7 @@ from zhengai.domain.relations import FlowEdge, Relationship
 from zhengai.domain.units import goal_unit, unit_and_below
 from zhengai.engine import impact, monitoring
 from zhengai.engine.caching import VersionedLRU
+from zhengai.engine.columnar import Compiled
 from zhengai.engine.impact import Folded
 from zhengai.engine.propagation import aggregate, status_of
 from zhengai.engine.snapshot import Snapshot
@@ -105,6 +106,8 @@ class _Caches:
     systems: tuple[tuple[int, int], dict[str, System]] | None = None
     scopes: VersionedLRU[Scope] = field(default_factory=lambda: VersionedLRU(CACHED_SCOPES))
     last_refreshed: set[str] = field(default_factory=set)
+    compiled: Compiled | None = None
+    compile_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Engine:
@@ -179,7 +182,19 @@ class Engine:
         scope = self.scope(snap.as_of)
         if scope is None:
             return snap
-        return replace(snap, structure=VisibleStructure(snap.structure, scope.sees))
+        return snap.with_structure(VisibleStructure(snap.structure, scope.sees))
+
+    def compiled(self) -> Compiled:
+        """The flow structure as arrays, compiled once per structure version."""
+        caches, state = self._caches, self.state
+        held = caches.compiled
+        if held is not None and held.version == state.structure_version:
+            return held
+        with caches.compile_lock:
+            held = caches.compiled
+            if held is None or held.version != state.structure_version:
+                held = caches.compiled = Compiled.of(state)
+        return held
 
     def _full_snapshot(self, as_of: date) -> Snapshot:
         caches = self._caches
@@ -191,7 +206,7 @@ class Engine:
                 if snap is not None:
                     caches.snapshots.move_to_end(key)
                     return snap
-            snap = Snapshot.evaluate(Structure(self.state, as_of), self.state.latest_observations(as_of))
+            snap = Snapshot.evaluate(Structure(self.state, as_of), self.compiled())
             with caches.lock:
                 if self.state.version != version:  # a write landed meanwhile: evaluate again
                     continue

@@ -217,7 +217,7 @@ def simulate(snap: Snapshot, graph: FlowGraph, children: dict[str, list[FlowEdge
     for m_id, value in changes.items():
         m = graph.metrics[m_id]
         new_att[m_id] = metric_attainment(m, value)
-        before_value = snap.values.get(m_id)
+        before_value = snap.value(m_id)
         metric_rows.append(MetricChange(
             m, before_value, value, snap.attainment(m_id), new_att[m_id],
             metric_status(m, before_value, snap.attainment(m_id)),

@@ -112,8 +112,8 @@ def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
 def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning]:
     snap = ctx.snapshot
     level, unit = _metric_place(metric, ctx)
-    value = snap.values.get(metric.id)
-    seen = snap.observed_at.get(metric.id)
+    value = snap.value(metric.id)
+    seen = snap.seen(metric.id)
     window = FREQUENCY_WINDOW_DAYS[metric.frequency]
     if seen is None:
         yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,

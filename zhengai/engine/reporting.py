@@ -140,7 +140,7 @@ def title_of(subject: Subject, as_of: date) -> str:
 
 
 def _metric_line(snap: Snapshot, m: Metric) -> MetricLine:
-    return MetricLine(m, snap.values.get(m.id), snap.attainment(m.id), snap.metric_status(m))
+    return MetricLine(m, snap.value(m.id), snap.attainment(m.id), snap.metric_status(m))
 
 
 def _standards(engine: Engine, snap: Snapshot, goals: Sequence[Goal],
@@ -238,7 +238,7 @@ def diagnosis_report(engine: Engine, subject_id: str, as_of: date | None = None,
     for g in behind:
         explained = engine.explain_gap(g.id, as_of, GAP_TOP)
         for c in explained.contributors:
-            causes.append(GapCause(g, c.metric, snap.values.get(c.metric.id), c.attainment, c.sensitivity,
+            causes.append(GapCause(g, c.metric, snap.value(c.metric.id), c.attainment, c.sensitivity,
                                    c.contribution))
         if explained.others is not None:
             folded[g.id] = explained.others

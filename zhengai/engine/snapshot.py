@@ -1,13 +1,22 @@
-"""Full evaluation of the goal graph at a date: every metric's and goal's attainment (design.md §2)."""
+"""A date's evaluation of the whole graph: every metric's and goal's attainment (design.md §2).
+
+Evaluated in arrays (:mod:`zhengai.engine.columnar`) and read by id. After a write the engine refreshes
+a cached snapshot in place — the changed nodes and the goals above them only, node by node — so a
+snapshot is exact for the state it was last refreshed to; nodes the compiled arrays do not know (made
+after they were compiled) live beside them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
+from typing import Any
+
+import numpy as np
 
 from zhengai.domain.enums import Status
 from zhengai.domain.models import Goal, Metric
+from zhengai.engine.columnar import Compiled, evaluate
 from zhengai.engine.propagation import (
     UNKNOWN_GOAL,
     GoalValue,
@@ -18,37 +27,131 @@ from zhengai.engine.propagation import (
 )
 from zhengai.engine.structure import Structure
 
+__all__ = ["Snapshot"]
 
-@dataclass
+_NO_VALUE = (None, None, None)  # (value, seen, attainment) of a metric with no observation
+
+
 class Snapshot:
     """Attainment of every node in force at ``as_of``."""
 
-    as_of: date
-    values: dict[str, float]
-    metrics: dict[str, float | None]
-    goals: dict[str, GoalValue]
-    structure: Structure
-    observed_at: dict[str, date]  # date of each metric's latest observation
+    def __init__(self, structure: Structure, compiled: Compiled):
+        self.structure = structure
+        self.as_of: date = structure.when
+        self._compiled = compiled
+        e = evaluate(structure.state, compiled, self.as_of)
+        self._m_value, self._m_seen, self._m_att, self._m_alive = e.value, e.seen, e.metric_attainment, \
+            e.metric_alive
+        self._g_att, self._g_cov, self._g_known, self._g_min, self._g_alive = e.goal_attainment, e.coverage, \
+            e.known_weight, e.min_count, e.goal_alive
+        # nodes written since the arrays were compiled: metric id → (value, seen, attainment) or None
+        # (not in force); goal id → GoalValue or None
+        self._metrics_beside: dict[str, tuple[float | None, date | None, float | None] | None] = {}
+        self._goals_beside: dict[str, GoalValue | None] = {}
 
     @classmethod
-    def evaluate(cls, structure: Structure, latest: dict[str, tuple[date, float]]) -> Snapshot:
-        """Evaluate every node from each metric's latest (date, value) at the structure's date."""
-        state, as_of = structure.state, structure.when
-        values = {m: v for m, (_, v) in latest.items()}
-        metric_att = {m_id: metric_attainment(m, values.get(m_id))
-                      for m_id, m in state.metrics(as_of).items()}
-        goals: dict[str, GoalValue] = {}
-        defs = state.goals(as_of)
-        children = state.children
-        for g_id in state.order():
-            goal = defs.get(g_id)
-            if goal is None:
-                continue
-            goals[g_id] = aggregate(goal, [
-                (e.weight, metric_att[e.child] if e.child in metric_att
-                 else goals.get(e.child, UNKNOWN_GOAL).attainment) for e in children(g_id, as_of)])
-        return cls(as_of, values, metric_att, goals, structure, {m: d for m, (d, _) in latest.items()})
+    def evaluate(cls, structure: Structure, compiled: Compiled) -> Snapshot:
+        """Evaluate every node at the structure's date."""
+        return cls(structure, compiled)
 
+    # -- reading a node -------------------------------------------------------------------------
+    def _metric(self, metric_id: str) -> tuple[float | None, date | None, float | None] | None:
+        """(value, date, attainment) of a metric in force; None when it is not."""
+        if metric_id in self._metrics_beside:
+            return self._metrics_beside[metric_id]
+        i = self._compiled.metric_index.get(metric_id)
+        if i is None or not self._m_alive[i]:
+            return None
+        value = self._m_value[i]
+        if value != value:  # NaN: no observation
+            return _NO_VALUE
+        att = self._m_att[i]
+        return float(value), date.fromordinal(int(self._m_seen[i])), None if att != att else float(att)
+
+    def goal_value(self, goal_id: str) -> GoalValue:
+        """A goal's attainment with what its derivatives need (UNKNOWN_GOAL: unknown or not in force)."""
+        if goal_id in self._goals_beside:
+            return self._goals_beside[goal_id] or UNKNOWN_GOAL
+        i = self._compiled.goal_index.get(goal_id)
+        if i is None or not self._g_alive[i]:
+            return UNKNOWN_GOAL
+        att = self._g_att[i]
+        if att != att:
+            return UNKNOWN_GOAL
+        return GoalValue(float(att), float(self._g_cov[i]), float(self._g_known[i]), int(self._g_min[i]))
+
+    def attainment(self, node_id: str) -> float | None:
+        """A metric's or goal's attainment (None: unknown)."""
+        found = self._metric(node_id)
+        if found is not None:
+            return found[2]
+        return self.goal_value(node_id).attainment
+
+    def value(self, metric_id: str) -> float | None:
+        """A metric's latest value at the snapshot's date."""
+        found = self._metric(metric_id)
+        return None if found is None else found[0]
+
+    def seen(self, metric_id: str) -> date | None:
+        """The date of a metric's latest observation at the snapshot's date."""
+        found = self._metric(metric_id)
+        return None if found is None else found[1]
+
+    def goal_status(self, goal: Goal) -> Status:
+        return status_of(self.goal_value(goal.id).attainment, goal.thresholds)
+
+    def metric_status(self, metric: Metric) -> Status:
+        found = self._metric(metric.id) or _NO_VALUE
+        return metric_status(metric, found[0], found[2])
+
+    def status(self, node: Goal | Metric) -> Status:
+        return self.goal_status(node) if isinstance(node, Goal) else self.metric_status(node)
+
+    def goal_attainments(self) -> dict[str, float | None]:
+        """Every goal in force with its attainment (fast: for trends over many goals)."""
+        ids, att, alive = self._compiled.goal_ids, self._g_att, self._g_alive
+        out = {g: (None if a != a else a) for g, a, ok in zip(ids, att.tolist(), alive.tolist(), strict=True)
+               if ok and g not in self._goals_beside}
+        out |= {g: v.attainment for g, v in self._goals_beside.items() if v is not None}
+        return out
+
+    # -- whole views (mappings by id) -----------------------------------------------------------
+    @property
+    def values(self) -> Mapping[str, float]:
+        """Each metric with an observation: its latest value."""
+        return _View(self._metric_ids, lambda m: self.value(m) is not None, self.value)
+
+    @property
+    def observed_at(self) -> Mapping[str, date]:
+        """Each metric with an observation: the date of its latest."""
+        return _View(self._metric_ids, lambda m: self.seen(m) is not None, self.seen)
+
+    @property
+    def metrics(self) -> Mapping[str, float | None]:
+        """Each metric in force: its attainment (None: no data)."""
+        return _View(self._metric_ids, lambda m: self._metric(m) is not None,
+                     lambda m: self._metric(m)[2])  # type: ignore[index]
+
+    @property
+    def goals(self) -> Mapping[str, GoalValue]:
+        """Each goal in force: its value."""
+        def alive(g: str) -> bool:
+            if g in self._goals_beside:
+                return self._goals_beside[g] is not None
+            i = self._compiled.goal_index.get(g)
+            return i is not None and bool(self._g_alive[i])
+
+        return _View(self._goal_ids, alive, self.goal_value)
+
+    def _metric_ids(self) -> Iterable[str]:
+        yield from self._compiled.metric_ids
+        yield from (m for m in self._metrics_beside if m not in self._compiled.metric_index)
+
+    def _goal_ids(self) -> Iterable[str]:
+        yield from self._compiled.goal_ids
+        yield from (g for g in self._goals_beside if g not in self._compiled.goal_index)
+
+    # -- after a write ---------------------------------------------------------------------------
     def refresh(self, latest: dict[str, tuple[date, float]], metrics: Iterable[str],
                 goals: list[str]) -> None:
         """Re-evaluate after a change: ``metrics`` (their latest values in ``latest``; their definitions
@@ -56,36 +159,67 @@ class Snapshot:
         state, as_of = self.structure.state, self.as_of
         for m_id in metrics:
             definition = state.node(m_id, as_of)
-            if m_id in latest:
-                self.observed_at[m_id], self.values[m_id] = latest[m_id]
-            else:
-                self.observed_at.pop(m_id, None)
-                self.values.pop(m_id, None)
-            if isinstance(definition, Metric):
-                self.metrics[m_id] = metric_attainment(definition, self.values.get(m_id))
-            else:
-                self.metrics.pop(m_id, None)
+            if not isinstance(definition, Metric):
+                self._set_metric(m_id, None)
+                continue
+            seen, value = latest.get(m_id, (None, None))
+            self._set_metric(m_id, (value, seen, metric_attainment(definition, value)))
         for g_id in goals:
             definition = state.node(g_id, as_of)
             if isinstance(definition, Goal):
-                self.goals[g_id] = aggregate(definition, [(e.weight, self.attainment(e.child))
-                                                          for e in state.children(g_id, as_of)])
+                self._set_goal(g_id, aggregate(definition, [(e.weight, self.attainment(e.child))
+                                                            for e in state.children(g_id, as_of)]))
             else:
-                self.goals.pop(g_id, None)
+                self._set_goal(g_id, None)
 
-    def attainment(self, node_id: str) -> float | None:
-        if node_id in self.metrics:
-            return self.metrics[node_id]
-        return self.goals.get(node_id, UNKNOWN_GOAL).attainment
+    def _set_metric(self, m_id: str, found: tuple[float | None, date | None, float | None] | None) -> None:
+        i = self._compiled.metric_index.get(m_id)
+        if i is None:
+            self._metrics_beside[m_id] = found
+            return
+        self._metrics_beside.pop(m_id, None)
+        self._m_alive[i] = found is not None
+        value, seen, att = found or _NO_VALUE
+        self._m_value[i] = np.nan if value is None else value
+        self._m_seen[i] = 0 if seen is None else seen.toordinal()
+        self._m_att[i] = np.nan if att is None else att
 
-    def goal_value(self, goal_id: str) -> GoalValue:
-        return self.goals.get(goal_id, UNKNOWN_GOAL)
+    def _set_goal(self, g_id: str, value: GoalValue | None) -> None:
+        i = self._compiled.goal_index.get(g_id)
+        if i is None:
+            self._goals_beside[g_id] = value
+            return
+        self._goals_beside.pop(g_id, None)
+        self._g_alive[i] = value is not None
+        v = value or UNKNOWN_GOAL
+        self._g_att[i] = np.nan if v.attainment is None else v.attainment
+        self._g_cov[i], self._g_known[i], self._g_min[i] = v.coverage, v.known_weight, v.min_count
 
-    def goal_status(self, goal: Goal) -> Status:
-        return status_of(self.goal_value(goal.id).attainment, goal.thresholds)
+    def with_structure(self, structure: Structure) -> Snapshot:
+        """The same numbers read through another structure (a caller's visible one)."""
+        view = object.__new__(Snapshot)
+        view.__dict__.update(self.__dict__)
+        view.structure = structure
+        return view
 
-    def metric_status(self, metric: Metric) -> Status:
-        return metric_status(metric, self.values.get(metric.id), self.metrics.get(metric.id))
 
-    def status(self, node: Goal | Metric) -> Status:
-        return self.goal_status(node) if isinstance(node, Goal) else self.metric_status(node)
+class _View(Mapping[str, Any]):
+    """A read-only mapping over ids, those ``has`` accepts, with ``get`` computing the value."""
+
+    def __init__(self, ids: Callable[[], Iterable[str]], has: Callable[[str], bool],
+                 read: Callable[[str], Any]):
+        self._ids, self._has, self._read = ids, has, read
+
+    def __getitem__(self, key: str) -> Any:
+        if not self._has(key):
+            raise KeyError(key)
+        return self._read(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._has(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in self._ids() if self._has(k))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -99,7 +99,7 @@ def spiral_view(engine: Engine, subject_id: str, as_of: date | None = None) -> S
                if e.child in structure.graph.metrics}
     tasks = {t.id for t in engine.tasks(snap.as_of).values() if goal_ids & set(t.advances)}
     mine = goal_ids | metrics | tasks
-    seen = [snap.observed_at[m] for m in metrics if m in snap.observed_at]
+    seen = [d for m in metrics if (d := snap.seen(m)) is not None]
     improvements = sorted(measures.values(), key=lambda m: m.recorded, reverse=True)[:MAX_IMPROVEMENTS]
     answered = {w for m in improvements for w in m.answers}
     return SpiralView(subject, rule, start, end, stage, rounds, max(seen, default=None),

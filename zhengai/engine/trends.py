@@ -131,7 +131,7 @@ _monthly: VersionedLRU[dict[str, float | None]] = VersionedLRU(_CACHED_MONTHS)
 def _attainments_at(engine: Engine, when: date) -> dict[str, float | None]:
     """Every goal's attainment at ``when``, kept per store version (month ends are asked again and again)."""
     def compute() -> dict[str, float | None]:
-        return {g: v.attainment for g, v in engine.base.snapshot(when).goals.items()}
+        return engine.base.snapshot(when).goal_attainments()
 
     return _monthly.get(engine.base, engine.data_version, when, compute)
 

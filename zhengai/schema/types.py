@@ -178,7 +178,7 @@ class Metric:
 
     @strawberry.field(description="Latest observed value at or before asOf")
     def value(self, info: Info, as_of: AsOf = None) -> float | None:
-        return ctx(info).snapshot(as_of or self.at).values.get(self.id)
+        return ctx(info).snapshot(as_of or self.at).value(self.id)
 
     @strawberry.field
     def attainment(self, info: Info, as_of: AsOf = None) -> float | None:

@@ -85,25 +85,33 @@ class ObservationStore:
                 out[m] = (date.fromordinal(int(dates[i - 1])), float(values[i - 1]))
         return out
 
-    def latest_arrays(self, as_of: date, metric_ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """For each of ``metric_ids``: the latest value at or before ``as_of`` (NaN: none) and its date's
-        ordinal (0: none) — one vectorised search over the arrays, the changed series one by one."""
+    def positions(self, metric_ids: Sequence[str]) -> np.ndarray:
+        """Each metric's row in the arrays (−1: none); valid until the arrays are rebuilt (``folds``)."""
+        index = self.index
+        return np.fromiter((index.get(m, -1) for m in metric_ids), np.int64, len(metric_ids))
+
+    def latest_at(self, as_of: date, positions: np.ndarray,
+                  rows: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """For the metrics at ``positions`` (of :meth:`positions`; ``rows``: each metric id's place among
+        them): the latest value at or before ``as_of`` (NaN: none) and its date's ordinal (0: none) — one
+        vectorised search over the arrays, then the changed series one by one."""
         d = as_of.toordinal()
-        positions = np.fromiter((self.index.get(m, -1) for m in metric_ids), np.int64, len(metric_ids))
-        values = np.full(len(metric_ids), np.nan)
-        seen = np.zeros(len(metric_ids), np.int32)
+        values = np.full(len(positions), np.nan)
+        seen = np.zeros(len(positions), np.int32)
         have = positions >= 0
         if have.any() and len(self._keys):
             p = positions[have]
             found = np.searchsorted(self._keys, (p << 32) | d, side="right") - 1
             ok = found >= self.offsets[p]
-            rows = np.flatnonzero(have)[ok]
-            values[rows] = self.values[found[ok]]
-            seen[rows] = self.dates[found[ok]]
-        for m, (dates, vals) in self.changed.items():
-            for row in _rows_of(metric_ids, m):
-                i = int(np.searchsorted(dates, d, side="right"))
-                values[row], seen[row] = (vals[i - 1], dates[i - 1]) if i else (np.nan, 0)
+            where = np.flatnonzero(have)[ok]
+            values[where] = self.values[found[ok]]
+            seen[where] = self.dates[found[ok]]
+        for metric, (dates, vals) in list(self.changed.items()):
+            row = rows.get(metric)
+            if row is None:
+                continue
+            i = int(np.searchsorted(dates, d, side="right"))
+            values[row], seen[row] = (vals[i - 1], dates[i - 1]) if i else (np.nan, 0)
         return values, seen
 
     def history(self, metric_ids: Sequence[str], start: date | None = None,
@@ -159,27 +167,3 @@ class ObservationStore:
         """Rebuild the arrays with the changed series in them."""
         merged = {m: self.series(m) for m in self.metric_ids()}
         self._build({m: s for m, s in merged.items() if len(s[0])})
-
-
-def _rows_of(metric_ids: Sequence[str], metric: str) -> list[int]:
-    """Positions of ``metric`` in ``metric_ids`` (usually one or none)."""
-    if isinstance(metric_ids, _Indexed):
-        return metric_ids.rows(metric)
-    return [i for i, m in enumerate(metric_ids) if m == metric]
-
-
-class _Indexed(list):
-    """A list of metric ids that knows each id's position (for :meth:`ObservationStore.latest_arrays`)."""
-
-    def __init__(self, ids: Iterable[str]):
-        super().__init__(ids)
-        self._at = {m: i for i, m in enumerate(self)}
-
-    def rows(self, metric: str) -> list[int]:
-        i = self._at.get(metric)
-        return [] if i is None else [i]
-
-
-def indexed(ids: Iterable[str]) -> list[str]:
-    """``ids`` as a list that finds each id's position at once (pass it to ``latest_arrays``)."""
-    return _Indexed(ids)
