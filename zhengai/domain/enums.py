@@ -71,19 +71,3 @@ class Direction(StrEnum):
 
 
 LEVEL_RANK: dict[Level, int] = {lv: i for i, lv in enumerate(Level)}
-
-LEVEL_ZH: dict[Level, str] = {
-    Level.SCHOOL: "学校",
-    Level.MAJOR: "专业",
-    Level.COURSE: "课程",
-    Level.TEACHER: "教师",
-    Level.STUDENT: "学生",
-}
-
-SYSTEM_ZH: dict[System, str] = {
-    System.DECISION: "决策指挥",
-    System.GENERATION: "质量生成",
-    System.RESOURCE: "资源建设",
-    System.SUPPORT: "支持服务",
-    System.SUPERVISION: "监督控制",
-}

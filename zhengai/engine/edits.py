@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from zhengai import texts
 from zhengai.domain.audit import AuditEntry, bounded
 from zhengai.domain.changes import (
     LINK_FIELDS,
@@ -361,7 +362,8 @@ def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, 
         check(batch)
     before = {i: to_json(state.timeline(i)) for i in sorted(batch.timelines)}
     after = {i: to_json(t) for i, t in sorted(batch.timelines.items())}
-    summary = f"编辑图谱：{len(changes)} 项变更，涉及 {len(batch.timelines)} 个节点（自 {effective} 起生效）"
+    summary = texts.say("audit.apply_changes", changes=len(changes), nodes=len(batch.timelines),
+                        effective=effective)
     audit = AuditEntry.of(actor, "applyChanges", summary,
                           bounded([{"id": i, "versions": t} for i, t in before.items()]),
                           {**bounded([{"id": i, "versions": t} for i, t in after.items()]),

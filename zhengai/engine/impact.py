@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from zhengai import texts
 from zhengai.domain.enums import LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric
 from zhengai.engine.propagation import (
@@ -42,7 +43,8 @@ class Folded:
 
     @property
     def label(self) -> str:
-        return f"其他 {self.count} 项"
+        """其他 N 项."""
+        return texts.say("folded", count=self.count)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from zhengai import texts
 from zhengai.domain.enums import Status
 from zhengai.domain.errors import InvalidArgumentError, NotFoundError
 from zhengai.domain.models import Goal, Task, Unit
@@ -32,10 +33,6 @@ class TaskStatus(StrEnum):
     IN_PROGRESS = "IN_PROGRESS"  # 进行中
 
 
-TASK_STATUS_ZH = {TaskStatus.OVERDUE: "逾期", TaskStatus.OVER_BUDGET: "超支", TaskStatus.DONE: "已完成",
-                  TaskStatus.NOT_STARTED: "未开始", TaskStatus.IN_PROGRESS: "进行中"}
-
-
 @dataclass
 class TaskRow:
     """One task of the 一页纸 matrix at ``as_of``."""
@@ -51,7 +48,8 @@ class TaskRow:
 
     @property
     def status_name(self) -> str:
-        return TASK_STATUS_ZH[self.status]
+        """The status in words (逾期, 超支, …)."""
+        return texts.label("task_status", self.status)
 
 
 @dataclass
