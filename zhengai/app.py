@@ -278,5 +278,6 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),
+        Route("/texts.json", web.texts_json),
         Mount("/static", app=web.static_files(), name="static"),
     ])

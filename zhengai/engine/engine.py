@@ -594,7 +594,8 @@ class Engine:
         scope = self.scope()
         if scope is not None and node.id not in scope.own_subjects and node.unit not in scope.units:
             raise ForbiddenError(f"{subject_id}（{node.name}）is not one of your own quality subjects: "
-                                 "only its own people or its unit head change its 8字螺旋")
+                                 "only its own people or its unit head change its 8字螺旋", "NOT_OWN_SUBJECT",
+                                 id=subject_id, name=node.name)
         return node
 
 

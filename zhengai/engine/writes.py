@@ -137,7 +137,7 @@ class WriteService:
         if actor is not None and Role.ADMIN not in actor.roles:
             if not can_edit_graph(actor):
                 raise ForbiddenError("editing the graph is for the 质管办 (ADMIN), unit heads, teachers and "
-                                     "students (their own part)")
+                                     "students (their own part)", "NO_EDITING")
             rights = EditRights(view or self.engine.for_principal(actor), actor)
             rights.check_date(effective, today)
 

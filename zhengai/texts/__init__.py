@@ -1,8 +1,9 @@
 """One catalogue of the texts people read (中文): labels, warning, report and audit sentences, refusals,
 and the explorer's and editor's words — ``zh.yaml`` beside this module, loaded once.
 
-Python reads it here; the browser reads the same catalogue as JSON (``GET /texts.json``, see
-:func:`as_json`) through ``static/texts.js``, so both show the same words.
+Python reads it here; the browser reads the same catalogue as JSON through ``static/texts.js`` — inlined
+in the explorer's page, and at ``GET /texts.json`` (:func:`as_json`) for any other page — so both show
+the same words.
 
 - :func:`label` and :func:`labels`: a label table, keyed by the API's enum values
   (``label("status", "GREEN") == "达标"``);
@@ -27,7 +28,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["as_json", "catalogue", "fill", "label", "labels", "say", "words"]
+__all__ = ["as_json", "as_json_value", "catalogue", "fill", "label", "labels", "say", "words"]
 
 #: ``{name}`` or ``{name:table}`` in a template.
 PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -110,8 +111,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def as_json_value() -> dict[str, Any]:
+    """The catalogue as plain JSON values (dicts, lists, strings)."""
+    return _plain(catalogue())
+
+
 @cache
 def as_json() -> tuple[bytes, str]:
     """The catalogue as UTF-8 JSON for the browser, with its ETag."""
-    body = json.dumps(_plain(catalogue()), ensure_ascii=False, separators=(",", ":")).encode()
+    body = json.dumps(as_json_value(), ensure_ascii=False, separators=(",", ":")).encode()
     return body, '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
