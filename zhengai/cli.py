@@ -76,7 +76,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from zhengai.app import create_app
     from zhengai.engine import Engine
-    from zhengai.schema.limits import Cors, CorsError
+    from zhengai.web.cors import Cors, CorsError
 
     started = time.perf_counter()
     try:
