@@ -43,6 +43,8 @@ class WeightedLink(BaseModel):
 
 
 class Period(BaseModel):
+    """The period a goal runs over, both ends included."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     start: date
     end: date
@@ -236,7 +238,9 @@ class Dataset:
     observations: list[ObservedValue] = field(default_factory=list)
 
     def section(self, name: str) -> dict[Id, Record]:
+        """The records of one section (``goals``, ``metrics`` …) by id."""
         return getattr(self, name)
 
     def records(self) -> list[Record]:
+        """Every record, section by section."""
         return [r for name in SECTIONS for r in self.section(name).values()]

@@ -69,16 +69,20 @@ class Batch:
     new_links: list[tuple[int, str, str]] = field(default_factory=list)  # (change, child, parent) SUPPORTS
 
     def timeline(self, node_id: str) -> Timeline:
+        """The node's versions as the batch has them (its own edits, else the state's)."""
         return self.timelines[node_id] if node_id in self.timelines else self.state.timeline(node_id)
 
     def record(self, node_id: str, when: date | None = None) -> Record | None:
+        """The node's record in force on ``when`` (default: the effective date), None if none."""
         return record_at(self.timeline(node_id), when or self.effective)
 
     def kind_of(self, node_id: str) -> str | None:
+        """The node's kind in any of its versions, None for an unknown id."""
         found = next((v.record.kind for v in self.timeline(node_id) if v.record is not None), None)
         return found or self.state.kind_of(node_id)
 
     def put(self, index: int, node_id: str, timeline: Timeline, kind: str, op: Op) -> None:
+        """Record the node's new versions, made by change ``index``."""
         self.timelines[node_id] = timeline
         self.origin[node_id] = index
         self.changed.setdefault((node_id, op), ChangedNode(node_id, kind, op))

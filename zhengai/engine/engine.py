@@ -66,11 +66,14 @@ class FoldedNode:
 
     @property
     def name(self) -> str:
+        """The fold's label (其他 N 项)."""
         return self.folded.label
 
 
 @dataclass
 class ViewNode:
+    """A node of a graph view with its kind, level, status and attainment on the view's date."""
+
     node: Node | FoldedNode
     kind: str
     level: Level | None
@@ -80,6 +83,8 @@ class ViewNode:
 
 @dataclass
 class GraphView:
+    """The nodes and edges of a chain or neighbourhood, and how many nodes the cap left out."""
+
     nodes: list[ViewNode]
     edges: list[Relationship]
     omitted: int
@@ -271,6 +276,7 @@ class Engine:
         return out
 
     def node(self, node_id: str, as_of: date | None = None) -> Node | None:
+        """The node in force on ``as_of`` if the caller may see it, else None."""
         return self.nodes([node_id], as_of).get(node_id)
 
     def _lookup(self, kind: type, label: str, node_id: str, as_of: date | None) -> Any:
@@ -284,9 +290,11 @@ class Engine:
         return self._lookup(Goal, "goal", goal_id, as_of)
 
     def metric(self, metric_id: str, as_of: date | None = None) -> Metric:
+        """The metric in force on ``as_of`` (NotFoundError if missing or hidden)."""
         return self._lookup(Metric, "metric", metric_id, as_of)
 
     def subject(self, subject_id: str, as_of: date | None = None) -> Subject:
+        """The quality subject in force on ``as_of`` (NotFoundError if missing or hidden)."""
         return self._lookup(Subject, "subject", subject_id, as_of)
 
     def subject_goals(self, subject: Subject, as_of: date | None = None) -> list[Goal]:

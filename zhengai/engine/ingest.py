@@ -27,6 +27,8 @@ MAX_ROWS = 100_000
 
 @dataclass
 class RecordResult:
+    """What recording observations did: rows received, changed and unchanged, warnings raised."""
+
     received: int
     changed: int
     unchanged: int

@@ -26,6 +26,8 @@ BUDGET_TOLERANCE = 0.10
 
 
 class WarningType(StrEnum):
+    """The 监测预警 rule that raised a warning."""
+
     STATUS = "STATUS"
     FLOOR = "FLOOR"
     STALE = "STALE"
@@ -35,6 +37,8 @@ class WarningType(StrEnum):
 
 
 class Severity(StrEnum):
+    """A warning's severity: 提示, 黄色预警 or 红色预警."""
+
     INFO = "INFO"
     YELLOW = "YELLOW"  # 黄色预警
     RED = "RED"  # 红色预警
@@ -45,6 +49,8 @@ SEVERITY_RANK = {Severity.INFO: 0, Severity.YELLOW: 1, Severity.RED: 2}
 
 @dataclass(frozen=True)
 class Warning:
+    """A warning due at a date: the rule, the node, its level, unit and leader, and the message."""
+
     id: str
     type: WarningType
     severity: Severity

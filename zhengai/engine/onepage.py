@@ -26,6 +26,8 @@ MAX_GOALS = 200
 
 
 class TaskStatus(StrEnum):
+    """A 一页纸 task's one status, by priority."""
+
     OVERDUE = "OVERDUE"  # 逾期
     OVER_BUDGET = "OVER_BUDGET"  # 超支
     DONE = "DONE"  # 已完成
@@ -54,6 +56,8 @@ class TaskRow:
 
 @dataclass
 class GoalColumn:
+    """A goal column of the 一页纸 matrix with its attainment and status."""
+
     goal: Goal
     attainment: float | None
     status: Status
@@ -61,6 +65,8 @@ class GoalColumn:
 
 @dataclass
 class OnePage:
+    """The 一页纸 view of a unit or a goal: goal columns and task rows (capped, with the full count)."""
+
     as_of: date
     unit: Unit | None
     goal: Goal | None
@@ -87,6 +93,7 @@ def task_status(task: Task, as_of: date) -> tuple[TaskStatus, bool, bool]:
 
 
 def elapsed_share(task: Task, as_of: date) -> float | None:
+    """The share of [start, due] gone at ``as_of``, in [0, 1]; None without both dates."""
     if task.start is None or task.due is None:
         return None
     span = (task.due - task.start).days or 1

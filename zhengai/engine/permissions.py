@@ -51,6 +51,7 @@ class EditRights:
         return lambda node_id: self.view.node(node_id, when) is not None
 
     def check_date(self, effective: date, today: date) -> None:
+        """Scoped editors date changes from today on (FORBIDDEN before)."""
         if effective < today:
             raise ForbiddenError(f"only the 质管办 (ADMIN) dates a change before today ({today}); "
                                  f"effectiveFrom was {effective}", "BACKDATED", today=today.isoformat(),

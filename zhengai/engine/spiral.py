@@ -48,6 +48,8 @@ class ImprovementMeasure:
 
 @dataclass
 class SpiralView:
+    """A subject's 8字螺旋 at a date: its cycle, stage, rounds, open warnings and improvements."""
+
     subject: Subject
     rule: CycleRule
     start: date
@@ -61,6 +63,7 @@ class SpiralView:
 
     @property
     def frequency(self) -> Frequency:
+        """How often the subject's small loop monitors (its level's frequency)."""
         return self.rule.frequency
 
 

@@ -31,12 +31,16 @@ _CACHED_MONTHS = 48
 
 @dataclass(frozen=True)
 class HistoryPoint:
+    """A metric's dated observed value."""
+
     at: date
     value: float
 
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """A goal's attainment and status at a month end."""
+
     at: date
     attainment: float | None
     status: Status
@@ -75,6 +79,7 @@ def metric_history(engine: Engine, metric_id: str, start: date | None = None,
 
 
 def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 

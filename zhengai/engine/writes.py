@@ -35,9 +35,11 @@ from zhengai.stores.memory import GraphState
 class Listener(Protocol):
     """Told about the warnings each write raised (a subscription hub)."""
 
-    def wants(self) -> bool: ...
+    def wants(self) -> bool:
+        """Whether anyone listens (writes compute the warnings they raise only then)."""
 
-    def publish(self, warnings: list[Warning]) -> None: ...
+    def publish(self, warnings: list[Warning]) -> None:
+        """Hand over the warnings a write raised."""
 
 
 @dataclass(frozen=True)

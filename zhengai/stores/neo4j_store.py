@@ -53,6 +53,7 @@ class Neo4jSettings:
 
     @classmethod
     def from_env(cls, uri: str | None = None) -> Neo4jSettings:
+        """Settings from ``uri`` or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE."""
         uri = uri or os.environ.get("NEO4J_URI")
         if not uri:
             raise ValueError("no Neo4j URI: pass --neo4j URI or set NEO4J_URI")
