@@ -71,6 +71,17 @@ def test_the_graphql_layer_reaches_the_graph_through_the_engine_only():
                 assert reach not in text, (path, reach)
 
 
+def test_report_layers_go_one_way():
+    """Report data (engine) knows no documents; documents and renderers (reports/) know no GraphQL, HTTP
+    or store; the catalogue of texts imports nothing of the package."""
+    assert not {n for n in _package_imports("engine") if n.startswith(("zhengai.reports", "zhengai.web"))}
+    for path, names in _imports("reports").items():
+        bad = {n for n in names if n.split(".")[0] in {"strawberry", "graphql", "starlette"}
+               or n.startswith(("zhengai.schema", "zhengai.resolvers", "zhengai.stores", "zhengai.app"))}
+        assert not bad, (path, bad)
+    assert _package_imports("texts") == set()
+
+
 def test_every_write_goes_through_the_write_service():
     """Only the write path (engine/writes.py) commits to a store; mutations call it, nothing else does."""
     for path in PKG.rglob("*.py"):
