@@ -118,11 +118,21 @@ def _chinese(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(CJK.search(node.value))
 
 
+#: Chinese words that are data matched against datasets, not words shown to people.
+DATA_NAMES = {"NON_NEGATIVE_UNITS"}  # the units of counts and amounts (人, 门, 万元 …): no negative values
+
+
 def python_label_tables(source: str) -> list[str]:
     """Label tables in Python source: a name ending in _ZH, or a dict, list, tuple or set literal holding
-    two or more Chinese strings (dict values or items)."""
+    two or more Chinese strings (dict values or items), unless assigned to one of :data:`DATA_NAMES`."""
+    tree = ast.parse(source)
+    data = {id(n) for a in ast.walk(tree) if isinstance(a, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id in DATA_NAMES for t in a.targets)
+            for n in ast.walk(a.value)}
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
+        if id(node) in data:
+            continue
         if isinstance(node, ast.Name | ast.Attribute):
             name = node.id if isinstance(node, ast.Name) else node.attr
             if name.endswith("_ZH"):

@@ -293,7 +293,7 @@ def test_the_load_command_is_audited_and_a_replace_keeps_the_log(neo4j_datasets)
     who = Principal(f"m-{uuid.uuid4().hex[:8]}")
     marker = commit(store, ChangeSet(audit=AuditEntry.of(who, "load", "标记"))).audit
     try:
-        _cli("load", str(WORKED), "--replace", "--neo4j", store.settings.uri)
+        _cli("load", str(WORKED), "--replace", "--force", "--neo4j", store.settings.uri)
         store.poll()
     finally:
         neo4j_datasets.forget()

@@ -44,7 +44,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 AS_OF = DEMO_AS_OF.isoformat()
 HOWTO = ("install Chromium and a CJK font (apt-get install chromium fonts-wqy-microhei; ./scripts/test "
-         "does it when run as root or with CI=true) and Playwright (pip install -e '.[dev]'); set "
+         "does it with ZHENGAI_INSTALL_BROWSER=1 or CI=true) and Playwright (pip install -e '.[dev]'); set "
          "ZHENGAI_CHROMIUM for a Chromium elsewhere")
 # status → (fill, border) as drawn by explorer.js / explorer.css
 FILL = {"GREEN": "rgb(220, 242, 227)", "YELLOW": "rgb(252, 240, 200)", "RED": "rgb(249, 217, 217)",
@@ -156,15 +156,15 @@ def chromium() -> Iterator[Any]:
 
 
 def serve_demo(state: Path, **env: str) -> Iterator[str]:
-    """``zhengai serve`` on the bundled demo on a free loopback port, its data folders under ``state`` and
+    """``zhengai serve`` on the bundled demo on a free loopback port with the state folder ``state`` and
     ``env`` added to (or, empty, removed from) the environment; yields its URL once /healthz answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    full = {**os.environ, "XDG_DATA_HOME": str(state), "XDG_STATE_HOME": str(state), **env}
-    full = {k: v for k, v in full.items() if v}
-    proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "serve", "--port", str(port)], cwd=ROOT,
-                            env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    full = {k: v for k, v in {**os.environ, **env}.items() if v}
+    cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--port", str(port), "--state", str(state)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -186,7 +186,7 @@ def serve_demo(state: Path, **env: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """``zhengai serve`` on the bundled demo, on a free loopback port."""
-    yield from serve_demo(tmp_path_factory.mktemp("xdg"))
+    yield from serve_demo(tmp_path_factory.mktemp("demo-state"))
 
 
 def gql(server: str, query: str, **variables: Any) -> dict[str, Any]:

@@ -26,8 +26,8 @@ KEY = "zhengai.token"
 @pytest.fixture(scope="module")
 def auth_server(tmp_path_factory) -> Iterator[str]:
     """``zhengai serve`` on the bundled demo with ZHENGAI_JWT_SECRET set, on a free loopback port."""
-    yield from serve_demo(tmp_path_factory.mktemp("xdg-auth"), ZHENGAI_JWT_SECRET=SECRET, ZHENGAI_JWKS="",
-                          ZHENGAI_CORS_ORIGINS="")
+    yield from serve_demo(tmp_path_factory.mktemp("demo-state-auth"), ZHENGAI_JWT_SECRET=SECRET,
+                          ZHENGAI_JWKS="", ZHENGAI_CORS_ORIGINS="")
 
 
 def _authorizations(v: Visit) -> list[tuple[str, str | None]]:

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -296,3 +297,107 @@ def test_entrypoint_gives_up_on_an_unreachable_neo4j():
                          ZHENGAI_NEO4J_WAIT="0", PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     assert run.returncode != 0
     assert "zhengai-entrypoint: no Neo4j at bolt://127.0.0.1:" in run.stderr
+
+
+# -- the documented `docker run` commands ------------------------------------------------------------------
+DOCS = ROOT / "docs" / "docker.md"
+#: `docker run` options that take a value
+_VALUED = {"-p", "--publish", "-e", "--env", "-v", "--volume", "--name", "--network", "-w", "--user"}
+
+
+def documented_runs() -> list[tuple[str, dict[str, str | None], list[str], list[str]]]:
+    """(the line, its -e settings (None: from the caller's environment), its -p ports, the command after the
+    image) of every `docker run … zhengai` of docs/docker.md and of the Dockerfile's comments."""
+    lines = [line for line in DOCS.read_text(encoding="utf-8").splitlines() if line.startswith("docker run")]
+    lines += [line.lstrip("# ") for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()
+              if line.lstrip("# ").startswith("docker run")]
+    out = []
+    for line in lines:
+        words = shlex.split(line, comments=True)[2:]
+        env: dict[str, str | None] = {}
+        ports: list[str] = []
+        while words[0].startswith("-"):
+            option = words.pop(0)
+            if option in _VALUED:
+                value = words.pop(0)
+                if option in ("-e", "--env"):
+                    name, eq, setting = value.partition("=")
+                    env[name] = setting if eq else None
+                elif option in ("-p", "--publish"):
+                    ports.append(value)
+        assert words[0] == "zhengai", line
+        out.append((line, env, ports, words[1:]))
+    return out
+
+
+def test_every_documented_docker_run_of_the_service_can_start():
+    """The CMD binds 0.0.0.0: each documented run of it configures authentication, or development mode on
+    a port published on loopback only (anything else is refused by `zhengai serve`)."""
+    runs = [r for r in documented_runs() if not r[3]]
+    assert len(runs) >= 4  # two in docs/docker.md, two in the Dockerfile
+    for line, env, ports, _ in runs:
+        authenticated = "ZHENGAI_JWT_SECRET" in env or "ZHENGAI_JWKS" in env
+        development = env.get("ZHENGAI_ALLOW_INSECURE_BIND") == "1"
+        assert authenticated or development, f"refused by serve: {line}"
+        if not authenticated:
+            assert ports and all(p.startswith("127.0.0.1:") for p in ports), f"open development mode: {line}"
+    for text in (DOCS.read_text(encoding="utf-8"), DOCKERFILE.read_text(encoding="utf-8")):
+        assert "no authentication yet" not in text and "planned security change" not in text
+
+
+def _serve_cmd(port: int, state: Path) -> list[str]:
+    """The Dockerfile's CMD through the entrypoint, on ``port``, its state folder under ``state``."""
+    (cmd,) = [exec_form(a) for k, a in dockerfile_instructions() if k == "CMD"]
+    cmd[cmd.index("--port") + 1] = str(port)
+    return ["sh", str(ENTRYPOINT), *cmd, "--state", str(state)]
+
+
+def _docker_env(env: dict[str, str | None], secret: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "ZHENGAI_"))}
+    clean["PATH"] = f"{Path(sys.executable).parent}:{clean['PATH']}"
+    return {**clean, **{k: v if v is not None else secret for k, v in env.items()}}
+
+
+def test_the_image_command_refuses_to_start_without_authentication(tmp_path: Path):
+    run = subprocess.run(_serve_cmd(free_port(), tmp_path), capture_output=True, text=True, timeout=120,
+                         env=_docker_env({}, ""), stdin=subprocess.DEVNULL)
+    assert run.returncode == 2
+    assert "refusing to serve on 0.0.0.0 without authentication" in run.stderr
+
+
+@pytest.mark.parametrize("mode", ["development", "tokens"])
+def test_the_image_command_starts_as_documented(tmp_path: Path, mode: str):
+    import httpx
+
+    runs = [r for r in documented_runs() if r[0] in DOCS.read_text(encoding="utf-8")]
+    serve = next(r for r in runs if not r[3] and ("ZHENGAI_JWT_SECRET" in r[1]) == (mode == "tokens"))
+    secret = os.urandom(32).hex()
+    port = free_port()
+    proc = subprocess.Popen(_serve_cmd(port, tmp_path), env=_docker_env(serve[1], secret),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the documented command did not start: {proc.communicate()[0][-2000:]}")
+            time.sleep(0.2)
+        query = {"query": '{ goal(id: "S-FACULTY") { name } }'}
+        headers = {}
+        if mode == "tokens":
+            assert httpx.post(f"{url}/graphql", json=query, timeout=30).status_code == 401
+            (token_run,) = [r for r in runs if r[3][:2] == ["zhengai", "token"]]
+            minted = subprocess.run(token_run[3], capture_output=True, text=True, timeout=60, check=True,
+                                    env=_docker_env(token_run[1], secret))
+            headers = {"Authorization": f"Bearer {minted.stdout.strip()}"}
+        answer = httpx.post(f"{url}/graphql", json=query, headers=headers, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["data"]["goal"]["name"]
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

@@ -173,19 +173,24 @@ def _cmd_token(args: argparse.Namespace) -> int:
 
 
 def _state_dir(args: argparse.Namespace) -> Path:
-    """--state, else .zhengai/ in the --data folder, else the user's data directory (bundled demo)."""
+    """--state, else .zhengai/ in the --data folder, else (the bundled demo) .zhengai/demo/ in the source
+    checkout the package runs from, or in the current folder for an installed package: never one folder
+    shared by every clone."""
     if args.state:
         return Path(args.state)
     if args.data:
         return Path(args.data) / ".zhengai"
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("zhengai")) / "demo"
+    checkout = demo_path().resolve().parents[2]  # <checkout>/zhengai/graph_loader/demo
+    base = checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+    return base / ".zhengai" / "demo"
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from zhengai.domain.audit import cli_principal
     from zhengai.engine import Engine, InvalidArgumentError
+    from zhengai.engine.ingest import metric_version
     from zhengai.engine.writes import WriteService
     from zhengai.graph_loader.observations_csv import read_observations
 
@@ -196,7 +201,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     store, _ = opened
     errors: list[str] = []
     rows = read_observations(path, lambda line, msg: None)  # first pass: which metrics it names
-    named = {m for m in {r.metric for r in rows} if store.state.kind_of(m) == "Metric"}
+    named = {m: metric_version(store.state, m, date.max) for m in {r.metric for r in rows}
+             if store.state.kind_of(m) == "Metric"}  # by id: values outside a metric's range are errors
     rows = read_observations(path, lambda line, msg: errors.append(f"{path}:{line}: {msg}"), named)
     if errors:
         print("\n".join(errors), file=sys.stderr)
@@ -215,6 +221,28 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Default of `load --max-shrink`: the share of the graph's nodes a `--replace` may remove (percent).
+MAX_SHRINK = 50.0
+
+
+def _shrink_refusal(held: int, loading: int, max_shrink: float) -> str | None:
+    """Why replacing a graph of ``held`` nodes by ``loading`` shrinks it too much (None: it does not)."""
+    if held == 0 or loading >= held or (held - loading) * 100 <= max_shrink * held:
+        return None
+    share = (held - loading) * 100 / held
+    return (f"--replace would shrink the graph from {held:,} to {loading:,} nodes (−{share:.0f} %, more than "
+            f"the allowed {max_shrink:g} %): check the dataset, or pass --force (or a larger --max-shrink "
+            "/ ZHENGAI_LOAD_MAX_SHRINK) to replace it anyway")
+
+
+def _percent(text: str) -> float:
+    """An argparse type: a share in percent between 0 and 100."""
+    value = float(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"a percentage between 0 and 100, not {text}")
+    return value
+
+
 def _cmd_load(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -224,6 +252,12 @@ def _cmd_load(args: argparse.Namespace) -> int:
         return 1
     store = _neo4j_store(args.neo4j)
     before = store.counts()
+    if args.replace and not args.force:
+        refusal = _shrink_refusal(before[0], len(dataset.records()), args.max_shrink)
+        if refusal:
+            print(f"zhengai: {refusal}; nothing loaded", file=sys.stderr)
+            store.close()
+            return 1
     bars: dict[str, tqdm] = {}
     interactive = sys.stderr.isatty()
 
@@ -272,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", help="dataset folder for the embedded store (default: the bundled demo)")
     serve.add_argument("--neo4j", metavar="URI", help="serve what this Neo4j holds (or set NEO4J_URI)")
     serve.add_argument("--state", help="embedded store: folder of the durable ingest journal (default: "
-                                       ".zhengai/ in --data, or the user data folder for the demo)")
+                                       ".zhengai/ in --data; for the demo .zhengai/demo/ in the source "
+                                       "checkout, or in the current folder when installed)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="warning")
@@ -287,6 +322,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--neo4j", metavar="URI", help="bolt URI (or set NEO4J_URI; also NEO4J_USER, "
                                                      "NEO4J_PASSWORD, NEO4J_DATABASE)")
     load.add_argument("--replace", action="store_true", help="replace what the database holds")
+    load.add_argument("--max-shrink", type=_percent, metavar="PERCENT",
+                      default=os.environ.get("ZHENGAI_LOAD_MAX_SHRINK", str(MAX_SHRINK)),
+                      help="--replace refuses to remove more than this share of the graph's nodes (default "
+                           f"{MAX_SHRINK:g}, or ZHENGAI_LOAD_MAX_SHRINK)")
+    load.add_argument("--force", action="store_true", help="--replace even when the graph shrinks more")
     load.set_defaults(func=_cmd_load)
 
     ingest = sub.add_parser("ingest", help="record a CSV of observations (metric,at,value[,source])")

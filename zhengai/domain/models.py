@@ -18,6 +18,17 @@ from zhengai.domain.errors import rule_error
 
 Id = str
 
+#: The largest magnitude of a metric's target, baseline, floor, range or observed value.
+MAX_ABS_VALUE = 1e12
+#: The largest weight of a SUPPORTS or MEASURED_BY link (sums of weights stay finite).
+MAX_WEIGHT = 1e6
+#: Units of counts, amounts, durations, ratios and percentages: a metric measured in one of them (or in
+#: any unit with a "/", such as 生/师) cannot take a negative value unless it declares ``min_value``.
+NON_NEGATIVE_UNITS = frozenset({
+    "%", "‰", "人", "人次", "名", "个", "门", "项", "本", "篇", "部", "册", "件", "家", "所", "次",
+    "台", "套", "间", "元", "万元", "亿元", "学时", "课时", "小时", "天", "日", "周", "月", "年", "人日",
+    "万人日", "分", "比", "倍"})
+
 
 class Record(BaseModel):
     """Base of every node: an id unique across the dataset and a display name."""
@@ -39,7 +50,7 @@ class WeightedLink(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     goal: Id
-    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
 
 
 class Period(BaseModel):
@@ -127,14 +138,21 @@ class Goal(Record):
 
 
 class Metric(Record):
-    """Measurable (SMART) indicator; MEASURES goals with a weight."""
+    """Measurable (SMART) indicator; MEASURES goals with a weight.
+
+    Its values lie in ``[min_value, max_value]``: by default ≥ 0 when its unit is one of
+    :data:`NON_NEGATIVE_UNITS` (or holds a "/"), otherwise unbounded; always within ±1e12.
+    """
 
     kind: ClassVar[str] = "Metric"
     unit: str | None = None
     direction: MetricDirection = MetricDirection.HIGHER
-    baseline: float | None = Field(default=None, allow_inf_nan=False)
-    target: float = Field(allow_inf_nan=False)
-    floor: float | None = Field(default=None, allow_inf_nan=False)  # 底线
+    baseline: float | None = Field(default=None, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)
+    target: float = Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)
+    floor: float | None = Field(default=None, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE,
+                                allow_inf_nan=False)  # 底线
+    min_value: float | None = Field(default=None, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)
+    max_value: float | None = Field(default=None, ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)
     frequency: Frequency = Frequency.MONTHLY
     measures: list[WeightedLink] = Field(default_factory=list)
     source: str | None = None  # data-centre system that feeds it (教务, 人事, 学工, 麦可思 …)
@@ -157,7 +175,36 @@ class Metric(Record):
                                  baseline=b, target=t)
         elif t == 0:
             raise rule_error("TARGET_ZERO", "target 0 without a baseline: attainment is undefined")
+        lo, hi = self.value_range
+        if lo is not None and hi is not None and hi < lo:
+            raise ValueError(f"max_value ({hi}) is below min_value ({lo})")
+        for name in ("target", "baseline", "floor"):
+            problem = self.value_problem(getattr(self, name))
+            if problem:
+                raise ValueError(f"{name}: {problem}")
         return self
+
+    @property
+    def value_range(self) -> tuple[float | None, float | None]:
+        """(lowest, highest) valid value; None is unbounded (within ±1e12)."""
+        lo = self.min_value
+        if lo is None and self.unit is not None and (self.unit in NON_NEGATIVE_UNITS or "/" in self.unit):
+            lo = 0.0
+        return lo, self.max_value
+
+    def value_problem(self, value: float | None) -> str | None:
+        """Why ``value`` cannot be a value of this metric (None when it can)."""
+        if value is None:
+            return None
+        if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+            return f"{value:g} is not a finite number within ±{MAX_ABS_VALUE:g}"
+        lo, hi = self.value_range
+        if lo is not None and value < lo:
+            why = "min_value" if self.min_value is not None else f"the unit {self.unit!r}: no negative values"
+            return f"{value:g} is below {lo:g} ({why})"
+        if hi is not None and value > hi:
+            return f"{value:g} is above {hi:g} (max_value)"
+        return None
 
 
 class Task(Record):
@@ -171,8 +218,8 @@ class Task(Record):
     content: str | None = None
     start: date | None = None
     due: date | None = None  # None: 持续 (ongoing)
-    budget: float = Field(default=0, ge=0, allow_inf_nan=False)
-    spent: float = Field(default=0, ge=0, allow_inf_nan=False)
+    budget: float = Field(default=0, ge=0, le=MAX_ABS_VALUE, allow_inf_nan=False)
+    spent: float = Field(default=0, ge=0, le=MAX_ABS_VALUE, allow_inf_nan=False)
     deliverable: str | None = None  # 成果形式
     progress: float = Field(default=0, ge=0, le=1)
 
@@ -197,7 +244,9 @@ class Observation(BaseModel):
     @classmethod
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
-            raise ValueError("value must be a finite number")
+            raise ValueError("must be a finite number")
+        if abs(v) > MAX_ABS_VALUE:
+            raise ValueError(f"{v:g} is not within ±{MAX_ABS_VALUE:g}")
         return v
 
 

@@ -435,8 +435,11 @@ class Engine:
         """Every goal above the changed metrics recomputed exactly with hypothetical values."""
         when = self.day(as_of)
         values: dict[str, float] = {}
-        for metric_id, value in changes:
-            self.metric(metric_id, when)  # a metric outside the scope is refused as unknown
+        for i, (metric_id, value) in enumerate(changes):
+            metric = self.metric(metric_id, when)  # a metric outside the scope is refused as unknown
+            problem = metric.value_problem(value)  # no 生师比 of −5
+            if problem:
+                raise InvalidArgumentError(f"changes[{i}]: value {problem} for metric {metric_id}")
             values[metric_id] = value
         snap = self.base.snapshot(when)
         graph = self.state.ancestors(list(values), when)

@@ -8,7 +8,6 @@ nothing, is written to the 审计日志 with its caller.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +16,7 @@ from zhengai import texts
 from zhengai.domain.audit import AuditEntry, bounded
 from zhengai.domain.changes import ChangeSet
 from zhengai.domain.errors import InvalidArgumentError
-from zhengai.domain.models import ObservedValue
+from zhengai.domain.models import Metric, ObservedValue
 from zhengai.engine.monitoring import Warning
 from zhengai.security.tokens import Principal
 from zhengai.stores.memory import GraphState
@@ -43,14 +42,22 @@ def problems(state: GraphState, rows: Sequence[ObservedValue]) -> list[str]:
     for i, r in enumerate(rows):
         if state.kind_of(r.metric) != "Metric":
             out.append(f"observations[{i}]: unknown metric {r.metric!r}")
-        if not math.isfinite(r.value):
-            out.append(f"observations[{i}]: value must be a finite number")
+        elif problem := metric_version(state, r.metric, r.at).value_problem(r.value):  # finite, its range
+            out.append(f"observations[{i}]: value {problem} for metric {r.metric}")
         key = (r.metric, r.at)
         if key in seen and seen[key] != r.value:
             out.append(f"observations[{i}]: conflicting value {r.value} for {r.metric} at {r.at} "
                        f"(also {seen[key]} in this call)")
         seen[key] = r.value
     return out
+
+
+def metric_version(state: GraphState, metric_id: str, when: date) -> Metric:
+    """The metric's version in force on ``when`` (else its latest): the one whose range a value must fit."""
+    found = state.node(metric_id, when)
+    if not isinstance(found, Metric):
+        found = next(v.record for v in reversed(state.timeline(metric_id)) if isinstance(v.record, Metric))
+    return found
 
 
 def plan_observations(state: GraphState, rows: Sequence[ObservedValue], actor: Principal | None,

@@ -8,6 +8,7 @@ store version, so the trends of many goals (a report, a page of goals) evaluate 
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.engine import Engine
 from zhengai.engine.propagation import status_of
 
-#: At most this many observations in a history (the newest are kept).
+#: At most this many observations in a history (the newest are kept) or in one page of it.
 MAX_HISTORY = 500
 #: At most this many months in a trend.
 MAX_TREND_MONTHS = 36
@@ -65,17 +66,46 @@ class TrendSummary:
     last: float | None
 
 
-def metric_history(engine: Engine, metric_id: str, start: date | None = None,
-                   end: date | None = None, limit: int = MAX_HISTORY) -> list[HistoryPoint]:
-    """The metric's observations between ``start`` and ``end`` (inclusive), oldest first; at most
-    ``limit`` (≤ 500), the newest kept."""
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a metric's observations, oldest first, and how many the whole range holds."""
+
+    points: list[HistoryPoint]
+    total: int
+    has_previous: bool
+    has_next: bool
+
+
+def _observations(engine: Engine, metric_id: str, start: date | None, end: date | None
+                  ) -> list[tuple[date, float]]:
     engine.metric(metric_id)
     if start and end and end < start:
         raise InvalidArgumentError(f"to ({end}) is before from ({start})")
+    return engine.history([metric_id], start, end).get(metric_id, [])
+
+
+def metric_history(engine: Engine, metric_id: str, start: date | None = None,
+                   end: date | None = None, limit: int = MAX_HISTORY) -> list[HistoryPoint]:
+    """The metric's observations between ``start`` and ``end`` (inclusive), oldest first; at most
+    ``limit`` (≤ 500), the newest kept (:func:`metric_history_page` pages through all of them)."""
     if not 0 <= limit <= MAX_HISTORY:
         raise InvalidArgumentError(f"limit must be between 0 and {MAX_HISTORY}")
-    found = engine.history([metric_id], start, end).get(metric_id, [])
-    return [HistoryPoint(at, value) for at, value in found[len(found) - limit:]] if limit else []
+    found = _observations(engine, metric_id, start, end)
+    return [HistoryPoint(at, value) for at, value in found[max(0, len(found) - limit):]]
+
+
+def metric_history_page(engine: Engine, metric_id: str, start: date | None = None,
+                        end: date | None = None, first: int = MAX_HISTORY,
+                        after: date | None = None) -> HistoryPage:
+    """At most ``first`` (≤ 500) of the metric's observations between ``start`` and ``end`` dated after
+    ``after``, oldest first: following each page's last date, every observation comes back once."""
+    if not 0 <= first <= MAX_HISTORY:
+        raise InvalidArgumentError(f"first must be between 0 and {MAX_HISTORY}")
+    found = _observations(engine, metric_id, start, end)
+    skip = 0 if after is None else bisect_right(found, after, key=lambda p: p[0])
+    page = found[skip:skip + first]
+    return HistoryPage([HistoryPoint(at, value) for at, value in page], len(found), skip > 0,
+                       skip + first < len(found))
 
 
 def month_end(d: date) -> date:

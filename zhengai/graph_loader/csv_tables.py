@@ -11,13 +11,15 @@ import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from zhengai.graph_loader.text_files import EncodingProblem, decode_error, open_text
+
 #: file → (dataset section, columns). The first column of each is required.
 RECORD_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "subjects.csv": ("subjects", ("id", "name", "level", "unit", "tier", "category", "major")),
     "goals.csv": ("goals", ("id", "name", "level", "aggregate", "owner", "subject", "period_start",
                             "period_end", "derived_from")),
     "metrics.csv": ("metrics", ("id", "name", "unit", "direction", "baseline", "target", "floor",
-                                "frequency", "source", "owner")),
+                                "frequency", "source", "owner", "min_value", "max_value")),
 }
 
 #: file → (section of the child record, child column, parent-goal column, link field on the child)
@@ -36,36 +38,53 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
     """Rows of ``path`` as (line, {column: stripped text}) with empty cells left out.
 
     A missing required column or an unknown column is reported at line 1; a missing
-    required column stops the read.
+    required column stops the read, as does a file that cannot be decoded (see :mod:`text_files`).
     """
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        with open_text(path) as handle:
+            reader = csv.reader(handle)
+            try:
+                yield from _rows(reader, columns, required, report)
+            except UnicodeDecodeError as exc:
+                problem = decode_error(path, handle.encoding, exc)
+                report(problem.line, problem.message)
+    except EncodingProblem as exc:
+        report(exc.line, exc.message)
     except OSError as exc:
         report(1, f"cannot read: {exc}")
+    except csv.Error as exc:
+        report(reader.line_num, f"bad CSV: {exc}")
+
+
+def _rows(reader: Iterator[list[str]], columns: tuple[str, ...], required: tuple[str, ...],
+          report: Report) -> Iterator[tuple[int, dict[str, str]]]:
+    header = [h.strip() for h in next(reader, [])]
+    if not header:
+        report(1, f"empty file: the first line must name the columns {','.join(required)}")
         return
-    with handle:
-        reader = csv.reader(handle)
-        header = [h.strip() for h in next(reader, [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            report(1, f"header must name {','.join(required)}; missing {', '.join(missing)}")
-            return
-        extra = [c for c in header if c not in columns]
-        if extra:
-            report(1, f"unknown column(s): {', '.join(extra)}")
-        width = len(header)
-        for cells in reader:
-            if len(cells) > width:
-                report(reader.line_num, "more cells than columns")
-                continue
-            row = dict(zip(header, cells, strict=False))  # a short row leaves cells empty
-            for key, value in list(row.items()):
-                text = value.strip()
-                if not text:
-                    del row[key]
-                elif text is not value:
-                    row[key] = text
-            yield reader.line_num, row
+    missing = [c for c in required if c not in header]
+    if missing:
+        report(1, f"header must name {','.join(required)}; missing {', '.join(missing)}")
+        return
+    extra = [c for c in header if c not in columns]
+    if extra:
+        report(1, f"unknown column(s): {', '.join(extra)}; ignored")
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        report(1, f"column(s) named twice: {', '.join(repeated)}")
+        return
+    width = len(header)
+    for cells in reader:
+        line = reader.line_num  # type: ignore[attr-defined]
+        if len(cells) > width:
+            report(line, f"more cells than columns ({len(cells)} > {width})")
+            continue
+        row = {}  # a short row leaves cells empty; the cells of unknown columns are left out
+        for key, value in zip(header, cells, strict=False):
+            text = value.strip()
+            if text and key in columns:
+                row[key] = text
+        yield line, row
 
 
 def record_fields(section: str, row: dict[str, str]) -> dict[str, object]:

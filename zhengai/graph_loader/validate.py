@@ -2,7 +2,9 @@
 
 A dataset is ``dataset.yaml`` plus an optional ``observations.csv``. Records are checked one by
 one with the pydantic models, then across records: duplicate ids, unknown references, cycles
-(SUPPORTS, unit and plan parents) and the direction of SUPPORTS across the 五横 levels.
+(SUPPORTS, unit and plan parents) and the direction of SUPPORTS across the 五横 levels. An empty
+``dataset.yaml``, or a dataset with neither goals nor metrics, is an error: loading it with
+``--replace`` would wipe a graph. Files are decoded as :mod:`zhengai.graph_loader.text_files` says.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from zhengai.domain.models import SECTIONS, Dataset, Record, WeightedLink
+from zhengai.domain.models import SECTIONS, Dataset, Metric, Record, WeightedLink
 from zhengai.domain.rules import (
     Finding,
     cycle_findings,
@@ -32,7 +34,8 @@ from zhengai.graph_loader.csv_tables import (
 )
 from zhengai.graph_loader.errors import DatasetError, LocatedError
 from zhengai.graph_loader.observations_csv import read_observations
-from zhengai.graph_loader.yaml_source import LocatedYaml, read_located_yaml
+from zhengai.graph_loader.text_files import EncodingProblem, read_text
+from zhengai.graph_loader.yaml_source import LocatedYaml, YamlLimitError, read_located_yaml
 
 DATASET_FILE = "dataset.yaml"
 OBSERVATIONS_FILE = "observations.csv"
@@ -233,8 +236,43 @@ def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
 def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics: bool) -> None:
     path = folder / OBSERVATIONS_FILE
     if path.exists():
-        known = set(ds.metrics) | col.unparsed.get("metrics", set()) if check_metrics else None
+        known: dict[str, Metric | None] | None = None
+        if check_metrics:
+            known = {**dict.fromkeys(col.unparsed.get("metrics", set())), **ds.metrics}
         ds.observations = read_observations(path, partial(col.add, OBSERVATIONS_FILE), known)
+
+
+def _read_yaml(path: Path, col: _Collector) -> LocatedYaml | None:
+    """The parsed dataset.yaml, or None after reporting why it cannot be read."""
+    try:
+        doc = read_located_yaml(read_text(path))
+    except EncodingProblem as exc:
+        col.add(DATASET_FILE, exc.line, exc.message)
+    except YamlLimitError as exc:
+        col.add(DATASET_FILE, exc.line, exc.message)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        col.add(DATASET_FILE, line, f"YAML syntax error: {exc.problem or exc}")
+    except (yaml.YAMLError, OSError) as exc:
+        col.add(DATASET_FILE, 1, f"cannot parse: {exc}")
+    else:
+        for line, key, first in doc.duplicates:
+            col.add(DATASET_FILE, line, f"duplicate key {key!r} (first at line {first}): YAML would "
+                                        "silently keep only this one")
+        if doc.data is not None:
+            return doc
+        col.add(DATASET_FILE, 1, "empty: it must list the dataset's units, goals and metrics "
+                                 "(nothing else of the folder is checked against it)")
+    return None
+
+
+def _check_not_empty(ds: Dataset, col: _Collector) -> None:
+    """A dataset with neither goals nor metrics is refused (it would replace a whole graph by nothing; a
+    dataset of goals only, or metrics only, may still be merged into a graph)."""
+    if not any(ds.section(s) or col.unparsed.get(s) for s in ("goals", "metrics")):
+        col.add(DATASET_FILE, 1, f"the dataset has no goals and no metrics (in {DATASET_FILE}, goals.csv "
+                                 "or metrics.csv): nothing to load")
 
 
 def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
@@ -249,28 +287,26 @@ def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
     if not yaml_path.exists():
         col.add(DATASET_FILE, 0, f"missing: a dataset folder holds {DATASET_FILE}")
     else:
-        try:
-            doc = read_located_yaml(yaml_path.read_text(encoding="utf-8"))
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            col.add(DATASET_FILE, line, f"YAML syntax error: {exc.problem or exc}")
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            col.add(DATASET_FILE, 1, f"cannot parse: {exc}")
-        else:
+        doc = _read_yaml(yaml_path, col)
+        if doc is not None:
             parsed = True
             col.doc = doc
             _parse_records(doc, ds, col)
     _read_csv_records(folder, ds, col)
     _read_csv_links(folder, ds, col)
     if parsed:
+        if col.doc is not None and isinstance(col.doc.data, dict):  # (other shapes are refused already)
+            _check_not_empty(ds, col)
         _check_references(ds, col)
         _check_duplicate_links(ds, col)
         _check_goal_levels(ds, col)
         _check_cycles("SUPPORTS", ((g.id, s.goal) for g in ds.goals.values() for s in g.supports), col)
         _check_cycles("unit parents", ((u.id, u.parent) for u in ds.units.values() if u.parent), col)
         _check_cycles("plan parents", ((p.id, p.parent) for p in ds.plans.values() if p.parent), col)
-    _read_observations(folder, ds, col, check_metrics=parsed)
+    has_metrics = bool(ds.metrics or col.unparsed.get("metrics"))
+    _read_observations(folder, ds, col, check_metrics=parsed and has_metrics)
+    if parsed and not has_metrics and ds.observations:  # one error, not one per observation
+        col.add(OBSERVATIONS_FILE, 1, f"{len(ds.observations)} observations, but the dataset has no metrics")
     return ds, sorted(col.errors)
 
 

@@ -14,7 +14,7 @@ dated edges is kept acyclic by the validator), so an evaluation in rank order co
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +36,7 @@ from zhengai.domain.relations import (
 )
 from zhengai.domain.timeline import Timeline, Version, record_at
 from zhengai.domain.units import goal_unit, unit_and_below
+from zhengai.stores.observations import ObservationStore
 
 __all__ = ["MEASURED_BY", "SUPPORTS", "FlowGraph", "GraphState", "Neighbourhood", "timeline_relationships"]
 
@@ -115,7 +116,7 @@ class GraphState:
         self._dated_edges: set[str] = set()  # nodes with an edge that is not in force on every date
         self.rank: dict[str, float] = {}
         self._starts: dict[date, int] = defaultdict(int)  # change dates (epochs) with their count
-        self._obs: dict[str, tuple[list[date], list[float]]] = {}
+        self.obs = ObservationStore()
         self._events: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self._audit: list[AuditEntry] = []
         self._cache: dict[tuple, Any] = {}
@@ -158,8 +159,7 @@ class GraphState:
         for found in (*state._out.values(), *state._in.values()):
             found.sort(key=_rel_key)
         state._rank_all()
-        for metric, dates, values in observations:
-            state._obs[metric] = (list(dates), list(values))
+        state.obs = ObservationStore.of_series(observations)
         return state
 
     def replace_with(self, other: GraphState) -> None:
@@ -403,15 +403,7 @@ class GraphState:
     def latest_observations(self, as_of: date,
                             metric_ids: Iterable[str] | None = None) -> dict[str, tuple[date, float]]:
         """(date, value) of the latest observation at or before ``as_of`` of each metric with one."""
-        out: dict[str, tuple[date, float]] = {}
-        series = self._obs
-        for m in series if metric_ids is None else metric_ids:
-            s = series.get(m)
-            if s:
-                i = bisect_right(s[0], as_of)
-                if i:
-                    out[m] = (s[0][i - 1], s[1][i - 1])
-        return out
+        return self.obs.latest(as_of, metric_ids)
 
     def latest_values(self, as_of: date, metric_ids: Iterable[str] | None = None) -> dict[str, float]:
         """The latest observed value at or before ``as_of`` of each metric that has one."""
@@ -420,17 +412,11 @@ class GraphState:
     def observation_history(self, metric_ids: Sequence[str], start: date | None = None,
                             end: date | None = None) -> dict[str, list[tuple[date, float]]]:
         """Each metric's observations between ``start`` and ``end`` (inclusive), by date."""
-        out: dict[str, list[tuple[date, float]]] = {}
-        for m in metric_ids:
-            dates, values = self._obs.get(m, ([], []))
-            lo = bisect_left(dates, start) if start else 0
-            hi = bisect_right(dates, end) if end else len(dates)
-            out[m] = list(zip(dates[lo:hi], values[lo:hi], strict=True))
-        return out
+        return self.obs.history(metric_ids, start, end)
 
     def observation_count(self) -> int:
-        """How many dated values are held, all metrics together."""
-        return sum(len(d) for d, _ in self._obs.values())
+        """How many observations in all."""
+        return self.obs.count()
 
     def events(self, stream: str, key: str) -> list[dict[str, Any]]:
         """The events of a stream's key (e.g. a subject's 8字螺旋), oldest first."""
@@ -480,25 +466,7 @@ class GraphState:
 
     def add_observations(self, rows: Iterable[ObservedValue]) -> int:
         """Set each (metric, at) to its value; returns how many changed."""
-        changed = 0
-        series = self._obs
-        for o in rows:
-            dates, values = series.setdefault(o.metric, ([], []))
-            if not dates or dates[-1] < o.at:
-                dates.append(o.at)
-                values.append(o.value)
-                changed += 1
-                continue
-            i = bisect_left(dates, o.at)
-            if i < len(dates) and dates[i] == o.at:
-                if values[i] != o.value:
-                    values[i] = o.value
-                    changed += 1
-            else:
-                dates.insert(i, o.at)
-                values.insert(i, o.value)
-                changed += 1
-        return changed
+        return self.obs.add(rows)
 
     def set_timeline(self, node_id: str, timeline: Timeline) -> None:
         """Replace every version of a node (an empty timeline: never in the graph)."""

@@ -3,6 +3,7 @@ graph views with 其他 N 项 folds."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 
 import strawberry
@@ -67,6 +68,14 @@ class Period:
     end: date
 
 
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
 @strawberry.type(description="A dated value of a metric")
 class Observation:
     at: date
@@ -75,6 +84,46 @@ class Observation:
     @classmethod
     def from_model(cls, p: trends.HistoryPoint) -> Observation:
         return cls(at=p.at, value=p.value)
+
+
+def history_cursor(at: date) -> str:
+    """The opaque cursor of the observation dated ``at`` (a metric has at most one per date)."""
+    return base64.urlsafe_b64encode(f"obs:{at.isoformat()}".encode()).decode()
+
+
+def history_after(cursor: str | None) -> date | None:
+    """The date a cursor of :func:`history_cursor` stands for; BAD_USER_INPUT when it is none."""
+    if cursor is None:
+        return None
+    try:
+        kind, _, text = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "obs":
+            return date.fromisoformat(text)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise InvalidArgumentError(f"invalid cursor {cursor!r}")
+
+
+@strawberry.type
+class ObservationEdge:
+    cursor: str
+    node: Observation
+
+
+@strawberry.type(description="A page of a metric's observations, oldest first; `totalCount` in the range")
+class ObservationConnection:
+    edges: list[ObservationEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_model(cls, page: trends.HistoryPage) -> ObservationConnection:
+        edges = [ObservationEdge(cursor=history_cursor(p.at), node=Observation.from_model(p))
+                 for p in page.points]
+        info = PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous,
+                        start_cursor=edges[0].cursor if edges else None,
+                        end_cursor=edges[-1].cursor if edges else None)
+        return cls(edges=edges, page_info=info, total_count=page.total)
 
 
 @strawberry.type(description="A goal's attainment at a month end (the last point: at the range's end)")
@@ -192,22 +241,22 @@ class Metric:
         return ctx(info).snapshot(as_of or self.at).metric_status(self.model)
 
     @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first; at most "
-                                  "500, the newest kept")
+                                  "500, the newest kept (`historyPage` pages through any number)")
     def history(self, info: Info, from_: From = None, to: To = None) -> list[Observation]:
         points = trends.metric_history(ctx(info).engine, self.id, from_, to)
         return [Observation.from_model(p) for p in points]
 
+    @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first, `first` "
+                                  "(≤ 500) after the cursor `after`, with their total count: following "
+                                  "`pageInfo.endCursor` returns every observation once")
+    def history_page(self, info: Info, from_: From = None, to: To = None, first: int = 100,
+                     after: str | None = None) -> ObservationConnection:
+        page = trends.metric_history_page(ctx(info).engine, self.id, from_, to, first, history_after(after))
+        return ObservationConnection.from_model(page)
+
     @strawberry.field(description="Goals this metric measures (at most `first`, ≤ 500)")
     async def goals(self, info: Info, first: int = DEFAULT_LIST) -> list[Goal]:
         return _goals(await ctx(info).parents.load((self.id, self.at)), MEASURED_BY, first, self.at)
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
 
 
 @strawberry.type
