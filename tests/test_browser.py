@@ -30,6 +30,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import DEMO_AS_OF, engine_for
+from zhengai import texts
 from zhengai.app import create_app
 from zhengai.graph_loader import demo_path
 from zhengai.queries import graphql_operations
@@ -468,6 +469,43 @@ def _warnings_ready(v: Visit, **data: str) -> None:
     v.page.wait_for_function("""want => { const l = document.querySelector('[data-testid=warnings]');
         return l.dataset.state === 'ready'
           && Object.entries(want).every(([k, x]) => l.dataset[k] === x); }""", arg=data)
+
+
+def test_explorer_shows_the_catalogues_words(visit, server):
+    """The page carries the catalogue (as /texts.json serves it) and says every label in its words: the
+    warnings' types, severities and kinds, the filters, the counters and the matrix cells' statuses."""
+    page = visit.page
+    page.goto(f"{server}/")
+    _warnings_ready(visit)
+    inline = page.evaluate("JSON.parse(document.getElementById('zhengai-texts').textContent)")
+    served = httpx.get(f"{server}/texts.json")
+    assert served.status_code == 200 and inline == served.json() == texts.as_json_value()
+    again = httpx.get(f"{server}/texts.json", headers={"If-None-Match": served.headers["etag"]})
+    assert again.status_code == 304
+
+    rows = page.locator("[data-testid=warning-item]").evaluate_all("""rows => rows.map(r => ({
+        type: r.dataset.type, severity: r.dataset.severity, kind: r.dataset.kind,
+        chip: r.querySelector('.chip').textContent, title: r.querySelector('.chip').title,
+        name: r.querySelector('.warn-name').textContent }))""")
+    assert {r["type"] for r in rows} >= {"FLOOR", "OVERDUE", "OVER_BUDGET", "STATUS"}
+    for r in rows:
+        assert r["chip"] == texts.label("warning_type", r["type"])
+        assert r["title"] == texts.label("severity", r["severity"])
+        assert r["name"].startswith(texts.label("kind", r["kind"]) + "：")
+    for severity in ("RED", "YELLOW"):
+        chip = page.locator(f"[data-testid=warnings-{severity.lower()}]")
+        assert chip.locator(".label").inner_text() == texts.label("severity", severity)
+    levels = page.locator("[data-testid=warnings-level] option").all_inner_texts()
+    assert levels == [texts.say("explorer.all_levels"), *texts.labels("level").values()]
+    severities = page.locator("[data-testid=warnings-severity] option").all_inner_texts()
+    assert severities == list(texts.labels("explorer.min_severity").values())
+
+    cells = page.locator(".cell[data-goal-count]").evaluate_all(
+        "cells => cells.map(c => [c.dataset.status, c.title])")
+    assert {status for status, _ in cells} >= {"GREEN", "YELLOW", "RED"}
+    for status, title in cells:
+        assert f"（{texts.label('status', status)}）" in title
+    visit.assert_clean()
 
 
 def test_explorer_warnings(visit, server):

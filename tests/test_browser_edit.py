@@ -486,7 +486,9 @@ def test_a_student_edits_their_own_goals_and_the_service_decides_the_rest(visit,
     _form(visit, "retire")
     blocked = page.wait_for_selector("[data-testid=edit-forbidden]")
     assert "您没有修改这一项的权限" in blocked.inner_text()
-    assert "不在您的编辑权限范围内" in blocked.inner_text()
+    # other students' goals still name it (hidden from this one): said without naming them
+    assert "G-MAJ-MECH 仍被您数据权限范围之外的节点引用" in blocked.inner_text()
+    assert "G-STU-002" not in blocked.inner_text()
     assert page.is_disabled("[data-testid=edit-save]") and page.is_disabled("[data-testid=edit-dry-run]")
     # nor is their three-year goal, once retiring it would end the links of the unit's metrics to it
     _node_click(visit, "G-STU-001-3Y")

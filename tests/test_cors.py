@@ -15,9 +15,9 @@ from tests.conftest import WORKED
 from zhengai.app import create_app
 from zhengai.engine import Engine
 from zhengai.graph_loader import load_dataset
-from zhengai.schema.limits import Cors, CorsError
 from zhengai.security.tokens import AuthConfig, Role
 from zhengai.stores import EmbeddedStore
+from zhengai.web.cors import Cors, CorsError
 
 SECRET = "test-secret-of-at-least-32-bytes-long!"
 AUTH = AuthConfig(secret=SECRET)

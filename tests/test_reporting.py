@@ -13,8 +13,9 @@ import pytest
 
 from tests.conftest import DEMO_AS_OF
 from zhengai.engine import Engine
-from zhengai.engine.reporting import diagnosis_report
+from zhengai.engine.reports.data import diagnosis_report
 from zhengai.engine.trends import month_end
+from zhengai.reports import diagnosis, markdown
 
 AS_OF = DEMO_AS_OF.isoformat()
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
@@ -212,7 +213,8 @@ def test_goal_trend_has_one_point_per_month(demo_gql, demo_engine):
 
 
 def render_examples(engine: Engine) -> dict[str, str]:
-    return {name: diagnosis_report(engine, subject, DEMO_AS_OF).markdown for name, subject in SAVED.items()}
+    return {name: markdown.render(diagnosis.document(diagnosis_report(engine, subject, DEMO_AS_OF)))
+            for name, subject in SAVED.items()}
 
 
 def test_saved_example_reports_are_current(demo_engine):
@@ -226,6 +228,6 @@ if __name__ == "__main__":
     from zhengai.stores import EmbeddedStore
 
     EXAMPLES.mkdir(parents=True, exist_ok=True)
-    for file, markdown in render_examples(Engine(EmbeddedStore(load_dataset(demo_path())))).items():
-        (EXAMPLES / file).write_text(markdown, encoding="utf-8")
+    for file, text in render_examples(Engine(EmbeddedStore(load_dataset(demo_path())))).items():
+        (EXAMPLES / file).write_text(text, encoding="utf-8")
         print(f"wrote docs/examples/{file}")

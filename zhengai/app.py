@@ -33,8 +33,9 @@ from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
-from zhengai.schema.limits import MAX_JSON_DEPTH, Cors, Limits, json_depth
+from zhengai.schema.limits import MAX_JSON_DEPTH, Limits, json_depth
 from zhengai.security.tokens import AuthConfig, AuthError, AuthUnavailableError, Principal, Role, token_of
+from zhengai.web.cors import Cors
 
 #: Close code of a websocket whose token expired (4400–4499: the graphql-transport-ws client errors).
 WS_TOKEN_EXPIRED = 4401
@@ -278,5 +279,6 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),
+        Route("/texts.json", web.texts_json),
         Mount("/static", app=web.static_files(), name="static"),
     ])

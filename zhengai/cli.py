@@ -76,7 +76,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from zhengai.app import create_app
     from zhengai.engine import Engine
-    from zhengai.schema.limits import Cors, CorsError
+    from zhengai.web.cors import Cors, CorsError
 
     started = time.perf_counter()
     try:
@@ -270,13 +270,15 @@ def _cmd_load(args: argparse.Namespace) -> int:
         bar = bars[stage]
         bar.update(done - bar.n if total else 1)
 
+    from zhengai import texts
     from zhengai.domain.audit import AuditEntry, cli_principal
     from zhengai.engine import Engine
 
-    where, how = str(folder.resolve()), "（替换）" if args.replace else ""
+    where, how = str(folder.resolve()), texts.say("audit.load_replace") if args.replace else ""
     records = len(dataset.records())
     entry = AuditEntry.of(  # written in the load's own transaction: the load and its entry, or neither
-        cli_principal(), "load", f"载入数据集 {folder}{how}：节点 {before[0]} → 数据集 {records} 个节点",
+        cli_principal(), "load",
+        texts.say("audit.load", folder=folder, how=how, before=before[0], records=records),
         {"dataset": where, "nodes": before[0], "relationships": before[1]},
         {"dataset": where, "nodes": records, "replace": args.replace,
          "observations": len(dataset.observations)})

@@ -82,6 +82,8 @@ Change = Upsert | Link | Unlink | Retire
 
 
 class Op(StrEnum):
+    """What an accepted change did to a node (新增, 修改, 撤销, 关联, 解除关联)."""
+
     CREATED = "CREATED"
     UPDATED = "UPDATED"
     RETIRED = "RETIRED"

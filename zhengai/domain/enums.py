@@ -26,11 +26,15 @@ class System(StrEnum):
 
 
 class Aggregate(StrEnum):
+    """How a goal combines its children's attainments: weighted mean, or the minimum."""
+
     WEIGHTED_MEAN = "WEIGHTED_MEAN"
     MIN = "MIN"
 
 
 class MetricDirection(StrEnum):
+    """Whether a metric improves upwards (越高越好) or downwards (越低越好)."""
+
     HIGHER = "HIGHER"
     LOWER = "LOWER"
 
@@ -56,6 +60,8 @@ FREQUENCY_WINDOW_DAYS: dict[Frequency, int] = {
 
 
 class Status(StrEnum):
+    """A goal's or metric's status by attainment (达标, 黄色预警, 红色预警; UNKNOWN: no data)."""
+
     GREEN = "GREEN"
     YELLOW = "YELLOW"
     RED = "RED"
@@ -71,19 +77,3 @@ class Direction(StrEnum):
 
 
 LEVEL_RANK: dict[Level, int] = {lv: i for i, lv in enumerate(Level)}
-
-LEVEL_ZH: dict[Level, str] = {
-    Level.SCHOOL: "学校",
-    Level.MAJOR: "专业",
-    Level.COURSE: "课程",
-    Level.TEACHER: "教师",
-    Level.STUDENT: "学生",
-}
-
-SYSTEM_ZH: dict[System, str] = {
-    System.DECISION: "决策指挥",
-    System.GENERATION: "质量生成",
-    System.RESOURCE: "资源建设",
-    System.SUPPORT: "支持服务",
-    System.SUPERVISION: "监督控制",
-}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pydantic_core import PydanticCustomError
 
 
 class NotFoundError(LookupError):
@@ -18,7 +21,12 @@ class InvalidArgumentError(ValueError):
 
 
 class ForbiddenError(PermissionError):
-    """A change the caller's scope does not allow (on something the caller may see)."""
+    """A change the caller's scope does not allow (on something the caller may see); ``code`` names the
+    reason (a key of the catalogue's ``forbidden`` table) and ``params`` fill in its words."""
+
+    def __init__(self, message: str, code: str | None = None, **params: object):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class ConflictError(RuntimeError):
@@ -32,11 +40,15 @@ class ConflictError(RuntimeError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason to refuse a batch: the change's index in the batch, the field and the reason."""
+    """One reason to refuse a batch: the change's index in the batch, the field and the reason; ``code``
+    names the reason for clients (a key of the catalogue's ``problem`` table: UNKNOWN_ID, CYCLE, LEVEL,
+    REQUIRED, DEPENDANTS, NO_SUCH_LINK …) and ``params`` are the values its words need."""
 
     index: int | None
     field: str | None
     message: str
+    code: str = "INVALID"
+    params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         where = "" if self.index is None else f"changes[{self.index}]"
@@ -53,6 +65,12 @@ class ProblemsError(InvalidArgumentError):
         shown = "; ".join(str(p) for p in problems[:10])
         more = f"; … {len(problems) - 10} more" if len(problems) > 10 else ""
         super().__init__(f"{len(problems)} problem(s), nothing was changed: {shown}{more}")
+
+
+def rule_error(code: str, message: str, **params: object) -> PydanticCustomError:
+    """A broken rule inside a model validator, with its stable code: ``message`` names the ``params`` as
+    ``{name}`` (pydantic fills them in; the error's ``type`` is ``code`` and its ``ctx`` the params)."""
+    return PydanticCustomError(code, message, params)
 
 
 class StoreUnavailableError(RuntimeError):

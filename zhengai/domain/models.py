@@ -14,6 +14,7 @@ from typing import ClassVar, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from zhengai.domain.enums import Aggregate, Frequency, Level, MetricDirection, System
+from zhengai.domain.errors import rule_error
 
 Id = str
 
@@ -53,6 +54,8 @@ class WeightedLink(BaseModel):
 
 
 class Period(BaseModel):
+    """The period a goal runs over, both ends included."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     start: date
     end: date
@@ -60,7 +63,8 @@ class Period(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+            raise rule_error("PERIOD_REVERSED", "period ends ({end}) before it starts ({start})",
+                             end=self.end, start=self.start)
         return self
 
 
@@ -74,7 +78,7 @@ class Thresholds(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
         if self.yellow > self.green:
-            raise ValueError("thresholds: yellow must not exceed green")
+            raise rule_error("THRESHOLDS", "thresholds: yellow must not exceed green")
         return self
 
 
@@ -159,13 +163,18 @@ class Metric(Record):
         b, t = self.baseline, self.target
         if b is not None:
             if b == t:
-                raise ValueError(f"target equals baseline ({t}): attainment is undefined")
+                raise rule_error("TARGET_IS_BASELINE",
+                                 "target equals baseline ({target}): attainment is undefined", target=t)
             if self.direction is MetricDirection.HIGHER and b > t:
-                raise ValueError(f"HIGHER metric needs baseline ({b}) below target ({t})")
+                raise rule_error("BASELINE_NOT_BELOW_TARGET",
+                                 "HIGHER metric needs baseline ({baseline}) below target ({target})",
+                                 baseline=b, target=t)
             if self.direction is MetricDirection.LOWER and b < t:
-                raise ValueError(f"LOWER metric needs baseline ({b}) above target ({t})")
+                raise rule_error("BASELINE_NOT_ABOVE_TARGET",
+                                 "LOWER metric needs baseline ({baseline}) above target ({target})",
+                                 baseline=b, target=t)
         elif t == 0:
-            raise ValueError("target 0 without a baseline: attainment is undefined")
+            raise rule_error("TARGET_ZERO", "target 0 without a baseline: attainment is undefined")
         lo, hi = self.value_range
         if lo is not None and hi is not None and hi < lo:
             raise ValueError(f"max_value ({hi}) is below min_value ({lo})")
@@ -217,7 +226,8 @@ class Task(Record):
     @model_validator(mode="after")
     def _ordered(self) -> Task:
         if self.start and self.due and self.due < self.start:
-            raise ValueError(f"due ({self.due}) is before start ({self.start})")
+            raise rule_error("DUE_BEFORE_START", "due ({due}) is before start ({start})", due=self.due,
+                             start=self.start)
         return self
 
 
@@ -277,7 +287,9 @@ class Dataset:
     observations: list[ObservedValue] = field(default_factory=list)
 
     def section(self, name: str) -> dict[Id, Record]:
+        """The records of one section (``goals``, ``metrics`` …) by id."""
         return getattr(self, name)
 
     def records(self) -> list[Record]:
+        """Every record, section by section."""
         return [r for name in SECTIONS for r in self.section(name).values()]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from zhengai.domain.models import Dataset, Goal, Metric, Plan, Record, Standard, Subject, Task, Unit
 
@@ -48,41 +48,66 @@ MEASURED_BY = "MEASURED_BY"
 FLOW_KINDS = frozenset({SUPPORTS, MEASURED_BY})
 
 
+def _goal_relationships(r: Goal) -> Iterator[Relationship]:
+    for link in r.supports:
+        yield Relationship(r.id, link.goal, "SUPPORTS", link.weight)
+    for p in r.derived_from:
+        yield Relationship(r.id, p, "DERIVED_FROM")
+    for st_id in r.standards:
+        yield Relationship(r.id, st_id, "HELD_TO")
+    if r.owner:
+        yield Relationship(r.id, r.owner, "OWNED_BY")
+    if r.subject:
+        yield Relationship(r.id, r.subject, "FOR_SUBJECT")
+
+
+def _metric_relationships(r: Metric) -> Iterator[Relationship]:
+    for link in r.measures:
+        yield Relationship(link.goal, r.id, "MEASURED_BY", link.weight)
+    if r.owner:
+        yield Relationship(r.id, r.owner, "OWNED_BY")
+
+
+def _task_relationships(r: Task) -> Iterator[Relationship]:
+    for g in r.advances:
+        yield Relationship(r.id, g, "ADVANCES")
+    if r.lead_unit:
+        yield Relationship(r.id, r.lead_unit, "LED_BY")
+    for u in r.units:
+        yield Relationship(r.id, u, "UNDERTAKEN_BY")
+
+
+def _standard_relationships(r: Standard) -> Iterator[Relationship]:
+    for m in r.specifies:
+        yield Relationship(r.id, m, "SPECIFIES")
+
+
+def _subject_relationships(r: Subject) -> Iterator[Relationship]:
+    if r.unit:
+        yield Relationship(r.id, r.unit, "BELONGS_TO")
+    if r.major:
+        yield Relationship(r.id, r.major, "IN_MAJOR")
+
+
+def _parent_relationships(r: Unit | Plan) -> Iterator[Relationship]:
+    if r.parent:
+        yield Relationship(r.id, r.parent, "PART_OF")
+
+
+#: Record kind → the relationships its reference fields define.
+_RELATIONSHIPS_OF: dict[type, Callable[[Any], Iterator[Relationship]]] = {
+    Goal: _goal_relationships, Metric: _metric_relationships, Task: _task_relationships,
+    Standard: _standard_relationships, Subject: _subject_relationships, Unit: _parent_relationships,
+    Plan: _parent_relationships,
+}
+
+
 def record_relationships(r: Record) -> Iterator[Relationship]:
     """The relationships one record defines (its reference fields), undated."""
-    if isinstance(r, Goal):
-        for link in r.supports:
-            yield Relationship(r.id, link.goal, "SUPPORTS", link.weight)
-        for p in r.derived_from:
-            yield Relationship(r.id, p, "DERIVED_FROM")
-        for st_id in r.standards:
-            yield Relationship(r.id, st_id, "HELD_TO")
-        if r.owner:
-            yield Relationship(r.id, r.owner, "OWNED_BY")
-        if r.subject:
-            yield Relationship(r.id, r.subject, "FOR_SUBJECT")
-    elif isinstance(r, Metric):
-        for link in r.measures:
-            yield Relationship(link.goal, r.id, "MEASURED_BY", link.weight)
-        if r.owner:
-            yield Relationship(r.id, r.owner, "OWNED_BY")
-    elif isinstance(r, Task):
-        for g in r.advances:
-            yield Relationship(r.id, g, "ADVANCES")
-        if r.lead_unit:
-            yield Relationship(r.id, r.lead_unit, "LED_BY")
-        for u in r.units:
-            yield Relationship(r.id, u, "UNDERTAKEN_BY")
-    elif isinstance(r, Standard):
-        for m in r.specifies:
-            yield Relationship(r.id, m, "SPECIFIES")
-    elif isinstance(r, Subject):
-        if r.unit:
-            yield Relationship(r.id, r.unit, "BELONGS_TO")
-        if r.major:
-            yield Relationship(r.id, r.major, "IN_MAJOR")
-    elif isinstance(r, Unit | Plan) and r.parent:
-        yield Relationship(r.id, r.parent, "PART_OF")
+    for kind, of in _RELATIONSHIPS_OF.items():
+        if isinstance(r, kind):
+            return of(r)
+    return iter(())
 
 
 def relationships(ds: Dataset) -> Iterator[Relationship]:

@@ -8,7 +8,8 @@ of the change in its batch and the field. Single records are checked by their py
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from zhengai.domain.enums import LEVEL_RANK
@@ -16,11 +17,14 @@ from zhengai.domain.models import Goal, Metric, Plan, Record, Standard, Subject,
 
 
 class Finding(NamedTuple):
-    """A broken rule: the record, the path of its offending field (e.g. ``("supports", 0)``), the reason."""
+    """A broken rule: the record, the path of its offending field (e.g. ``("supports", 0)``), the reason,
+    and the reason's stable code with the values its words need (as in ``zhengai.domain.errors.Problem``)."""
 
     record_id: str
     path: tuple[str | int, ...]
     message: str
+    code: str = "INVALID"
+    params: Mapping[str, object] = MappingProxyType({})
 
 
 class Reference(NamedTuple):
@@ -80,7 +84,8 @@ def reference_findings(r: Record, exists: Callable[[str, str], bool]) -> Iterato
     for ref in references(r):
         if not exists(KINDS[ref.kind], ref.target):
             yield Finding(r.id, _path(ref),
-                          f"{r.kind} {r.id}: {ref.field} names unknown {ref.kind} {ref.target!r}")
+                          f"{r.kind} {r.id}: {ref.field} names unknown {ref.kind} {ref.target!r}",
+                          "UNKNOWN_ID", {"kind": KINDS[ref.kind], "id": ref.target})
 
 
 def level_findings(g: Goal, goal_of: Callable[[str], Goal | None]) -> Iterator[Finding]:
@@ -90,7 +95,8 @@ def level_findings(g: Goal, goal_of: Callable[[str], Goal | None]) -> Iterator[F
         if parent is not None and LEVEL_RANK[g.level] < LEVEL_RANK[parent.level]:
             yield Finding(g.id, ("supports", i),
                           f"Goal {g.id}: a {g.level} goal cannot support the {parent.level} goal {parent.id} "
-                          "(supports go up the levels 学生→教师→课程→专业→学校)")
+                          "(supports go up the levels 学生→教师→课程→专业→学校)",
+                          "LEVEL", {"level": g.level, "parent_level": parent.level, "parent": parent.id})
 
 
 def duplicate_link_findings(r: Record) -> Iterator[Finding]:
@@ -101,7 +107,8 @@ def duplicate_link_findings(r: Record) -> Iterator[Finding]:
     seen: set[str] = set()
     for link in getattr(r, field):
         if link.goal in seen:
-            yield Finding(r.id, (field,), f"{r.kind} {r.id}: {field} names goal {link.goal!r} twice")
+            yield Finding(r.id, (field,), f"{r.kind} {r.id}: {field} names goal {link.goal!r} twice",
+                          "DUPLICATE_LINK", {"goal": link.goal})
         seen.add(link.goal)
 
 
@@ -135,11 +142,16 @@ def find_cycle(starts: Iterable[str], after: Callable[[str], Iterable[str]]) -> 
     return None
 
 
-def cycle_message(name: str, cycle: list[str]) -> str:
-    """``cycle in SUPPORTS: A → B → A``, starting at the cycle's smallest id."""
+def cycle_path(cycle: list[str]) -> str:
+    """``A → B → A``, starting at the cycle's smallest id."""
     i = cycle.index(min(cycle))
     nodes = cycle[i:] + cycle[:i]
-    return f"cycle in {name}: {' → '.join([*nodes, nodes[0]])}"
+    return " → ".join([*nodes, nodes[0]])
+
+
+def cycle_message(name: str, cycle: list[str]) -> str:
+    """``cycle in SUPPORTS: A → B → A``, starting at the cycle's smallest id."""
+    return f"cycle in {name}: {cycle_path(cycle)}"
 
 
 def cycle_findings(name: str, nodes: Iterable[str], after: Callable[[str], Iterable[str]],
@@ -157,5 +169,6 @@ def cycle_findings(name: str, nodes: Iterable[str], after: Callable[[str], Itera
             return
         reported.update(cycle)
         first = min(cycle, key=order)  # type: ignore[arg-type]
-        yield Finding(first, (), cycle_message(name, cycle))
+        yield Finding(first, (), cycle_message(name, cycle), "CYCLE",
+                      {"relation": name, "cycle": cycle_path(cycle)})
         remaining = [n for n in remaining if n not in reported]

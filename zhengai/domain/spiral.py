@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from zhengai import texts
 from zhengai.domain.enums import Frequency, Level
 
 
@@ -28,9 +29,8 @@ class Stage(StrEnum):
     IMPROVE = "IMPROVE"  # 改进
 
 
-STAGE_ZH = dict(zip(Stage, ["目标", "标准", "设计", "组织", "实施", "诊断", "激励", "学习", "创新", "改进"],
-                    strict=True))
-SMALL_LOOP_ZH = ["实施", "监测", "预警", "改进"]
+#: The small loop (常态纠偏): 实施 → 监测 → 预警 → 改进 (their words: the catalogue's ``small_loop``).
+SMALL_LOOP = ("IMPLEMENT", "MONITOR", "WARN", "IMPROVE")
 #: Where a subject stands when nothing has been recorded: its cycle is running (实施).
 DEFAULT_STAGE = Stage.IMPLEMENT
 
@@ -43,23 +43,29 @@ def next_stage(stage: Stage) -> Stage:
 
 @dataclass(frozen=True)
 class CycleRule:
-    """How long a level's 诊改 cycle is and how often it is monitored."""
+    """How long a level's 诊改 cycle is and how often it is monitored; ``key`` names it in the catalogue's
+    ``cycle`` table (年度, 学期, …)."""
 
-    name: str
+    key: str
     months: int
     frequency: Frequency
+
+    @property
+    def name(self) -> str:
+        """The cycle's name (年度, 三年建设周期, 学期, …)."""
+        return texts.label("cycle", self.key)
 
 
 #: Per level (seed §四(二)): 学校 a year, monthly; 专业 three years, each semester; 课程建设 the project
 #: period, quarterly; 课程教学 a semester, half-monthly; 教师 the appointment term, each semester;
 #: 学生 a semester, monthly.
 CYCLES: dict[str, CycleRule] = {
-    "SCHOOL": CycleRule("年度", 12, Frequency.MONTHLY),
-    "MAJOR": CycleRule("三年建设周期", 36, Frequency.SEMESTER),
-    "COURSE_BUILD": CycleRule("课程立项建设周期", 24, Frequency.QUARTERLY),
-    "COURSE_TEACH": CycleRule("学期", 6, Frequency.HALF_MONTHLY),
-    "TEACHER": CycleRule("岗位聘期", 36, Frequency.SEMESTER),
-    "STUDENT": CycleRule("学期", 6, Frequency.MONTHLY),
+    "SCHOOL": CycleRule("SCHOOL", 12, Frequency.MONTHLY),
+    "MAJOR": CycleRule("MAJOR", 36, Frequency.SEMESTER),
+    "COURSE_BUILD": CycleRule("COURSE_BUILD", 24, Frequency.QUARTERLY),
+    "COURSE_TEACH": CycleRule("COURSE_TEACH", 6, Frequency.HALF_MONTHLY),
+    "TEACHER": CycleRule("TEACHER", 36, Frequency.SEMESTER),
+    "STUDENT": CycleRule("STUDENT", 6, Frequency.MONTHLY),
 }
 
 

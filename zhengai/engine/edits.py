@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from zhengai import texts
 from zhengai.domain.audit import AuditEntry, bounded
 from zhengai.domain.changes import (
     LINK_FIELDS,
@@ -35,6 +36,7 @@ from zhengai.domain.models import Goal, Record, WeightedLink
 from zhengai.domain.rules import (
     Finding,
     cycle_message,
+    cycle_path,
     duplicate_link_findings,
     find_cycle,
     level_findings,
@@ -67,22 +69,51 @@ class Batch:
     new_links: list[tuple[int, str, str]] = field(default_factory=list)  # (change, child, parent) SUPPORTS
 
     def timeline(self, node_id: str) -> Timeline:
+        """The node's versions as the batch has them (its own edits, else the state's)."""
         return self.timelines[node_id] if node_id in self.timelines else self.state.timeline(node_id)
 
     def record(self, node_id: str, when: date | None = None) -> Record | None:
+        """The node's record in force on ``when`` (default: the effective date), None if none."""
         return record_at(self.timeline(node_id), when or self.effective)
 
     def kind_of(self, node_id: str) -> str | None:
+        """The node's kind in any of its versions, None for an unknown id."""
         found = next((v.record.kind for v in self.timeline(node_id) if v.record is not None), None)
         return found or self.state.kind_of(node_id)
 
     def put(self, index: int, node_id: str, timeline: Timeline, kind: str, op: Op) -> None:
+        """Record the node's new versions, made by change ``index``."""
         self.timelines[node_id] = timeline
         self.origin[node_id] = index
         self.changed.setdefault((node_id, op), ChangedNode(node_id, kind, op))
 
-    def problem(self, index: int | None, where: str | None, message: str) -> None:
-        self.problems.append(Problem(index, where, message))
+    def problem(self, index: int | None, where: str | None, message: str, code: str = "INVALID",
+                **params: object) -> None:
+        """Record one reason to refuse the batch, with its stable code and the values its words need."""
+        self.problems.append(Problem(index, where, message, code, params))
+
+
+#: pydantic's error types → the problem codes clients translate (the catalogue's ``problem`` table).
+PYDANTIC_CODES = {"missing": "REQUIRED", "extra_forbidden": "UNKNOWN_FIELD", "greater_than_equal": "AT_LEAST",
+                  "greater_than": "ABOVE", "less_than_equal": "AT_MOST", "less_than": "BELOW",
+                  "finite_number": "FINITE", "float_parsing": "NUMBER", "float_type": "NUMBER",
+                  "int_parsing": "NUMBER", "int_type": "NUMBER", "string_too_short": "EMPTY"}
+#: pydantic's context keys that hold a bound.
+_LIMITS = ("ge", "gt", "le", "lt")
+
+
+def _problem_code(err: Any) -> tuple[str, dict[str, object]]:
+    """The code and params of one pydantic error: a rule's own code (``rule_error``), pydantic's type
+    mapped to ours, else INVALID with the message."""
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if not isinstance(v, Exception)}
+    if err["type"].isupper():
+        return err["type"], {k: str(v) for k, v in ctx.items()}
+    if err["type"] in PYDANTIC_CODES:
+        limit = next((ctx[k] for k in _LIMITS if k in ctx), None)
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # 须大于 0, not 0.0
+        return PYDANTIC_CODES[err["type"]], ({} if limit is None else {"limit": str(limit)})
+    return "INVALID", {"message": err["msg"].removeprefix("Value error, ")}
 
 
 def _field_name(kind: str, path: Sequence[Any]) -> str:
@@ -113,21 +144,23 @@ def _validated(kind: str, data: dict[str, Any], batch: Batch, index: int,
             located = _field_name(kind, err["loc"])
             if where is not None:
                 located = f"{where}.weight" if "weight" in err["loc"] else where
-            batch.problem(index, located, message)
+            code, params = _problem_code(err)
+            batch.problem(index, located, message, code, **params)
         return None
 
 
 def _upsert(index: int, change: Upsert, batch: Batch) -> None:
     kind = change.kind
     if kind not in MODELS:
-        batch.problem(index, None, f"unknown kind {kind!r}")
+        batch.problem(index, None, f"unknown kind {kind!r}", "UNKNOWN_KIND", kind=kind)
         return
     if not change.id:
-        batch.problem(index, _field_name(kind, ["id"]), "must not be empty")
+        batch.problem(index, _field_name(kind, ["id"]), "must not be empty", "EMPTY")
         return
     known = batch.kind_of(change.id)
     if known is not None and known != kind:
-        batch.problem(index, _field_name(kind, ["id"]), f"{change.id!r} is a {known}, not a {kind}")
+        batch.problem(index, _field_name(kind, ["id"]), f"{change.id!r} is a {known}, not a {kind}",
+                      "ID_TAKEN", id=change.id, kind=known)
         return
     fields = {k: v for k, v in change.fields.items() if k != "id"}
     current = batch.record(change.id)
@@ -157,19 +190,23 @@ def _link(index: int, change: Link | Unlink, batch: Batch) -> None:
     where = "link" if adding else "unlink"
     source = batch.record(change.source)
     if source is None or source.kind != source_kind:
-        batch.problem(index, f"{where}.source", f"unknown {source_kind.lower()} id {change.source!r}")
+        batch.problem(index, f"{where}.source", f"unknown {source_kind.lower()} id {change.source!r}",
+                      "UNKNOWN_ID", kind=source_kind, id=change.source)
         return
     target = batch.record(change.target)
     if target is None or target.kind != target_kind:
-        batch.problem(index, f"{where}.target", f"unknown {target_kind.lower()} id {change.target!r}")
+        batch.problem(index, f"{where}.target", f"unknown {target_kind.lower()} id {change.target!r}",
+                      "UNKNOWN_ID", kind=target_kind, id=change.target)
         return
     weight = change.weight if isinstance(change, Link) else None
     if adding and weight is not None and not weighted:
-        batch.problem(index, "link.weight", f"{change.kind} links carry no weight")
+        batch.problem(index, "link.weight", f"{change.kind} links carry no weight", "UNWEIGHTED_LINK",
+                      relation=change.kind)
         return
     present = _linked(source, field_name, change.target)
     if not adding and not present:
-        batch.problem(index, "unlink", f"{change.source} has no {change.kind} link to {change.target}")
+        batch.problem(index, "unlink", f"{change.source} has no {change.kind} link to {change.target}",
+                      "NO_SUCH_LINK", source=change.source, relation=change.kind, target=change.target)
         return
 
     def edit(record: Record | None) -> Record | None:
@@ -238,18 +275,20 @@ def _retire(index: int, change: Retire, batch: Batch) -> None:
     current = batch.record(change.id)
     if current is None:
         kind = batch.kind_of(change.id)
-        batch.problem(index, "retire.id", f"unknown {(kind or 'node').lower()} id {change.id!r}")
+        batch.problem(index, "retire.id", f"unknown {(kind or 'node').lower()} id {change.id!r}",
+                      "UNKNOWN_ID", kind=kind or "Node", id=change.id)
         return
     found = dependants(batch, change.id)
     if batch.sees is not None and not all(batch.sees(d) or d in batch.timelines for d in found):
         raise ForbiddenError(f"{change.id} is still named by nodes outside your part of the graph: only the "
-                             "质管办 (ADMIN) can retire it")
+                             "质管办 (ADMIN) can retire it", "HIDDEN_DEPENDANTS", id=change.id)
     if found and not change.cascade:
         more = f" … ({len(found)} in all)" if len(found) > SHOWN_DEPENDANTS else ""
         shown = ", ".join(found[:SHOWN_DEPENDANTS]) + more
         batch.problem(index, "retire.cascade",
                       f"{change.id} is still named by {shown}; "
-                      "retire with cascade: true to end those links too")
+                      "retire with cascade: true to end those links too",
+                      "DEPENDANTS", id=change.id, dependants=found[:SHOWN_DEPENDANTS], count=len(found))
         return
     for holder in found:
         kind = batch.kind_of(holder) or "Node"
@@ -286,7 +325,7 @@ def _cross_check(batch: Batch) -> None:
             for f in findings:
                 where = (_field_name(record.kind, f.path) if isinstance(change, Upsert) or change is None
                          else type(change).__name__.lower())
-                batch.problem(index, where, f.message.split(": ", 1)[-1])
+                batch.problem(index, where, f.message.split(": ", 1)[-1], f.code, **f.params)
             if findings:
                 break
     _check_cycles(batch)
@@ -321,7 +360,7 @@ def _cycle_problem(batch: Batch, cycle: list[str], name: str, field_name: str) -
     change = batch.changes[index]
     where = (_field_name(change.kind, [field_name]) if isinstance(change, Upsert)
              else type(change).__name__.lower())
-    batch.problem(index, where, cycle_message(name, cycle))
+    batch.problem(index, where, cycle_message(name, cycle), "CYCLE", relation=name, cycle=cycle_path(cycle))
 
 
 def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, actor: Principal | None,
@@ -344,7 +383,7 @@ def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, 
             try:
                 allow(index, change, state, batch)
             except _Unknown as exc:
-                batch.problem(index, exc.where, exc.message)
+                batch.problem(index, exc.where, exc.message, "UNKNOWN_ID", kind=exc.kind, id=exc.node_id)
                 continue
         if isinstance(change, Upsert):
             _upsert(index, change, batch)
@@ -361,7 +400,8 @@ def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, 
         check(batch)
     before = {i: to_json(state.timeline(i)) for i in sorted(batch.timelines)}
     after = {i: to_json(t) for i, t in sorted(batch.timelines.items())}
-    summary = f"编辑图谱：{len(changes)} 项变更，涉及 {len(batch.timelines)} 个节点（自 {effective} 起生效）"
+    summary = texts.say("audit.apply_changes", changes=len(changes), nodes=len(batch.timelines),
+                        effective=effective)
     audit = AuditEntry.of(actor, "applyChanges", summary,
                           bounded([{"id": i, "versions": t} for i, t in before.items()]),
                           {**bounded([{"id": i, "versions": t} for i, t in after.items()]),
@@ -373,13 +413,15 @@ def plan_changes(state: GraphState, changes: Sequence[Change], effective: date, 
 class _Unknown(Exception):
     """A change naming a node the caller cannot see: reported exactly like an unknown id."""
 
-    def __init__(self, where: str, message: str):
-        self.where, self.message = where, message
+    def __init__(self, where: str, kind: str, node_id: str):
+        self.where, self.node_id = where, node_id
+        self.kind = kind[:1].upper() + kind[1:]  # "goal" → "Goal", as a record's kind
+        self.message = f"unknown {kind} id {node_id!r}"
 
 
 def unknown(where: str, kind: str, node_id: str) -> _Unknown:
     """The problem of a hidden id: worded as for an id that does not exist."""
-    return _Unknown(where, f"unknown {kind} id {node_id!r}")
+    return _Unknown(where, kind, node_id)
 
 
 def iter_ids(change: Change) -> Iterable[tuple[str, str]]:

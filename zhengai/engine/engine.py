@@ -67,11 +67,14 @@ class FoldedNode:
 
     @property
     def name(self) -> str:
+        """The fold's label (其他 N 项)."""
         return self.folded.label
 
 
 @dataclass
 class ViewNode:
+    """A node of a graph view with its kind, level, status and attainment on the view's date."""
+
     node: Node | FoldedNode
     kind: str
     level: Level | None
@@ -81,6 +84,8 @@ class ViewNode:
 
 @dataclass
 class GraphView:
+    """The nodes and edges of a chain or neighbourhood, and how many nodes the cap left out."""
+
     nodes: list[ViewNode]
     edges: list[Relationship]
     omitted: int
@@ -286,6 +291,7 @@ class Engine:
         return out
 
     def node(self, node_id: str, as_of: date | None = None) -> Node | None:
+        """The node in force on ``as_of`` if the caller may see it, else None."""
         return self.nodes([node_id], as_of).get(node_id)
 
     def _lookup(self, kind: type, label: str, node_id: str, as_of: date | None) -> Any:
@@ -299,9 +305,11 @@ class Engine:
         return self._lookup(Goal, "goal", goal_id, as_of)
 
     def metric(self, metric_id: str, as_of: date | None = None) -> Metric:
+        """The metric in force on ``as_of`` (NotFoundError if missing or hidden)."""
         return self._lookup(Metric, "metric", metric_id, as_of)
 
     def subject(self, subject_id: str, as_of: date | None = None) -> Subject:
+        """The quality subject in force on ``as_of`` (NotFoundError if missing or hidden)."""
         return self._lookup(Subject, "subject", subject_id, as_of)
 
     def subject_goals(self, subject: Subject, as_of: date | None = None) -> list[Goal]:
@@ -612,7 +620,8 @@ class Engine:
         scope = self.scope()
         if scope is not None and node.id not in scope.own_subjects and node.unit not in scope.units:
             raise ForbiddenError(f"{subject_id}（{node.name}）is not one of your own quality subjects: "
-                                 "only its own people or its unit head change its 8字螺旋")
+                                 "only its own people or its unit head change its 8字螺旋", "NOT_OWN_SUBJECT",
+                                 id=subject_id, name=node.name)
         return node
 
 

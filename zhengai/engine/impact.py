@@ -2,6 +2,46 @@
 
 Sensitivities are computed by dynamic programming over the ancestor (or descendant)
 subgraph in topological order; paths are enumerated only for display, capped.
+
+Worked example (design.md §2), through the engine that hands these functions their snapshot and
+subgraph: P1 and P2 support S with weights 2 and 1; m1 (HIGHER, baseline 80, target 100) = 90 measures
+P1; m2 (HIGHER, target 50) = 40 measures P1 and P2; m3 (LOWER, baseline 20, target 16) = 18 measures
+P2 with weight 3.
+
+>>> from datetime import date
+>>> from zhengai.domain.enums import Level
+>>> from zhengai.domain.models import Dataset, Goal, Metric, ObservedValue
+>>> from zhengai.engine import Engine
+>>> from zhengai.stores import EmbeddedStore
+>>> goals = [Goal(id="S", name="S", level="SCHOOL"),
+...          Goal(id="P1", name="P1", level="MAJOR", supports=[{"goal": "S", "weight": 2}]),
+...          Goal(id="P2", name="P2", level="MAJOR", supports=[{"goal": "S", "weight": 1}])]
+>>> metrics = [Metric(id="m1", name="m1", baseline=80, target=100, measures=[{"goal": "P1"}]),
+...            Metric(id="m2", name="m2", target=50, measures=[{"goal": "P1"}, {"goal": "P2"}]),
+...            Metric(id="m3", name="m3", direction="LOWER", baseline=20, target=16,
+...                   measures=[{"goal": "P2", "weight": 3}])]
+>>> day = date(2026, 2, 1)
+>>> seen = [ObservedValue(m, day, x) for m, x in (("m1", 90), ("m2", 40), ("m3", 18))]
+>>> engine = Engine(EmbeddedStore(Dataset(goals={g.id: g for g in goals}, metrics={m.id: m for m in metrics},
+...                                       observations=seen)))
+
+s(S, m2) = 1/3 + 1/12 = 5/12, over two paths:
+
+>>> trace = engine.trace_impact("m2", day, Level.SCHOOL, 20)
+>>> [target] = trace.targets
+>>> round(target.sensitivity, 6) == round(5 / 12, 6), [p.node_ids for p in target.paths]
+(True, [['m2', 'P1', 'S'], ['m2', 'P2', 'S']])
+
+The gap of S (1 − 0.625) is exactly the sum of the metrics' contributions s(S, m)·(1 − a_m):
+
+>>> gap = engine.explain_gap("S", day, 10)
+>>> gap.gap, [(c.metric.id, round(c.contribution, 4)) for c in gap.contributors]
+(0.375, [('m1', 0.1667), ('m3', 0.125), ('m2', 0.0833)])
+
+Simulating m3 = 16 recomputes P2 and S exactly: S becomes YELLOW.
+
+>>> [(c.goal.id, c.before, c.after, c.after_status.value) for c in engine.simulate([("m3", 16)], day).changes]
+[('S', 0.625, 0.75, 'YELLOW'), ('P2', 0.575, 0.95, 'GREEN')]
 """
 
 from __future__ import annotations
@@ -11,6 +51,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from zhengai import texts
 from zhengai.domain.enums import LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric
 from zhengai.engine.propagation import (
@@ -23,6 +64,9 @@ from zhengai.engine.propagation import (
 )
 from zhengai.engine.snapshot import Snapshot
 from zhengai.stores.base import FlowEdge, FlowGraph
+
+__all__ = ["Folded", "GapContributor", "GapExplanation", "GoalChange", "ImpactPath", "ImpactTrace",
+           "MetricChange", "Simulation", "TargetImpact", "explain_gap", "simulate", "trace_impact"]
 
 
 @dataclass(frozen=True)
@@ -42,17 +86,22 @@ class Folded:
 
     @property
     def label(self) -> str:
-        return f"其他 {self.count} 项"
+        """其他 N 项."""
+        return texts.say("folded", count=self.count)
 
 
 @dataclass
 class ImpactPath:
+    """One path from a metric up to a goal, with the product of its edges' sensitivities."""
+
     node_ids: list[str]
     weight: float
 
 
 @dataclass
 class TargetImpact:
+    """A goal a metric reaches: its total sensitivity and the paths (capped) that carry it."""
+
     goal: Goal
     sensitivity: float
     path_count: int
@@ -61,6 +110,8 @@ class TargetImpact:
 
 @dataclass
 class ImpactTrace:
+    """How a metric's attainment propagates to the goals of a level."""
+
     metric: Metric
     attainment: float | None
     targets: list[TargetImpact]
@@ -70,6 +121,8 @@ class ImpactTrace:
 
 @dataclass
 class GapContributor:
+    """A metric's share of a goal's gap: s(g,m)·(1 − a_m)."""
+
     metric: Metric
     sensitivity: float
     contribution: float
@@ -78,6 +131,8 @@ class GapContributor:
 
 @dataclass
 class GapExplanation:
+    """Why a goal is behind: its gap and the metrics' contributions, largest first."""
+
     goal: Goal
     attainment: float | None
     gap: float | None
@@ -89,6 +144,8 @@ class GapExplanation:
 
 @dataclass
 class GoalChange:
+    """A goal's attainment and status before and after a simulated change."""
+
     goal: Goal
     before: float | None
     after: float | None
@@ -98,6 +155,8 @@ class GoalChange:
 
 @dataclass
 class MetricChange:
+    """A simulated metric: its value, attainment and status before and after."""
+
     metric: Metric
     value_before: float | None
     value_after: float
@@ -109,6 +168,8 @@ class MetricChange:
 
 @dataclass
 class Simulation:
+    """What-if: every affected goal recomputed exactly; nothing is stored."""
+
     metrics: list[MetricChange]
     changes: list[GoalChange]
     others: Folded | None = None  # changed goals hidden from the caller

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from zhengai import texts
 from zhengai.domain.audit import AuditEntry, bounded
 from zhengai.domain.changes import ChangeSet
 from zhengai.domain.errors import InvalidArgumentError
@@ -25,6 +26,8 @@ MAX_ROWS = 100_000
 
 @dataclass
 class RecordResult:
+    """What recording observations did: rows received, changed and unchanged, warnings raised."""
+
     received: int
     changed: int
     unchanged: int
@@ -76,8 +79,9 @@ def plan_observations(state: GraphState, rows: Sequence[ObservedValue], actor: P
 def _audit_entry(actor: Principal | None, operation: str, origin: str | None, received: int,
                  new: list[ObservedValue], held: dict[tuple[str, date], float]) -> AuditEntry:
     """Before: the value each changed (metric, at) held (null when new); after: the recorded one."""
-    verb = "导入观测" if operation == "ingest" else "记录观测"
-    summary = f"{verb} {received} 条（变更 {len(new)} 条）" + (f"：{origin}" if origin else "")
+    said = "audit.ingest" if operation == "ingest" else "audit.record_observations"
+    summary = texts.say(said, received=received, changed=len(new))
+    summary += texts.say("audit.origin", origin=origin) if origin else ""
     before = [{"metric": o.metric, "at": o.at.isoformat(), "value": held.get((o.metric, o.at))} for o in new]
     after = [{"metric": o.metric, "at": o.at.isoformat(), "value": o.value, "source": o.source} for o in new]
     extra = {"received": received, **({"origin": origin} if origin else {})}

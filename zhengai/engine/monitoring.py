@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from zhengai import texts
 from zhengai.domain.enums import FREQUENCY_WINDOW_DAYS, LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric, Subject, Task, Unit
 from zhengai.domain.units import goal_unit
@@ -25,6 +26,8 @@ BUDGET_TOLERANCE = 0.10
 
 
 class WarningType(StrEnum):
+    """The 监测预警 rule that raised a warning."""
+
     STATUS = "STATUS"
     FLOOR = "FLOOR"
     STALE = "STALE"
@@ -34,17 +37,20 @@ class WarningType(StrEnum):
 
 
 class Severity(StrEnum):
+    """A warning's severity: 提示, 黄色预警 or 红色预警."""
+
     INFO = "INFO"
     YELLOW = "YELLOW"  # 黄色预警
     RED = "RED"  # 红色预警
 
 
 SEVERITY_RANK = {Severity.INFO: 0, Severity.YELLOW: 1, Severity.RED: 2}
-SEVERITY_ZH = {Severity.INFO: "提示", Severity.YELLOW: "黄色预警", Severity.RED: "红色预警"}
 
 
 @dataclass(frozen=True)
 class Warning:
+    """A warning due at a date: the rule, the node, its level, unit and leader, and the message."""
+
     id: str
     type: WarningType
     severity: Severity
@@ -71,8 +77,8 @@ def _pct(x: float) -> str:
     return f"{x * 100:.1f}%"
 
 
-def _num(x: float) -> str:
-    return f"{x:g}"
+def _num(x: float, unit: str | None = None) -> str:
+    return f"{x:g}{unit or ''}"
 
 
 def _metric_place(metric: Metric, ctx: MonitoringContext) -> tuple[Level | None, str | None]:
@@ -87,7 +93,8 @@ def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: 
           level: Level | None, unit_id: str | None, message: str, leader: str | None = None) -> Warning:
     unit = ctx.units.get(unit_id or "")
     return Warning(f"{type_}:{node.id}", type_, severity, node.id, node.name, node.kind, level, unit_id,
-                   leader or (unit.leader if unit else None), f"【{SEVERITY_ZH[severity]}】{message}")
+                   leader or (unit.leader if unit else None),
+                   texts.say("warning.message", severity=severity, text=message))
 
 
 def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
@@ -99,14 +106,15 @@ def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
         th = goal.thresholds
         bar = (th.green if th else 0.9) if status is Status.YELLOW else (th.yellow if th else 0.7)
         yield _make(ctx, WarningType.STATUS, Severity(status.value), goal, goal.level, unit,
-                    f"目标「{goal.name}」达成度 {_pct(a or 0)}，低于 {_pct(bar)}")
+                    texts.say("warning.goal_status", name=goal.name, attainment=_pct(a or 0), bar=_pct(bar)))
     if goal.period and a is not None and goal.period.start <= snap.as_of:
         span = (goal.period.end - goal.period.start).days or 1
         elapsed = min(1.0, (snap.as_of - goal.period.start).days / span)
         if a < elapsed - PACE_TOLERANCE:
             severity = Severity.RED if a < elapsed - 3 * PACE_TOLERANCE else Severity.YELLOW
             yield _make(ctx, WarningType.BEHIND_PACE, severity, goal, goal.level, unit,
-                        f"目标「{goal.name}」进度滞后：周期已过 {_pct(elapsed)}，达成度仅 {_pct(a)}")
+                        texts.say("warning.behind_pace", name=goal.name, elapsed=_pct(elapsed),
+                                  attainment=_pct(a)))
 
 
 def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning]:
@@ -117,24 +125,24 @@ def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning
     window = FREQUENCY_WINDOW_DAYS[metric.frequency]
     if seen is None:
         yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,
-                    f"指标「{metric.name}」尚无监测数据（监测频次 {metric.frequency}）")
+                    texts.say("warning.never_observed", name=metric.name, frequency=metric.frequency))
     elif seen < snap.as_of - timedelta(days=window):
         yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,
-                    f"指标「{metric.name}」最近一次数据为 {seen}，已超过 {window} 天未更新")
+                    texts.say("warning.stale", name=metric.name, seen=seen, days=window))
     if value is None:
         return
     if below_floor(metric, value):
-        side = "低于" if metric.direction == "HIGHER" else "高于"
+        side = "warning.below_floor" if metric.direction == "HIGHER" else "warning.above_floor"
         yield _make(ctx, WarningType.FLOOR, Severity.RED, metric, level, unit,
-                    f"指标「{metric.name}」最新值 {_num(value)}{metric.unit or ''} {side}底线 "
-                    f"{_num(metric.floor or 0)}{metric.unit or ''}")
+                    texts.say(side, name=metric.name, value=_num(value, metric.unit),
+                              floor=_num(metric.floor or 0, metric.unit)))
         return
     status = snap.metric_status(metric)
     if status in (Status.YELLOW, Status.RED):
         attained = _pct(snap.attainment(metric.id) or 0)
         yield _make(ctx, WarningType.STATUS, Severity(status.value), metric, level, unit,
-                    f"指标「{metric.name}」最新值 {_num(value)}{metric.unit or ''}，目标 "
-                    f"{_num(metric.target)}{metric.unit or ''}，达成度 {attained}")
+                    texts.say("warning.metric_status", name=metric.name, value=_num(value, metric.unit),
+                              target=_num(metric.target, metric.unit), attainment=attained))
 
 
 def _task_warnings(task: Task, ctx: MonitoringContext) -> Iterator[Warning]:
@@ -143,13 +151,14 @@ def _task_warnings(task: Task, ctx: MonitoringContext) -> Iterator[Warning]:
     level = min((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
     if task.due and task.due < snap.as_of and task.progress < 1:
         yield _make(ctx, WarningType.OVERDUE, Severity.RED, task, level, task.lead_unit,
-                    f"任务「{task.name}」已于 {task.due} 到期，完成进度 {_pct(task.progress)}", task.leader)
+                    texts.say("warning.overdue", name=task.name, due=task.due, progress=_pct(task.progress)),
+                    task.leader)
     if task.budget > 0 and task.spent > task.budget:
         over = task.spent / task.budget - 1
         severity = Severity.RED if over > BUDGET_TOLERANCE else Severity.YELLOW
         yield _make(ctx, WarningType.OVER_BUDGET, severity, task, level, task.lead_unit,
-                    f"任务「{task.name}」支出 {_num(task.spent)} 超出预算 {_num(task.budget)}"
-                    f"（超支 {_pct(over)}）", task.leader)
+                    texts.say("warning.over_budget", name=task.name, spent=_num(task.spent),
+                              budget=_num(task.budget), over=_pct(over)), task.leader)
 
 
 def due_warnings(ctx: MonitoringContext) -> list[Warning]:

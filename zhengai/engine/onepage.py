@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from zhengai import texts
 from zhengai.domain.enums import Status
 from zhengai.domain.errors import InvalidArgumentError, NotFoundError
 from zhengai.domain.models import Goal, Task, Unit
@@ -25,15 +26,13 @@ MAX_GOALS = 200
 
 
 class TaskStatus(StrEnum):
+    """A 一页纸 task's one status, by priority."""
+
     OVERDUE = "OVERDUE"  # 逾期
     OVER_BUDGET = "OVER_BUDGET"  # 超支
     DONE = "DONE"  # 已完成
     NOT_STARTED = "NOT_STARTED"  # 未开始
     IN_PROGRESS = "IN_PROGRESS"  # 进行中
-
-
-TASK_STATUS_ZH = {TaskStatus.OVERDUE: "逾期", TaskStatus.OVER_BUDGET: "超支", TaskStatus.DONE: "已完成",
-                  TaskStatus.NOT_STARTED: "未开始", TaskStatus.IN_PROGRESS: "进行中"}
 
 
 @dataclass
@@ -51,11 +50,14 @@ class TaskRow:
 
     @property
     def status_name(self) -> str:
-        return TASK_STATUS_ZH[self.status]
+        """The status in words (逾期, 超支, …)."""
+        return texts.label("task_status", self.status)
 
 
 @dataclass
 class GoalColumn:
+    """A goal column of the 一页纸 matrix with its attainment and status."""
+
     goal: Goal
     attainment: float | None
     status: Status
@@ -63,6 +65,8 @@ class GoalColumn:
 
 @dataclass
 class OnePage:
+    """The 一页纸 view of a unit or a goal: goal columns and task rows (capped, with the full count)."""
+
     as_of: date
     unit: Unit | None
     goal: Goal | None
@@ -89,6 +93,7 @@ def task_status(task: Task, as_of: date) -> tuple[TaskStatus, bool, bool]:
 
 
 def elapsed_share(task: Task, as_of: date) -> float | None:
+    """The share of [start, due] gone at ``as_of``, in [0, 1]; None without both dates."""
     if task.start is None or task.due is None:
         return None
     span = (task.due - task.start).days or 1

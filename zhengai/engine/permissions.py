@@ -51,9 +51,11 @@ class EditRights:
         return lambda node_id: self.view.node(node_id, when) is not None
 
     def check_date(self, effective: date, today: date) -> None:
+        """Scoped editors date changes from today on (FORBIDDEN before)."""
         if effective < today:
             raise ForbiddenError(f"only the 质管办 (ADMIN) dates a change before today ({today}); "
-                                 f"effectiveFrom was {effective}")
+                                 f"effectiveFrom was {effective}", "BACKDATED", today=today.isoformat(),
+                                 effective=effective.isoformat())
 
     def allow(self) -> Allow:
         """The per-change check: every named id visible (or new, in the caller's own id space). A hidden
@@ -72,14 +74,16 @@ class EditRights:
                 elif exists:
                     raise unknown(where, _expected_kind(change, where), node_id)
             if isinstance(change, Upsert) and change.kind not in editable:
-                raise ForbiddenError(f"{change.kind} nodes are changed by the 质管办 (ADMIN) only")
+                raise ForbiddenError(f"{change.kind} nodes are changed by the 质管办 (ADMIN) only",
+                                     "ADMIN_KIND", kind=change.kind)
 
         return allow
 
     def _new_id(self, node_id: str) -> None:
         if not node_id.startswith(self.prefixes):
             own = " or ".join(f"{p}…" for p in self.prefixes) or "(none: your token names no subject or unit)"
-            raise ForbiddenError(f"new ids you create begin with {own}; got {node_id!r}")
+            raise ForbiddenError(f"new ids you create begin with {own}; got {node_id!r}", "NEW_ID_PREFIX",
+                                 prefixes=list(self.prefixes), id=node_id)
 
     def check_batch(self, batch: Batch) -> None:
         """Every node the batch changes is the caller's, before and after (FORBIDDEN otherwise)."""
@@ -98,7 +102,7 @@ class EditRights:
             for record, read in ((was, before), (now, after)):
                 if record is not None and not self._owns(record, read, when, batch.state):
                     raise ForbiddenError(f"{node_id}（{record.name}）is not yours to change: "
-                                         + self._whose())
+                                         + self._whose(), "NOT_YOURS", id=node_id, name=record.name)
 
     def _whose(self) -> str:
         if Role.UNIT_HEAD in self.roles:

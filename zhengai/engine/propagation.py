@@ -2,6 +2,34 @@
 
 Metric attainment from a value, goal attainment from weighted children, status from
 attainment, and the local partial derivative ∂a_parent/∂a_child used by sensitivities.
+
+Worked example (design.md §2): goals P1 and P2 support S with weights 2 and 1; m1 (HIGHER, baseline 80,
+target 100) is observed at 90 and measures P1; m2 (HIGHER, target 50) at 40 measures P1 and P2; m3
+(LOWER, baseline 20, target 16) at 18 measures P2 with weight 3.
+
+>>> from zhengai.domain.models import Goal, Metric
+>>> m1 = Metric(id="m1", name="m1", baseline=80, target=100)
+>>> m2 = Metric(id="m2", name="m2", target=50)
+>>> m3 = Metric(id="m3", name="m3", direction="LOWER", baseline=20, target=16)
+>>> [metric_attainment(m, x) for m, x in ((m1, 90), (m2, 40), (m3, 18))]
+[0.5, 0.8, 0.5]
+>>> P1, P2 = Goal(id="P1", name="P1", level="MAJOR"), Goal(id="P2", name="P2", level="MAJOR")
+>>> p1 = aggregate(P1, [(1, 0.5), (1, 0.8)])  # (weight, attainment) of m1 and m2
+>>> p2 = aggregate(P2, [(1, 0.8), (3, 0.5)])  # of m2 and m3
+>>> round(p1.attainment, 4), round(p2.attainment, 4)
+(0.65, 0.575)
+>>> S = Goal(id="S", name="S", level="SCHOOL")
+>>> s = aggregate(S, [(2, p1.attainment), (1, p2.attainment)])
+>>> round(s.attainment, 4), s.coverage, status_of(s.attainment).value
+(0.625, 1.0, 'RED')
+
+The sensitivity of S to m2 sums, over its two paths, the products of these partial derivatives:
+(2/3)·(1/2) + (1/3)·(1/4) = 5/12.
+
+>>> via_p1 = partial(S, s, 2, p1.attainment) * partial(P1, p1, 1, 0.8)
+>>> via_p2 = partial(S, s, 1, p2.attainment) * partial(P2, p2, 1, 0.8)
+>>> round(via_p1 + via_p2, 6) == round(5 / 12, 6)
+True
 """
 
 from __future__ import annotations
@@ -12,11 +40,15 @@ from dataclasses import dataclass
 from zhengai.domain.enums import Aggregate, MetricDirection, Status
 from zhengai.domain.models import DEFAULT_THRESHOLDS, Goal, Metric, Thresholds
 
+__all__ = ["TIE_EPS", "UNKNOWN_GOAL", "GoalValue", "aggregate", "below_floor", "clip01", "metric_attainment",
+           "metric_status", "partial", "status_of"]
+
 #: Attainments closer than this count as equal (MIN ties).
 TIE_EPS = 1e-12
 
 
 def clip01(x: float) -> float:
+    """``x`` clipped to [0, 1]."""
     return 0.0 if x < 0 else 1.0 if x > 1 else x
 
 
@@ -44,6 +76,7 @@ def below_floor(metric: Metric, value: float | None) -> bool:
 
 
 def status_of(attainment: float | None, thresholds: Thresholds | None = None) -> Status:
+    """The status of an attainment under the goal's thresholds (default GREEN ≥ 0.9, YELLOW ≥ 0.7)."""
     if attainment is None:
         return Status.UNKNOWN
     th = thresholds or DEFAULT_THRESHOLDS

@@ -76,18 +76,23 @@ class ReferenceSnapshot:
                 self.goals.pop(g_id, None)
 
     def attainment(self, node_id: str) -> float | None:
+        """A metric's or goal's attainment (None: unknown)."""
         if node_id in self.metrics:
             return self.metrics[node_id]
         return self.goals.get(node_id, UNKNOWN_GOAL).attainment
 
     def goal_value(self, goal_id: str) -> GoalValue:
+        """A goal's attainment with what its derivatives need."""
         return self.goals.get(goal_id, UNKNOWN_GOAL)
 
     def goal_status(self, goal: Goal) -> Status:
+        """A goal's status from its attainment and thresholds."""
         return status_of(self.goal_value(goal.id).attainment, goal.thresholds)
 
     def metric_status(self, metric: Metric) -> Status:
+        """A metric's status: RED beyond its floor whatever its attainment."""
         return metric_status(metric, self.values.get(metric.id), self.metrics.get(metric.id))
 
     def status(self, node: Goal | Metric) -> Status:
+        """The status of a goal or a metric."""
         return self.goal_status(node) if isinstance(node, Goal) else self.metric_status(node)

@@ -98,13 +98,16 @@ class Snapshot:
         return None if found is None else found[1]
 
     def goal_status(self, goal: Goal) -> Status:
+        """A goal's status from its attainment and thresholds."""
         return status_of(self.goal_value(goal.id).attainment, goal.thresholds)
 
     def metric_status(self, metric: Metric) -> Status:
+        """A metric's status: RED beyond its floor whatever its attainment."""
         found = self._metric(metric.id) or _NO_VALUE
         return metric_status(metric, found[0], found[2])
 
     def status(self, node: Goal | Metric) -> Status:
+        """The status of a goal or a metric."""
         return self.goal_status(node) if isinstance(node, Goal) else self.metric_status(node)
 
     def goal_attainments(self) -> dict[str, float | None]:

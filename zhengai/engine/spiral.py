@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
+from zhengai import texts
 from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet, Event
 from zhengai.domain.enums import Frequency
@@ -18,7 +19,6 @@ from zhengai.domain.errors import InvalidArgumentError, NotFoundError
 from zhengai.domain.models import Goal, Subject
 from zhengai.domain.spiral import (
     DEFAULT_STAGE,
-    STAGE_ZH,
     CycleRule,
     Stage,
     calendar_cycle,
@@ -48,6 +48,8 @@ class ImprovementMeasure:
 
 @dataclass
 class SpiralView:
+    """A subject's 8字螺旋 at a date: its cycle, stage, rounds, open warnings and improvements."""
+
     subject: Subject
     rule: CycleRule
     start: date
@@ -61,6 +63,7 @@ class SpiralView:
 
     @property
     def frequency(self) -> Frequency:
+        """How often the subject's small loop monitors (its level's frequency)."""
         return self.rule.frequency
 
 
@@ -125,9 +128,11 @@ def plan_stage(engine: Engine, subject_id: str, to: Stage | None, actor: Princip
         current = spiral_view(engine, subject_id).stage
         target = to or next_stage(current)
         if target == current:
-            raise InvalidArgumentError(f"{subject_id} is already at {STAGE_ZH[current]} ({current})")
+            raise InvalidArgumentError(f"{subject_id} is already at {texts.label('stage', current)} "
+                                       f"({current})")
         audit = AuditEntry.of(actor, "advanceStage",
-                              f"推进螺旋阶段 {subject_id}：{STAGE_ZH[current]} → {STAGE_ZH[target]}",
+                              texts.say("audit.advance_stage", subject=subject_id,
+                                        **{"from": current, "to": target}),
                               {"subject": subject_id, "stage": current.value},
                               {"subject": subject_id, "stage": target.value})
         return _event(subject_id, {"kind": "stage", "from": current.value, "to": target.value}, audit)
@@ -156,9 +161,10 @@ def plan_improvement(engine: Engine, subject_id: str, measure: str, owner: str |
         if improvement_id is not None:  # an update: the measure as it was (None: a new id)
             old = next((e for e in reversed(state.events(STREAM, subject_id))
                         if e["kind"] == "improvement" and e["id"] == improvement_id), None)
-        verb = "更新改进措施" if old else "记录改进措施"
+        said = "audit.update_improvement" if old else "audit.record_improvement"
         text = event["measure"] if len(event["measure"]) <= 40 else event["measure"][:39] + "…"
-        audit = AuditEntry.of(actor, "recordImprovement", f"{verb} {event['id']}（{subject_id}）：{text}",
+        audit = AuditEntry.of(actor, "recordImprovement", texts.say(said, id=event["id"], subject=subject_id,
+                                                                    text=text),
                               None if old is None else {"subject": subject_id, **old})
         return _event(subject_id, event, audit)
 

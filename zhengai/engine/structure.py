@@ -58,6 +58,7 @@ class Structure:
 
     @cached_property
     def graph(self) -> Graph:
+        """The goals and metrics in force on the date."""
         return Graph(self.state.goals(self.when), self.state.metrics(self.when))
 
     @cached_property
@@ -66,11 +67,13 @@ class Structure:
 
     @cached_property
     def children(self) -> Mapping[str, list[FlowEdge]]:
+        """Goal id → its flow edges down (SUPPORTS children, MEASURED_BY metrics), read on demand."""
         when = self.when
         return _Edges(lambda g: self.state.children(g, when), lambda: self.graph.goals)
 
     @cached_property
     def parents(self) -> Mapping[str, list[FlowEdge]]:
+        """Node id → its flow edges up (the goals it supports or measures), read on demand."""
         when = self.when
         return _Edges(lambda n: self.state.parents(n, when), lambda: self._nodes)
 
@@ -82,6 +85,7 @@ class Structure:
 
     @property
     def rank(self) -> Mapping[str, float]:
+        """Topological rank of each node (for ordering evaluations)."""
         return self.state.rank
 
 
@@ -135,16 +139,19 @@ class VisibleStructure(Structure):
 
     @cached_property
     def graph(self) -> Graph:
+        """The visible goals and metrics."""
         inner = self.inner.graph
         return Graph(_Filtered(inner.goals, self.sees), _Filtered(inner.metrics, self.sees))
 
     @cached_property
     def children(self) -> Mapping[str, list[FlowEdge]]:
+        """Goal id → its flow edges down to visible children."""
         sees, read = self.sees, self.inner.children
         return _Edges(lambda g: [e for e in read.get(g, []) if sees(e.child)], lambda: self.graph.goals)
 
     @cached_property
     def parents(self) -> Mapping[str, list[FlowEdge]]:
+        """Node id → its flow edges up to visible goals."""
         sees, read = self.sees, self.inner.parents
         return _Edges(lambda n: [e for e in read.get(n, []) if sees(e.parent)], lambda: self._nodes)
 

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from zhengai.domain.enums import Status
 from zhengai.domain.errors import InvalidArgumentError
@@ -31,22 +32,35 @@ _CACHED_MONTHS = 48
 
 @dataclass(frozen=True)
 class HistoryPoint:
+    """A metric's dated observed value."""
+
     at: date
     value: float
 
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """A goal's attainment and status at a month end."""
+
     at: date
     attainment: float | None
     status: Status
 
 
+class TrendDirection(StrEnum):
+    """Where a goal's attainment went over a range: 上升, 下降, 持平 or 无数据 (the catalogue's ``trend``)."""
+
+    UP = "UP"
+    DOWN = "DOWN"
+    FLAT = "FLAT"
+    NONE = "NONE"
+
+
 @dataclass(frozen=True)
 class TrendSummary:
-    """上升 / 下降 / 持平 (or 无数据) and the change in attainment from the first to the last known point."""
+    """The direction and the change in attainment from the first to the last known point."""
 
-    direction: str
+    direction: TrendDirection
     change: float | None
     first: float | None
     last: float | None
@@ -95,6 +109,7 @@ def metric_history_page(engine: Engine, metric_id: str, start: date | None = Non
 
 
 def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 
@@ -160,8 +175,9 @@ def summarise(points: Sequence[TrendPoint]) -> TrendSummary:
     """上升 / 下降 / 持平 from the first to the last point with a known attainment."""
     known = [p.attainment for p in points if p.attainment is not None]
     if not known:
-        return TrendSummary("无数据", None, None, None)
+        return TrendSummary(TrendDirection.NONE, None, None, None)
     first, last = known[0], known[-1]
     change = last - first
-    direction = "持平" if abs(change) < FLAT_EPS else "上升" if change > 0 else "下降"
+    direction = (TrendDirection.FLAT if abs(change) < FLAT_EPS
+                 else TrendDirection.UP if change > 0 else TrendDirection.DOWN)
     return TrendSummary(direction, change, first, last)

@@ -35,9 +35,11 @@ from zhengai.stores.memory import GraphState
 class Listener(Protocol):
     """Told about the warnings each write raised (a subscription hub)."""
 
-    def wants(self) -> bool: ...
+    def wants(self) -> bool:
+        """Whether anyone listens (writes compute the warnings they raise only then)."""
 
-    def publish(self, warnings: list[Warning]) -> None: ...
+    def publish(self, warnings: list[Warning]) -> None:
+        """Hand over the warnings a write raised."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class WriteService:
         if actor is not None and Role.ADMIN not in actor.roles:
             if not can_edit_graph(actor):
                 raise ForbiddenError("editing the graph is for the 质管办 (ADMIN), unit heads, teachers and "
-                                     "students (their own part)")
+                                     "students (their own part)", "NO_EDITING")
             rights = EditRights(view or self.engine.for_principal(actor), actor)
             rights.check_date(effective, today)
 

@@ -11,8 +11,9 @@ from zhengai.domain.models import ObservedValue
 from zhengai.engine import InvalidArgumentError
 from zhengai.engine.writes import WriteService
 from zhengai.resolvers.context import ctx
-from zhengai.schema import editing_types as et
-from zhengai.schema import types as t
+from zhengai.schema.types.editing import ChangeInput, ChangeResult, to_change
+from zhengai.schema.types.monitoring import ObservationInput, RecordResult
+from zhengai.schema.types.spiral import ImprovementMeasure, Spiral, SpiralStage
 
 
 def _writes(info: Info) -> WriteService:
@@ -26,33 +27,35 @@ def _writes(info: Info) -> WriteService:
 class Mutation:
     @strawberry.mutation(description="Record observations, all or nothing per call; the same (metric, at, "
                                      "value) again is a no-op, a new value for a date replaces it")
-    def record_observations(self, info: Info, observations: list[t.ObservationInput]) -> t.RecordResult:
+    def record_observations(self, info: Info, observations: list[ObservationInput]) -> RecordResult:
         rows = [ObservedValue(o.metric_id, o.at, o.value, o.source) for o in observations]
         result = _writes(info).record_observations(rows, actor=ctx(info).principal)
-        return t.RecordResult.of(result, visible=ctx(info).engine.visible)  # a scoped caller: its scope only
+        # a scoped caller: warnings of its scope only
+        return RecordResult.from_model(result, visible=ctx(info).engine.visible)
 
     @strawberry.mutation(description="Edit the graph: a batch of changes, all or nothing, from effectiveFrom "
                                      "(default today) on; refused with CONFLICT when expectedVersion is not "
                                      "the current dataVersion; a dry run answers without writing")
-    def apply_changes(self, info: Info, changes: list[et.ChangeInput], effective_from: date | None = None,
-                      expected_version: int | None = None, dry_run: bool = False) -> et.ChangeResult:
+    def apply_changes(self, info: Info, changes: list[ChangeInput], effective_from: date | None = None,
+                      expected_version: int | None = None, dry_run: bool = False) -> ChangeResult:
         c = ctx(info)
-        result = _writes(info).apply_changes([et.to_change(x) for x in changes], effective_from,
+        result = _writes(info).apply_changes([to_change(x) for x in changes], effective_from,
                                              expected_version, dry_run, actor=c.principal, view=c.engine)
-        return et.ChangeResult.of(result)
+        return ChangeResult.from_model(result)
 
     @strawberry.mutation(description="8字螺旋: move a subject to the next big-loop stage (or to `to`)")
     def advance_stage(self, info: Info, subject_id: strawberry.ID,
-                      to: t.SpiralStage | None = None) -> t.Spiral:
+                      to: SpiralStage | None = None) -> Spiral:
         c = ctx(info)
-        return t.Spiral.of(_writes(info).advance_stage(subject_id, to, actor=c.principal, view=c.engine))
+        return Spiral.from_model(_writes(info).advance_stage(subject_id, to, actor=c.principal,
+                                                             view=c.engine))
 
     @strawberry.mutation(description="改进措施: record (or, by id, update) an improvement answering warnings")
     def record_improvement(self, info: Info, subject_id: strawberry.ID, measure: str,
                            owner_unit_id: strawberry.ID | None = None, due: date | None = None,
                            answers: list[strawberry.ID] | None = None, done: bool = False,
-                           id: strawberry.ID | None = None) -> t.ImprovementMeasure:
+                           id: strawberry.ID | None = None) -> ImprovementMeasure:
         c = ctx(info)
         made = _writes(info).record_improvement(subject_id, measure, owner_unit_id, due, list(answers or []),
                                                 done, id, actor=c.principal, view=c.engine)
-        return t.ImprovementMeasure.of(made)
+        return ImprovementMeasure.from_model(made)

@@ -1,5 +1,5 @@
 """Root fields of 诊改报告 and the 一页纸 view, and the /reports/{subjectId}.md endpoint: thin calls into
-zhengai.engine.reporting / onepage."""
+zhengai.engine.reports.data / onepage, rendered by zhengai.reports."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from strawberry.types import Info
 
-from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage, reporting
+from zhengai import texts
+from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage
+from zhengai.engine.reports.data import diagnosis_report
+from zhengai.reports import diagnosis, markdown
 from zhengai.resolvers.context import ctx
-from zhengai.schema import reporting_types as rt
-from zhengai.schema import types as t
+from zhengai.schema.types.common import AsOf
+from zhengai.schema.types.reports import DiagnosisReport, OnePage
 
 From = Annotated[date | None, strawberry.argument(name="from",
                                                   description="start of the period (default: 1 January)")]
@@ -27,15 +30,15 @@ class ReportingQuery:
     @strawberry.field(description="诊改报告 of a quality subject (SCH, a 专业, 课程, 教师 or 学生) for the "
                                   "period [from, asOf]: goals, standards, warnings, gap causes, tasks, "
                                   "improvements, conclusion and Markdown")
-    def diagnosis_report(self, info: Info, subject_id: strawberry.ID, as_of: t.AsOf = None,
-                         from_: From = None) -> rt.DiagnosisReport:
-        return rt.DiagnosisReport.of(reporting.diagnosis_report(ctx(info).engine, subject_id, as_of, from_))
+    def diagnosis_report(self, info: Info, subject_id: strawberry.ID, as_of: AsOf = None,
+                         from_: From = None) -> DiagnosisReport:
+        return DiagnosisReport.from_model(diagnosis_report(ctx(info).engine, subject_id, as_of, from_))
 
     @strawberry.field(description="一页纸项目管理 view of exactly one unit (its tasks and its sub-units') or "
                                   "one goal (tasks advancing it or a goal below it)")
     def one_page(self, info: Info, unit_id: strawberry.ID | None = None, goal_id: strawberry.ID | None = None,
-                 as_of: t.AsOf = None) -> rt.OnePage:
-        return rt.OnePage.of(onepage.one_page(ctx(info).engine, unit_id, goal_id, as_of))
+                 as_of: AsOf = None) -> OnePage:
+        return OnePage.from_model(onepage.one_page(ctx(info).engine, unit_id, goal_id, as_of))
 
 
 def _date_param(params: Mapping[str, str], name: str) -> date | None:
@@ -57,7 +60,7 @@ def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
                 raise InvalidArgumentError(f"period must be a year (YYYY), got {period!r}")
             start = start or date(int(period), 1, 1)
             as_of = as_of or min(date.today(), date(int(period), 12, 31))
-        return reporting.diagnosis_report(engine, subject_id, as_of, start).markdown
+        return markdown.render(diagnosis.document(diagnosis_report(engine, subject_id, as_of, start)))
 
     async def endpoint(request: Request) -> Response:
         subject_id = request.path_params["subject_id"]
@@ -66,9 +69,10 @@ def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
             scoped = engine.for_principal(principal) if principal is not None else engine
             text = await run_in_threadpool(render, scoped, subject_id, request.query_params)
         except NotFoundError as e:
-            return PlainTextResponse(f"未找到质量主体：{e.node_id}（{e}）\n", status_code=404)
+            return PlainTextResponse(texts.say("http.report_not_found", id=e.node_id, reason=e) + "\n",
+                                     status_code=404)
         except InvalidArgumentError as e:
-            return PlainTextResponse(f"参数错误：{e}\n", status_code=400)
+            return PlainTextResponse(texts.say("http.bad_parameter", reason=e) + "\n", status_code=400)
         return Response(text, media_type="text/markdown; charset=utf-8")
 
     return endpoint

@@ -10,16 +10,17 @@ from strawberry.types import Info
 from zhengai.engine import InvalidArgumentError
 from zhengai.engine.monitoring import select
 from zhengai.resolvers.context import ctx
-from zhengai.schema import types as t
+from zhengai.schema.types.common import Level
+from zhengai.schema.types.monitoring import Severity, Warning
 
 
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Warnings raised by writes (ingests, edits, other replicas'), "
                                          "pushed as they happen")
-    async def warning_raised(self, info: Info, level: t.Level | None = None,
+    async def warning_raised(self, info: Info, level: Level | None = None,
                              unit_id: strawberry.ID | None = None,
-                             min_severity: t.Severity | None = None) -> AsyncGenerator[t.Warning, None]:
+                             min_severity: Severity | None = None) -> AsyncGenerator[Warning, None]:
         c = ctx(info)
         if c.hub is None:
             raise InvalidArgumentError("this service pushes no warnings")
@@ -28,4 +29,4 @@ class Subscription:
             while True:
                 warning = await queue.get()
                 if c.engine.visible(warning.node_id) and select([warning], level, scope, min_severity):
-                    yield t.Warning.of(warning)
+                    yield Warning.from_model(warning)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from graphql.error import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
@@ -47,14 +48,27 @@ def _code(error: GraphQLError) -> str | None:
     return None
 
 
+def _plain(params: Mapping[str, object]) -> dict[str, object]:
+    """Parameters as JSON values: lists of strings, numbers and strings (dates and enums as text)."""
+    def one(v: object) -> object:
+        if isinstance(v, list | tuple):
+            return [one(x) for x in v]
+        return v if isinstance(v, bool | int | float) else str(v)
+
+    return {k: one(v) for k, v in params.items()}
+
+
 def _details(original: Exception | None) -> dict[str, object]:
     """What a client needs to act on an error: each problem of a refused batch (its index in the batch,
-    the field and the reason), the current version of a CONFLICT."""
+    the field, the reason, and the reason's code with its params: the catalogue's ``problem`` table says
+    it in words), the current version of a CONFLICT, the reason code of a FORBIDDEN change."""
     if isinstance(original, ProblemsError):
-        return {"problems": [{"index": p.index, "field": p.field, "message": p.message}
-                             for p in original.problems]}
+        return {"problems": [{"index": p.index, "field": p.field, "message": p.message, "code": p.code,
+                              "params": _plain(p.params)} for p in original.problems]}
     if isinstance(original, ConflictError):
         return {"currentVersion": original.current, "expectedVersion": original.expected}
+    if isinstance(original, ForbiddenError) and original.code:
+        return {"reason": original.code, "params": _plain(original.params)}
     return {}
 
 

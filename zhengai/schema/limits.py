@@ -1,4 +1,4 @@
-"""GraphQL abuse limits, the request-body cap and the CORS allow-list.
+"""GraphQL abuse limits and the request-body cap (the CORS allow-list: zhengai.web.cors).
 
 Each limit comes from an environment variable so an installation can tune it:
 ZHENGAI_MAX_DEPTH (default 12), ZHENGAI_MAX_ALIASES (50), ZHENGAI_MAX_TOKENS (5000),
@@ -12,11 +12,6 @@ QUERY_TOO_COSTLY, SUBSCRIPTION_NEEDS_WEBSOCKET, PAYLOAD_TOO_LARGE (413), JSON_TO
 
 The limits are built once per schema: parsing and validation (with the limit rules) are cached by query
 text, so a repeated document is neither parsed nor validated again.
-
-ZHENGAI_CORS_ORIGINS: the exact origins (``https://host[:port]``, comma-separated) whose pages may
-call the service from a browser (GET and POST, headers Authorization and Content-Type). Empty by
-default: no cross-origin access at all. ``*`` (any site) is refused at start-up when authentication
-is configured, so that a token cannot be used from any site.
 """
 
 from __future__ import annotations
@@ -40,11 +35,8 @@ from graphql import (
     validate,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry.http.websocket_origin import normalize_allowed_origins
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionResult
@@ -227,46 +219,3 @@ class RequestLimits(SchemaExtension):
         if refusal is not None:
             ec.result = ExecutionResult(data=None, errors=[refusal])
         yield
-
-
-class CorsError(ValueError):
-    """A ZHENGAI_CORS_ORIGINS the service refuses to start with."""
-
-
-def _origins(value: str) -> tuple[str, ...]:
-    return tuple(o.strip() for o in value.split(",") if o.strip())
-
-
-@dataclass(frozen=True)
-class Cors:
-    """The cross-origin allow-list (ZHENGAI_CORS_ORIGINS), for HTTP (CORS) and websocket handshakes."""
-
-    origins: tuple[str, ...] = field(
-        default_factory=lambda: _origins(os.environ.get("ZHENGAI_CORS_ORIGINS", "")))
-
-    def allowed(self, *, authenticated: bool) -> list[str]:
-        """The origins as browsers send them (``https://example.com``); CorsError for one that is not an
-        origin, and for ``*`` when authentication is configured."""
-        bad = [o for o in self.origins if not _is_origin(o)]
-        if bad:
-            raise CorsError(f"ZHENGAI_CORS_ORIGINS: not an origin (scheme://host[:port], no path): "
-                            f"{', '.join(bad)}")
-        if "*" in self.origins and authenticated:
-            raise CorsError("ZHENGAI_CORS_ORIGINS=* is refused while authentication is configured "
-                            "(ZHENGAI_JWT_SECRET or ZHENGAI_JWKS): tokens must not be usable from any site; "
-                            "list the exact origins of the pages that call the service")
-        return sorted(normalize_allowed_origins(self.origins))
-
-    @staticmethod
-    def middleware(origins: list[str]) -> Middleware:
-        """starlette's CORS middleware for ``origins``: GET and POST with Authorization and Content-Type."""
-        return Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                          allow_headers=["Authorization", "Content-Type"])
-
-
-def _is_origin(value: str) -> bool:
-    try:
-        normalize_allowed_origins([value])
-    except ValueError:
-        return False
-    return True

@@ -120,5 +120,5 @@ class Authorize(SchemaExtension):
                               f"only; remove {', '.join(sorted(extra))} (nothing was recorded)")
             if reason:
                 ec.result = ExecutionResult(data=None, errors=[
-                    GraphQLError(reason, extensions={"code": "FORBIDDEN"})])
+                    GraphQLError(reason, extensions={"code": "FORBIDDEN", "reason": "ROLE", "params": {}})])
         yield

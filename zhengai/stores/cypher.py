@@ -34,4 +34,5 @@ def statements() -> dict[str, str]:
 
 
 def statement(name: str) -> str:
+    """One named statement (a file stem, or a template instance ``name@T``)."""
     return statements()[name]

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from zhengai import texts
 from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet, Event
 from zhengai.domain.models import Dataset, ObservedValue
@@ -130,7 +131,7 @@ def _migrate_legacy(journal: Journal) -> None:
         events = [Event("spiral", r["subject"], r["event"]) for r in rows("spiral.jsonl")]
         if observations or events:
             seq += 1
-            summary = f"迁移旧版状态文件：观测 {len(observations)} 条，螺旋事件 {len(events)} 条"
+            summary = texts.say("audit.migrate", observations=len(observations), events=len(events))
             entry = AuditEntry.of(None, "migrate", summary,
                                   after={"observations": len(observations), "events": len(events)})
             journal.append(ChangeSet(audit=replace(entry, seq=seq), observations=observations, events=events,

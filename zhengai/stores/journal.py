@@ -67,6 +67,7 @@ class Journal:
             pos = end
 
     def size(self) -> int:
+        """The journal file's size in bytes (0 before the first record)."""
         return self.path.stat().st_size if self.path.exists() else 0
 
     # -- writing --------------------------------------------------------------------------------

@@ -237,6 +237,7 @@ class GraphState:
         return bisect_right(self.change_dates_cached(), when)
 
     def change_dates_cached(self) -> list[date]:
+        """The dates the structure changes on, kept until it changes again."""
         return self._cached(("dates",), self.change_dates)
 
     def _cached(self, key: tuple, compute: Any) -> Any:
@@ -256,18 +257,23 @@ class GraphState:
         return self._cached(("records", kind, self.epoch(when)), compute)
 
     def goals(self, when: date) -> dict[str, Goal]:
+        """The goals in force on ``when``."""
         return self.records("Goal", when)
 
     def metrics(self, when: date) -> dict[str, Metric]:
+        """The metrics in force on ``when``."""
         return self.records("Metric", when)
 
     def units(self, when: date) -> dict[str, Unit]:
+        """The units in force on ``when``."""
         return self.records("Unit", when)
 
     def tasks(self, when: date) -> dict[str, Task]:
+        """The 一页纸 tasks in force on ``when``."""
         return self.records("Task", when)
 
     def subjects(self, when: date) -> dict[str, Subject]:
+        """The quality subjects in force on ``when``."""
         return self.records("Subject", when)
 
     def goal_ids(self, level: Level | None, unit_id: str | None, when: date) -> list[str]:
@@ -347,9 +353,11 @@ class GraphState:
         return out
 
     def ancestors(self, ids: Sequence[str], when: date) -> FlowGraph:
+        """The flow subgraph above ``ids`` (themselves included) on ``when``."""
         return self.flow_subgraph(self.above(ids, when), when)
 
     def descendants(self, ids: Sequence[str], when: date) -> FlowGraph:
+        """The flow subgraph below ``ids`` (themselves included) on ``when``."""
         return self.flow_subgraph(self.below(ids, when), when)
 
     # -- relationships ----------------------------------------------------------------------------
@@ -415,6 +423,7 @@ class GraphState:
         return list(self._events.get((stream, key), []))
 
     def event_keys(self, stream: str) -> list[str]:
+        """The keys of a stream with events (e.g. the subjects with an 8字螺旋 record)."""
         return sorted(k for s, k in self._events if s == stream)
 
     def audit_entries(self, first: int, before_seq: int | None = None, operation: str | None = None,
@@ -430,6 +439,7 @@ class GraphState:
         return out
 
     def audit_count(self) -> int:
+        """How many audit entries are held."""
         return len(self._audit)
 
     # -- writes -------------------------------------------------------------------------------

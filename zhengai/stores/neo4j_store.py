@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 
+from zhengai import texts
 from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet
 from zhengai.domain.enums import LEVEL_RANK
@@ -52,6 +53,7 @@ class Neo4jSettings:
 
     @classmethod
     def from_env(cls, uri: str | None = None) -> Neo4jSettings:
+        """Settings from ``uri`` or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE."""
         uri = uri or os.environ.get("NEO4J_URI")
         if not uri:
             raise ValueError("no Neo4j URI: pass --neo4j URI or set NEO4J_URI")
@@ -338,7 +340,7 @@ class Neo4jStore(GraphStore):
         report = progress or (lambda *_: None)
         totals = {"nodes": sum(len(dataset.section(s)) for s in SECTIONS),
                   "relationships": sum(1 for _ in relationships(dataset))}
-        entry = audit or AuditEntry.of(None, "load", f"载入数据集（节点 {totals['nodes']}）")
+        entry = audit or AuditEntry.of(None, "load", texts.say("audit.load_nodes", nodes=totals["nodes"]))
 
         def work(tx: ManagedTransaction) -> int:
             meta = tx.run(statement("mirror_lock")).single(strict=True)
@@ -398,7 +400,7 @@ class _Reloaded(Exception):
 
 def _reload_marker(version: int) -> ChangeSet:
     """What poll and commit report after reloading a new generation: every cache starts afresh."""
-    return ChangeSet(audit=AuditEntry.of(None, "reload", "重新载入图谱"), seq=version, reload=True)
+    return ChangeSet(audit=AuditEntry.of(None, "reload", texts.say("audit.reload")), seq=version, reload=True)
 
 
 def _audit_of(r: neo4j.Record) -> AuditEntry:

@@ -14,8 +14,11 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from starlette.responses import HTMLResponse
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
+
+from zhengai import texts
 
 WEB = Path(str(files("zhengai.web")))
 STATIC = WEB / "static"
@@ -57,9 +60,29 @@ def _json_for_script(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def with_texts(html: str) -> str:
+    """A page template with the catalogue of texts in its ``{{ TEXTS }}`` block (read by static/texts.js)."""
+    return html.replace("{{ TEXTS }}", _json_for_script(texts.as_json_value()))
+
+
+@cache
+def _explorer_html() -> str:
+    return with_texts(_template("explorer.html"))
+
+
 def explorer_page() -> HTMLResponse:
-    """The explorer at ``/``."""
-    return HTMLResponse(_template("explorer.html"), headers=PAGE_HEADERS)
+    """The explorer at ``/``, with the catalogue of texts in the page (``static/texts.js`` reads it)."""
+    return HTMLResponse(_explorer_html(), headers=PAGE_HEADERS)
+
+
+async def texts_json(request: Request) -> Response:
+    """``GET /texts.json``: the catalogue of texts (zhengai/texts/zh.yaml) for the explorer and the editor,
+    revalidated by its ETag (no personal data: served without a token)."""
+    body, etag = texts.as_json()
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json; charset=utf-8", headers=headers)
 
 
 def graphiql_html(operations: dict[str, str]) -> str:

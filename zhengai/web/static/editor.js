@@ -9,132 +9,15 @@
 // Who may edit is the service's to decide: the forms are offered to the roles that edit at all (LEADER
 // and DATA_SERVICE read only; 一页纸 tasks are not a teacher's or a student's), and for a scoped caller a
 // dry run of the change the form would make tells whether the selected node is theirs before they type.
-// The explorer hands in its hooks (createEditor); every text the user reads is in TEXTS.
+// The explorer hands in its hooks (createEditor); every text the user reads comes from the catalogue
+// (texts.js): the editor's words, and the service's refusals translated by their code.
 
-// ---------------------------------------------------------------- texts (中文)
-export const TEXTS = {
-  title: "编辑图谱",
-  open: "编辑",
-  openTitle: "编辑所选目标：新增下级目标、修改指标目标值与底线、调整权重、撤销目标、登记任务进度",
-  close: "关闭",
-  noGoal: "请先在五纵五横矩阵或目标链中选择一个目标，再编辑它。",
-  loading: "正在读取当前数据 …",
-  tabs: { add: "新增下级目标", target: "目标值与底线", weight: "调整权重", retire: "撤销目标", task: "任务进度" },
-  intro: {
-    add: "在所选目标之下新增一个目标及其衡量指标：两项变更一批提交，整批生效或整批拒绝。",
-    target: "修改所选目标的一项指标的目标值（标尺）与底线。",
-    weight: "调整下级目标或指标在所选目标中的权重，或把一个已有目标挂接到所选目标之下。",
-    retire: "自生效日期起撤销所选目标：此前各日期的答案不变，此后它不再计入。",
-    task: "一页纸项目管理：登记推进所选目标的任务的进度与支出。",
-  },
-  head: (goal, version) => `所选目标：${goal.name}（${goal.id}）· 数据版本 ${version}`,
-  label: {
-    id: "目标编号", name: "目标名称", level: "层面", weight: "权重", subject: "质量主体编号",
-    owner: "责任单位编号", withMetric: "同时新增一项衡量指标", metricId: "指标编号", metricName: "指标名称",
-    metricUnit: "计量单位", direction: "方向", baseline: "基线值", target: "目标值（标尺）", floor: "底线",
-    frequency: "监测频率", metric: "指标", child: "下级目标或指标", childId: "要挂接的目标编号",
-    task: "任务", progress: "进度（%）", spent: "已支出", cascade: "级联",
-    effectiveFrom: "生效日期",
-  },
-  hint: {
-    id: "新建目标的编号，全校唯一",
-    idPrefix: (prefix) => `您新建的编号须以 ${prefix} 开头`,
-    optional: "可空",
-    subject: "学校、专业、课程、教师或学生的编号",
-    metricSection: "衡量指标（指标衡量新目标，权重 1）",
-    cascade: "同时结束其他节点对它的引用（下级目标、指标、任务）",
-    effectiveFrom: "自该日起生效；此前各日期的答案不变",
-    currentMetric: (m) => `当前：目标值 ${num(m.target)}${m.floor != null ? `，底线 ${num(m.floor)}` : "，无底线"}`
-      + `${m.baseline != null ? `，基线 ${num(m.baseline)}` : ""}${m.unit ? `（${m.unit}）` : ""}`
-      + `，${DIRECTION[m.direction] ?? m.direction}`,
-    currentWeight: (w) => `当前权重 ${num(w)}`,
-    newLink: "挂接后，该目标支撑所选目标（不改变它原有的上级）",
-    currentTask: (t) => `当前：进度 ${pctText(t.progress)}，已支出 ${num(t.spent)}，预算 ${num(t.budget)}`
-      + `${t.due ? `，截止 ${t.due}` : ""}（${t.statusName}）`,
-    parents: (list) => (list.length ? `撤销后，目标链将转到它的上级目标“${list[0].name}”。`
-      : "它没有上级目标。"),
-  },
-  option: {
-    goal: (name, w) => `目标：${name}（权重 ${num(w)}）`,
-    metric: (name, w) => `指标：${name}（权重 ${num(w)}）`,
-    other: "挂接其他已有目标 …",
-    task: (t) => `${t.name}（${pctText(t.progress)}）`,
-    metricOf: (m) => `${m.name}（${m.id}）`,
-  },
-  none: {
-    metric: "所选目标没有衡量指标。",
-    child: "所选目标还没有下级目标或指标；可挂接一个已有目标。",
-    task: "没有推进所选目标的任务。",
-  },
-  levels: { SCHOOL: "学校", MAJOR: "专业", COURSE: "课程", TEACHER: "教师", STUDENT: "学生" },
-  directions: { HIGHER: "越高越好", LOWER: "越低越好" },
-  frequencies: { HALF_MONTHLY: "每半月", MONTHLY: "每月", QUARTERLY: "每季度", SEMESTER: "每学期", ANNUAL: "每年" },
-  dryRun: "试算",
-  dryRunTitle: "只演算这批变更，不保存",
-  save: "保存",
-  saving: "正在保存 …",
-  trying: "正在试算 …",
-  reload: "重新加载",
-  required: "请填写",
-  idTaken: (id) => `编号“${id}”已被占用：新增的目标和指标须使用新编号`,
-  conflict: (mine, now) => `图谱已被其他人修改：您打开表单时的数据版本为 ${mine}，现在是 ${now}。`
-    + "请重新加载，核对后再保存（您填写的内容会保留）。",
-  reloaded: (version) => `已重新加载（数据版本 ${version}）。请核对当前数据后再保存。`,
-  forbiddenHere: "您没有修改这一项的权限（数据权限由服务判定）：",
-  refusedTop: "服务拒绝了这批变更，未作任何修改。",
-  failed: (what) => `请求失败：${what}`,
-  dryRunHead: (r) => `试算结果（未保存）：将有 ${r.changed.length} 项变更，自 ${r.effectiveFrom} 起生效；`
-    + `保存后数据版本将为 ${r.version}。`,
-  savedHead: (r) => `已保存：${r.changed.length} 项变更，自 ${r.effectiveFrom} 起生效，数据版本 ${r.version}。`,
-  movedDate: (d) => `监测日期已调至生效日期 ${d}，以显示这次修改。`,
-  status: (r) => `编辑图谱：已保存 ${r.changed.length} 项变更（数据版本 ${r.version}，自 ${r.effectiveFrom} 起生效）`,
-  ops: { CREATED: "新增", UPDATED: "修改", RETIRED: "撤销", LINKED: "关联", UNLINKED: "解除关联" },
-  kinds: { Goal: "目标", Metric: "指标", Task: "任务", Unit: "单位", Subject: "质量主体", Plan: "规划",
-    Standard: "标准", Node: "节点" },
-  named: (name) => (name ? `（${name}）` : ""),
-  join: "；",
-  progressMax: "须不大于 100%",
-  dependants: (count) => `它仍被以下 ${count} 个节点引用；勾选“级联”将同时结束这些引用：`,
-  dependantsMore: (n) => `等，共 ${n} 个`,
-  // the service's reasons, in Chinese (the ids they name are kept); anything else is shown as it came
-  problems: [
-    [/^cycle in (SUPPORTS|unit parents|plan parents): (.+)$/, (m) => `会形成循环：${m[2]}`],
-    [/^unknown (\w+) id '([^']*)'$/, (m) => `未知的${kindZh(m[1])}编号“${m[2]}”：不存在，或不在您的数据权限范围内`],
-    [/names unknown (\w+) '([^']*)'$/, (m) => `引用了未知的${kindZh(m[1])}“${m[2]}”`],
-    [/^an? (\w+) goal cannot support the (\w+) goal (\S+)/, (m) =>
-      `${levelZh(m[1])}层面的目标不能支撑${levelZh(m[2])}层面的目标 ${m[3]}（支撑关系自下而上：学生→教师→课程→专业→学校）`],
-    [/^target equals baseline \(([^)]*)\)/, (m) => `目标值不能等于基线值（${m[1]}）`],
-    [/^HIGHER metric needs baseline \(([^)]*)\) below target \(([^)]*)\)/, (m) =>
-      `“越高越好”的指标，基线值（${m[1]}）须低于目标值（${m[2]}）`],
-    [/^LOWER metric needs baseline \(([^)]*)\) above target \(([^)]*)\)/, (m) =>
-      `“越低越好”的指标，基线值（${m[1]}）须高于目标值（${m[2]}）`],
-    [/^target 0 without a baseline/, () => "没有基线值时，目标值不能为 0"],
-    [/^required for a new node$/, () => "新建时必填"],
-    [/^Input should be greater than or equal to (\S+)$/, (m) => `须不小于 ${m[1]}`],
-    [/^Input should be greater than (\S+)$/, (m) => `须大于 ${m[1]}`],
-    [/^Input should be less than or equal to (\S+)$/, (m) => `须不大于 ${m[1]}`],
-    [/^Input should be a finite number$/, () => "须为有限的数"],
-    [/^Input should be a valid number/, () => "须为数字"],
-    [/^String should have at least 1 character/, () => "不能为空"],
-    [/^must not be empty$/, () => "不能为空"],
-    [/^'([^']*)' is a (\w+), not a (\w+)$/, (m) => `编号“${m[1]}”已是一个${kindZh(m[2])}的编号`],
-    [/^(\S+) has no (\w+) link to (\S+)$/, (m) => `${m[1]} 与 ${m[3]} 之间没有这一关联`],
-    [/^(\w+) links carry no weight$/, () => "这种关联没有权重"],
-    [/names goal '([^']*)' twice$/, (m) => `重复引用了目标“${m[1]}”`],
-    [/^due \(([^)]*)\) is before start \(([^)]*)\)$/, (m) => `截止日期（${m[1]}）早于开始日期（${m[2]}）`],
-    [/^(\S+)（(.+)）is not yours to change/, (m) => `“${m[2]}”（${m[1]}）不在您的编辑权限范围内`],
-    [/^only the 质管办 \(ADMIN\) dates a change before today \(([^)]*)\); effectiveFrom was (\S+)/, (m) =>
-      `只有质管办（管理员）可以把生效日期定在今天（${m[1]}）之前；您填写的是 ${m[2]}`],
-    [/^new ids you create begin with (.+); got '([^']*)'$/, (m) =>
-      `您新建的编号须以 ${m[1].replace(/…/g, "").replace(/ or /g, " 或 ")} 开头（您填写的是“${m[2]}”）`],
-    [/^(\w+) nodes are changed by the 质管办 \(ADMIN\) only$/, (m) => `${kindZh(m[1])}只能由质管办（管理员）修改`],
-    [/^editing the graph is for/, () => "您的角色不能编辑图谱（编辑由质管办、部门负责人、教师和学生在各自范围内进行）"],
-    [/^the graph changed since version/, () => "图谱已被其他人修改"],
-  ],
-};
+import { T as CATALOGUE, fmt, label } from "./texts.js";
 
-const T = TEXTS;
-const DIRECTION = T.directions;
+// ---------------------------------------------------------------- texts (中文): the catalogue's
+// ``editor`` words; levels, directions, frequencies, kinds and change kinds from its label tables; the
+// service's refusals by their code (``problem``, ``forbidden``).
+const T = CATALOGUE.editor;
 const LEVELS = ["SCHOOL", "MAJOR", "COURSE", "TEACHER", "STUDENT"];
 // 监测预警 frequency per level (design.md §1): the default of a new metric
 const LEVEL_FREQUENCY = { SCHOOL: "MONTHLY", MAJOR: "SEMESTER", COURSE: "QUARTERLY", TEACHER: "SEMESTER",
@@ -191,11 +74,24 @@ function fill(el, ...children) {
 }
 function num(x) { return x == null ? "—" : String(Math.round(x * 1000) / 1000); }
 function pctText(x) { return x == null ? "—" : `${num(x * 100)}%`; }
-function kindZh(kind) {
-  const k = kind.charAt(0).toUpperCase() + kind.slice(1).toLowerCase();
-  return T.kinds[k] ?? kind;
+/** 当前：目标值 …，底线 …，基线 …（单位），方向 — a metric as it stands. */
+function currentMetric(m) {
+  return fmt(T.hint.currentMetric, {
+    target: num(m.target),
+    floor: m.floor != null ? fmt(T.hint.currentFloor, { floor: num(m.floor) }) : T.hint.currentNoFloor,
+    baseline: m.baseline != null ? fmt(T.hint.currentBaseline, { baseline: num(m.baseline) }) : "",
+    unit: m.unit ? fmt(T.hint.currentUnit, { unit: m.unit }) : "",
+    direction: m.direction,
+  });
 }
-function levelZh(level) { return T.levels[level] ?? level; }
+function currentTask(t) {
+  return fmt(T.hint.currentTask, { progress: pctText(t.progress), spent: num(t.spent), budget: num(t.budget),
+    due: t.due ? fmt(T.hint.currentDue, { due: t.due }) : "", status: t.statusName });
+}
+/** An applyChanges answer's counts, for the result and status lines. */
+function counted(r) {
+  return { count: r.changed.length, version: r.version, effectiveFrom: r.effectiveFrom };
+}
 
 /** Today in the browser's time zone, as an ISO date. */
 function today() {
@@ -204,21 +100,25 @@ function today() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** A service reason in Chinese (the ids it names kept), or as it came. */
-export function reasonZh(message) {
-  for (const [pattern, say] of T.problems) {
-    const m = pattern.exec(message);
-    if (m) return say(m);
-  }
-  return message;
+/** A refused batch's problem in words, by its code (extensions.problems[].code and .params); a code the
+ * catalogue does not word (INVALID) as the service said it. */
+export function problemText(p) {
+  const words = p.code && p.code !== "INVALID" ? CATALOGUE.problem[p.code] : null;
+  return words ? fmt(words, p.params ?? {}) : p.message;
 }
 
-/** The dependants named by a refusal to retire: {ids, total}, or null for another message. */
-function dependantsOf(message) {
-  const m = /is still named by (.+?)(?: … \((\d+) in all\))?; retire with cascade/.exec(message);
-  if (!m) return null;
-  const ids = m[1].split(", ").filter(Boolean);
-  return { ids, total: m[2] ? Number(m[2]) : ids.length };
+/** An error in words: a FORBIDDEN reason by its code (extensions.reason), a CONFLICT, else as it came. */
+export function errorText(e) {
+  const reason = e.extensions?.reason;
+  if (reason && CATALOGUE.forbidden[reason]) return fmt(CATALOGUE.forbidden[reason], e.extensions.params ?? {});
+  if (e.extensions?.code === "CONFLICT") return T.conflictShort;
+  return e.message;
+}
+
+/** The dependants a refusal to retire names: {ids, total}, or null for another problem. */
+function dependantsOf(p) {
+  if (p.code !== "DEPENDANTS") return null;
+  return { ids: p.params.dependants ?? [], total: Number(p.params.count ?? 0) };
 }
 
 /** Which form input a problem's field names: the longest key of ``map`` equal to it or a prefix of it. */
@@ -325,14 +225,14 @@ export function createEditor(hooks) {
     } catch (err) {
       if (session !== mine) return;
       panel.dataset.state = "error";
-      panel.replaceChildren(header(goal), tabs(), topBox("error", T.failed(err.message)));
+      panel.replaceChildren(header(goal), tabs(), topBox("error", fmt(T.failed, { what: err.message })));
       return;
     }
     if (session !== mine) return;  // another form or goal was opened meanwhile
     if (body.errors?.length) {
       panel.dataset.state = "error";
       panel.replaceChildren(header(goal), tabs(),
-        topBox("error", body.errors.map((e) => reasonZh(e.message)).join(T.join)));
+        topBox("error", body.errors.map(errorText).join(T.join)));
       return;
     }
     Object.assign(mine, { version: body.data.dataVersion, data: body.data, asOf });
@@ -413,7 +313,7 @@ export function createEditor(hooks) {
     const form = h("form", { class: "editor-form", "data-testid": "edit-form", "data-form": formKey, novalidate: true });
     form.append(
       h("p", { class: "edit-intro" }, T.intro[formKey]),
-      h("p", { class: "edit-target", "data-testid": "edit-head" }, T.head(goal, s.version)),
+      h("p", { class: "edit-target", "data-testid": "edit-head" }, fmt(T.head, { name: goal.name, id: goal.id, version: s.version })),
       h("div", { class: "edit-tops", "data-testid": "edit-tops" }),
       ...spec.fields(s, form).filter(Boolean),
       field("effectiveFrom", T.label.effectiveFrom, input({ type: "date", value: s.asOf ?? today() }),
@@ -466,7 +366,7 @@ export function createEditor(hooks) {
     }
     if (asked !== probes || session !== s || panel.querySelector("form") !== form) return;  // asked again
     const forbidden = body.errors?.find((e) => e.extensions?.code === "FORBIDDEN");
-    setBlocked(forbidden ? reasonZh(forbidden.message) : null, forbidden?.message);
+    setBlocked(forbidden ? errorText(forbidden) : null, forbidden?.message);
   }
 
   function setBlocked(reason, original = "") {
@@ -528,7 +428,7 @@ export function createEditor(hooks) {
     } catch (err) {
       if (session === s) {
         result.hidden = true;
-        form.querySelector(".edit-tops").replaceChildren(topBox("error", T.failed(err.message)));
+        form.querySelector(".edit-tops").replaceChildren(topBox("error", fmt(T.failed, { what: err.message })));
       }
     } finally {
       form.dataset.busy = "false";
@@ -539,7 +439,7 @@ export function createEditor(hooks) {
   function refuseTaken(form, built, answer) {
     const created = new Set(answer.changed.filter((c) => c.op === "CREATED").map((c) => c.id));
     const taken = built.created.filter(([id]) => !created.has(id));
-    for (const [id, name] of taken) showAt(form, name, T.idTaken(id));
+    for (const [id, name] of taken) showAt(form, name, fmt(T.idTaken, { id }));
     if (taken.length) form.querySelector("[data-testid=edit-result]").hidden = true;
     return taken.length === 0;
   }
@@ -549,11 +449,11 @@ export function createEditor(hooks) {
     const later = done.effectiveFrom > asOfBefore;
     // names as shown before the reload (a retired node is not shown after it)
     const names = new Map(done.changed.map((c) => [c.id, nameOf(c.id)]));
-    flash = { result: done, note: later ? T.movedDate(done.effectiveFrom) : null, names };
+    flash = { result: done, note: later ? fmt(T.movedDate, { date: done.effectiveFrom }) : null, names };
     reopen = true;
     pending = null;
     const goalId = built.goalAfter ? built.goalAfter(done) : session.goalId;
-    hooks.setStatus(T.status(done));
+    hooks.setStatus(fmt(T.status, counted(done)));
     try {
       await hooks.reload({ asOf: later ? done.effectiveFrom : null, goalId });
     } finally {
@@ -562,7 +462,8 @@ export function createEditor(hooks) {
     // showing the goal again read the form again (goalShown); if it did not, read it now
     if (pending) await pending;
     if (flash) await read(false);
-    hooks.setStatus([T.status(done), later ? T.movedDate(done.effectiveFrom) : null].filter(Boolean).join(T.join));
+    hooks.setStatus([fmt(T.status, counted(done)), later ? fmt(T.movedDate, { date: done.effectiveFrom }) : null]
+      .filter(Boolean).join(T.join));
   }
 
   /** The changes of a dry run (would) or of a save (did), by node, with names where known. */
@@ -575,11 +476,11 @@ export function createEditor(hooks) {
     box.dataset.kind = dryRun ? "dry-run" : "saved";
     box.dataset.version = done.version;
     fill(box,
-      h("p", { class: "edit-result-head" }, dryRun ? T.dryRunHead(done) : T.savedHead(done)),
+      h("p", { class: "edit-result-head" }, fmt(dryRun ? T.dryRunHead : T.savedHead, counted(done))),
       h("ul", { class: "changed", "data-testid": "edit-changed" }, done.changed.map((c) => h("li", {
         "data-id": c.id, "data-op": c.op, "data-kind": c.kind,
-      }, h("span", { class: `op ${c.op}` }, T.ops[c.op] ?? c.op), ` ${T.kinds[c.kind] ?? c.kind} `,
-      h("code", {}, c.id), T.named(name(c.id))))),
+      }, h("span", { class: `op ${c.op}` }, label("op", c.op)), ` ${label("kind", c.kind)} `,
+      h("code", {}, c.id), name(c.id) ? fmt(T.named, { name: name(c.id) }) : ""))),
       note ? h("p", { class: "hint" }, note) : null);
   }
 
@@ -621,7 +522,7 @@ export function createEditor(hooks) {
     for (const e of errors) {
       const code = e.extensions?.code;
       if (code === "CONFLICT") {
-        showTop(form, topBox("conflict", h("p", {}, T.conflict(session.version, e.extensions.currentVersion)),
+        showTop(form, topBox("conflict", h("p", {}, fmt(T.conflict, { mine: session.version, now: e.extensions.currentVersion })),
           h("button", { type: "button", "data-testid": "edit-reload", onclick: () => reloadAfterConflict() },
             T.reload)));
         continue;
@@ -631,10 +532,11 @@ export function createEditor(hooks) {
         for (const p of problems) placeProblem(form, built, p, top);
         continue;
       }
-      const text = reasonZh(e.message);
+      const text = errorText(e);
       // a refusal that names what the form holds goes beside it: the date, or a new id out of one's range
-      if (/dates a change before today/.test(e.message) && showAt(form, "effectiveFrom", text, e.message)) continue;
-      const got = /got '([^']*)'$/.exec(e.message)?.[1];
+      const reason = e.extensions?.reason;
+      if (reason === "BACKDATED" && showAt(form, "effectiveFrom", text, e.message)) continue;
+      const got = reason === "NEW_ID_PREFIX" ? e.extensions.params.id : null;
       const where = got && built.ids?.find(([id]) => id === got)?.[1];
       if (where && showAt(form, where, text, e.message)) continue;
       top.push(h("li", { "data-code": code ?? "", title: e.message }, text));
@@ -647,19 +549,19 @@ export function createEditor(hooks) {
 
   function placeProblem(form, built, p, top) {
     const name = inputFor(built.fields?.[p.index], p.field);
-    const text = SPECS[formKey].reason?.(name, p.message) ?? reasonZh(p.message);
-    const deps = dependantsOf(p.message);
+    const text = SPECS[formKey].reason?.(name, p) ?? problemText(p);
+    const deps = dependantsOf(p);
     const extra = deps ? dependantList(deps) : null;
-    if (name && showAt(form, name, deps ? T.dependants(deps.total) : text, p.message, extra)) return;
-    top.push(h("li", { "data-field": p.field ?? "", "data-index": p.index ?? "", title: p.message },
-      deps ? T.dependants(deps.total) : text, extra));
+    if (name && showAt(form, name, text, p.message, extra)) return;
+    top.push(h("li", { "data-field": p.field ?? "", "data-index": p.index ?? "", "data-code": p.code ?? "",
+      title: p.message }, text, extra));
   }
 
   function dependantList(deps) {
     const more = deps.total - deps.ids.length;
     return h("ul", { class: "dependants", "data-testid": "edit-dependants", "data-count": deps.total },
       deps.ids.map((id) => h("li", { "data-id": id }, h("code", {}, id), nameOf(id) ? ` ${nameOf(id)}` : "")),
-      more > 0 ? h("li", { class: "more" }, T.dependantsMore(deps.total)) : null);
+      more > 0 ? h("li", { class: "more" }, fmt(T.dependantsMore, { count: deps.total })) : null);
   }
 
   async function reloadAfterConflict() {
@@ -671,7 +573,7 @@ export function createEditor(hooks) {
     await read(true);
     const form = panel.querySelector("form");
     if (form && session) {
-      showTop(form, topBox("reloaded", T.reloaded(session.version)));
+      showTop(form, topBox("reloaded", fmt(T.reloaded, { version: session.version })));
     }
   }
 
@@ -688,10 +590,10 @@ export function createEditor(hooks) {
         return [
           h("div", { class: "grid" },
             field("id", T.label.id, input({ value: own ? `${own}-` : "", placeholder: own ? `${own}-…` : "A27-EMP" }),
-              own ? T.hint.idPrefix(`${own}-`) : T.hint.id),
+              own ? fmt(T.hint.idPrefix, { prefix: `${own}-` }) : T.hint.id),
             field("name", T.label.name, input()),
             field("level", T.label.level, select(LEVELS.slice(LEVELS.indexOf(level))
-              .map((l) => [l, T.levels[l]]), level)),
+              .map((l) => [l, label("level", l)]), level)),
             field("weight", T.label.weight, numberInput({ value: 1, min: 0 })),
             field("subject", T.label.subject, input({
               value: scoped() && v.subjectId ? v.subjectId : parent.subjectId ?? "" }), T.hint.subject),
@@ -704,11 +606,11 @@ export function createEditor(hooks) {
             field("metricId", T.label.metricId, input()),
             field("metricName", T.label.metricName, input()),
             field("metricUnit", T.label.metricUnit, input({ placeholder: "%" }), T.hint.optional),
-            field("direction", T.label.direction, select(Object.entries(T.directions), "HIGHER")),
+            field("direction", T.label.direction, select(Object.entries(CATALOGUE.direction), "HIGHER")),
             field("baseline", T.label.baseline, numberInput(), T.hint.optional),
             field("target", T.label.target, numberInput()),
             field("floor", T.label.floor, numberInput(), T.hint.optional),
-            field("frequency", T.label.frequency, select(Object.entries(T.frequencies), LEVEL_FREQUENCY[level]))),
+            field("frequency", T.label.frequency, select(Object.entries(CATALOGUE.frequency), LEVEL_FREQUENCY[level]))),
         ];
       },
       wire(form) {
@@ -768,8 +670,9 @@ export function createEditor(hooks) {
         if (!metrics.length) return [h("p", { class: "hint", "data-testid": "edit-none" }, T.none.metric)];
         const chosen = metrics.find((m) => m.id === hooks.metric()) ?? metrics[0];
         return [
-          field("metric", T.label.metric, select(metrics.map((m) => [m.id, T.option.metricOf(m)]), chosen.id),
-            T.hint.currentMetric(chosen)),
+          field("metric", T.label.metric,
+            select(metrics.map((m) => [m.id, fmt(T.option.metricOf, { name: m.name, id: m.id })]), chosen.id),
+            currentMetric(chosen)),
           h("div", { class: "grid" },
             field("target", T.label.target, numberInput({ value: chosen.target })),
             field("floor", T.label.floor, numberInput({ value: chosen.floor ?? "" }), T.hint.optional)),
@@ -785,7 +688,7 @@ export function createEditor(hooks) {
           const m = s.data.goal.metrics.find((x) => x.id === els.metric.value);
           els.target.value = m.target;
           els.floor.value = m.floor ?? "";
-          form.querySelector("[data-testid=edit-hint-metric]").textContent = T.hint.currentMetric(m);
+          form.querySelector("[data-testid=edit-hint-metric]").textContent = currentMetric(m);
           if (scoped()) probe();
         });
       },
@@ -820,12 +723,14 @@ export function createEditor(hooks) {
         s.children = children;
         s.names = new Map(children.map((c) => [c.id, c.name]));
         const options = children.map((c) => [`${c.kind}:${c.id}`,
-          c.kind === "SUPPORTS" ? T.option.goal(c.name, c.weight) : T.option.metric(c.name, c.weight)]);
+          c.kind === "SUPPORTS" ? fmt(T.option.goal, { name: c.name, weight: num(c.weight) })
+          : fmt(T.option.metric, { name: c.name, weight: num(c.weight) })]);
         const first = children[0];
         return [
           children.length ? null : h("p", { class: "hint", "data-testid": "edit-none" }, T.none.child),
           field("child", T.label.child, select([...options, ["other", T.option.other]],
-            first ? `${first.kind}:${first.id}` : "other"), first ? T.hint.currentWeight(first.weight) : T.hint.newLink),
+            first ? `${first.kind}:${first.id}` : "other"),
+            first ? fmt(T.hint.currentWeight, { weight: num(first.weight) }) : T.hint.newLink),
           h("div", { class: "other-part", hidden: Boolean(first) },
             field("childId", T.label.childId, input({ placeholder: "S-EMP" }))),
           field("weight", T.label.weight, numberInput({ value: first?.weight ?? 1, min: 0 })),
@@ -836,8 +741,8 @@ export function createEditor(hooks) {
         els.child.addEventListener("change", () => {
           const c = s.children.find((x) => `${x.kind}:${x.id}` === els.child.value);
           form.querySelector(".other-part").hidden = Boolean(c);
-          form.querySelector("[data-testid=edit-hint-child]").textContent = c ? T.hint.currentWeight(c.weight)
-            : T.hint.newLink;
+          form.querySelector("[data-testid=edit-hint-child]").textContent = c
+            ? fmt(T.hint.currentWeight, { weight: num(c.weight) }) : T.hint.newLink;
           els.weight.value = c ? c.weight : 1;
           if (scoped()) probe();
         });
@@ -867,7 +772,8 @@ export function createEditor(hooks) {
         const parents = s.data.goal.parents;
         s.names = new Map(s.data.onePage.tasks.map((t) => [t.id, t.name]));  // dependants it may name
         return [
-          h("p", { class: "hint", "data-testid": "edit-retire-next" }, T.hint.parents(parents)),
+          h("p", { class: "hint", "data-testid": "edit-retire-next" },
+            parents.length ? fmt(T.hint.parents, { name: parents[0].name }) : T.hint.noParents),
           field("cascade", T.label.cascade, h("input", { type: "checkbox" }), T.hint.cascade),
         ];
       },
@@ -892,8 +798,9 @@ export function createEditor(hooks) {
         if (!tasks.length) return [h("p", { class: "hint", "data-testid": "edit-none" }, T.none.task)];
         const first = tasks[0];
         return [
-          field("task", T.label.task, select(tasks.map((t) => [t.id, T.option.task(t)]), first.id),
-            T.hint.currentTask(first)),
+          field("task", T.label.task, select(tasks.map((t) => [t.id,
+            fmt(T.option.task, { name: t.name, progress: pctText(t.progress) })]), first.id),
+            currentTask(first)),
           h("div", { class: "grid" },
             field("progress", T.label.progress, numberInput({ value: num(first.progress * 100), min: 0, max: 100 })),
             field("spent", T.label.spent, numberInput({ value: first.spent, min: 0 }))),
@@ -909,14 +816,13 @@ export function createEditor(hooks) {
           const t = s.data.onePage.tasks.find((x) => x.id === els.task.value);
           els.progress.value = num(t.progress * 100);
           els.spent.value = t.spent;
-          form.querySelector("[data-testid=edit-hint-task]").textContent = T.hint.currentTask(t);
+          form.querySelector("[data-testid=edit-hint-task]").textContent = currentTask(t);
           if (scoped()) probe();
         });
       },
       // the progress is entered in percent: the service's bound (≤ 1) reads as 100%
-      reason(name, message) {
-        return name === "progress" && /^Input should be less than or equal to 1$/.test(message)
-          ? T.progressMax : null;
+      reason(name, p) {
+        return name === "progress" && p.code === "AT_MOST" && p.params?.limit === "1" ? T.progressMax : null;
       },
       probe(s, form) {
         return form?.elements.task ? [{ upsertTask: { id: form.elements.task.value } }] : null;

@@ -14,11 +14,10 @@
 // another goal is shown or another identity signs in.
 
 import { createEditor } from "./editor.js";
+import { T, label } from "./texts.js";
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
-const STATUS_ZH = { GREEN: "达标", YELLOW: "黄色预警", RED: "红色预警", UNKNOWN: "无数据" };
 const SEVERITY = { RED: 0, YELLOW: 1, UNKNOWN: 2, GREEN: 3 };
-const DIRECTION_ZH = { HIGHER: "越高越好", LOWER: "越低越好" };
 const COLOURS = {
   GREEN: ["#dcf2e3", "#2e9d5b"], YELLOW: ["#fcf0c8", "#d49b00"],
   RED: ["#f9d9d9", "#d64545"], UNKNOWN: ["#eceef0", "#9aa0a6"],
@@ -28,11 +27,6 @@ const FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi M
 // Bounds: what the page draws or lists at most; the rest is summarised with a count.
 const LIMITS = { perRow: 8, nodes: 48, goalsScanned: 500, goalsShown: 100, maxPaths: 20, simRows: 60,
   warningsShown: 100, warningsCounted: 1000, foldViews: 40, gapFetched: 50, gapRows: 8 };
-const WARNING_ZH = { STATUS: "达成度预警", FLOOR: "底线预警", STALE: "数据陈旧", BEHIND_PACE: "进度滞后",
-  OVERDUE: "任务逾期", OVER_BUDGET: "预算超支" };
-const SEVERITY_ZH = { RED: "红色预警", YELLOW: "黄色预警", INFO: "提示" };
-const KIND_ZH = { Goal: "目标", Metric: "指标", Task: "任务" };
-const LEVEL_ZH = { SCHOOL: "学校", MAJOR: "专业", COURSE: "课程", TEACHER: "教师", STUDENT: "学生" };
 
 // ---------------------------------------------------------------- GraphQL operations (public API only)
 const VIEW = `fragment View on GraphView { omitted
@@ -93,8 +87,6 @@ const RANK = { SCHOOL: 0, MAJOR: 1, COURSE: 2, TEACHER: 3, STUDENT: 4 };
 // shows. The token is decoded here only to refuse a malformed or expired one before it is sent and to show
 // its expiry: who it names comes from the service (`viewer`), which verifies it on every request.
 const TOKEN_KEY = "zhengai.token";
-const ROLE_ZH = { ADMIN: "管理员（质管办）", LEADER: "校领导", UNIT_HEAD: "部门负责人", TEACHER: "教师",
-  STUDENT: "学生", DATA_SERVICE: "数据中心" };
 // viewer: the service's answer for the current token (null until it came, or in development mode before)
 const auth = { token: sessionStorage.getItem(TOKEN_KEY), required: false, viewer: null };
 
@@ -173,7 +165,7 @@ function renderAuth() {
   const user = $("auth-user");
   user.textContent = !auth.token ? "未登录" : !v ? "正在确认身份 …"
     : `${v.name || v.sub}${v.name ? `（${v.sub}）` : ""}`
-      + ` · ${v.roles.map((r) => ROLE_ZH[r] ?? r).join("、") || "无角色"}`;
+      + ` · ${v.roles.map((r) => T.role[r] ?? r).join("、") || "无角色"}`;
   user.dataset.sub = v?.sub ?? "";
   user.dataset.roles = v?.roles.join(",") ?? "";
   user.title = claims?.exp ? `令牌有效期至 ${new Date(claims.exp * 1000).toLocaleString("zh-CN")}` : "";
@@ -194,11 +186,6 @@ function principal() {
     name: v ? v.name || v.sub : "", subjects: v?.ownSubjects ?? [] };
 }
 
-const SCOPE_ZH = {
-  STUDENT: "只显示您本人的目标与指标，以及它们所支撑的上级汇总目标",
-  TEACHER: "显示您本人的目标、您所授课程的目标与指标，以及它们所支撑的上级汇总目标",
-  UNIT_HEAD: "显示本部门及下属部门的目标与指标，以及它们所支撑的上级汇总目标",
-};
 
 /** The 数据权限 note of a scoped caller, with their own quality subjects (我的质量主体): a click lists a
  * subject's goals and opens the first one's chain. */
@@ -217,8 +204,8 @@ function renderScopeNote() {
   const v = who.viewer;
   const id = who.role === "UNIT_HEAD" ? v.unitId : v.subjectId;
   const roles = who.roles.length ? who.roles : [null];
-  $("scope-text").textContent = `数据权限：${roles.map((r) => ROLE_ZH[r] ?? "").join("、")} ${who.name}`
-    + `${id ? `（${id}）` : ""}。${roles.map((r) => SCOPE_ZH[r]).filter(Boolean).join("；") || "只显示您权限范围内的目标"}；`
+  $("scope-text").textContent = `数据权限：${roles.map((r) => T.role[r] ?? "").join("、")} ${who.name}`
+    + `${id ? `（${id}）` : ""}。${roles.map((r) => T.explorer.scope[r]).filter(Boolean).join("；") || "只显示您权限范围内的目标"}；`
     + "其他人员的目标与范围外的节点不显示，只合并为灰色虚线框的“其他 N 项”匿名汇总，各项数字之和仍与达成度一致。";
   list.hidden = who.subjects.length === 0;
   $("my-subject-list").replaceChildren(...who.subjects.map((s) => h("li", {},
@@ -326,9 +313,8 @@ const pct = (a) => (a == null ? "—" : `${(a * 100).toFixed(1)}%`);
 const sens = (s) => Number(s).toPrecision(3);
 const num = (x) => (x == null ? "—" : String(Math.round(x * 1000) / 1000));
 const short = (text, n = 18) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
-const chip = (status, text = STATUS_ZH[status]) => h("span", { class: `chip ${status}`, "data-status": status, title: STATUS_ZH[status] }, text ?? status);
-const STATUS_SHORT = { GREEN: "绿", YELLOW: "黄", RED: "红", UNKNOWN: "无" };
-const shortChip = (status) => chip(status, STATUS_SHORT[status]);
+const chip = (status, text = T.status[status]) => h("span", { class: `chip ${status}`, "data-status": status, title: T.status[status] }, text ?? status);
+const shortChip = (status) => chip(status, T.status_short[status]);
 /** Replace ``el``'s children, skipping null ones. */
 const fill = (el, ...children) => el.replaceChildren(...children.filter((c) => c != null && c !== false));
 
@@ -409,7 +395,7 @@ function renderMatrix() {
 function cellButton(c) {
   const selected = state.cell && state.cell.system === c.system && state.cell.level === c.level;
   const title = `${c.systemName} × ${c.levelName}：${c.goalCount} 个目标，${c.metricCount} 项指标，`
-    + `平均达成度 ${pct(c.attainment)}（${STATUS_ZH[c.status]}）`;
+    + `平均达成度 ${pct(c.attainment)}（${T.status[c.status]}）`;
   return h("button", {
     type: "button", class: `cell ${c.status}${selected ? " selected" : ""}`, title,
     "data-testid": `cell-${c.system}-${c.level}`, "data-status": c.status, "data-goal-count": c.goalCount,
@@ -420,7 +406,7 @@ function cellButton(c) {
   c.goalCount ? h("span", { class: "counts" },
     [["g", c.green, "GREEN"], ["y", c.yellow, "YELLOW"], ["r", c.red, "RED"], ["u", c.unknown, "UNKNOWN"]]
       .filter(([, count]) => count > 0)
-      .map(([cls, count, status]) => h("span", { class: cls, title: STATUS_ZH[status] }, count))) : null,
+      .map(([cls, count, status]) => h("span", { class: cls, title: T.status[status] }, count))) : null,
   h("span", { class: "metrics" }, c.goalCount ? `${c.metricCount} 项指标` : "无目标"));
 }
 
@@ -887,7 +873,7 @@ async function selectGoal(goalId) {
   renderGap(data.gap);
   renderGraph(new Set([goalId]));
   const g = data.goal;
-  $("chain-caption").textContent = `${g.name}（${STATUS_ZH[g.status]}，达成度 ${pct(g.attainment)}）`;
+  $("chain-caption").textContent = `${g.name}（${T.status[g.status]}，达成度 ${pct(g.attainment)}）`;
   document.querySelectorAll("#goal-list button").forEach((b) => {
     b.classList.toggle("selected", b.dataset.goalId === goalId);
   });
@@ -1117,7 +1103,7 @@ function renderTrace(trace) {
     h("dl", { class: "kv" },
       h("dt", {}, "当前值"), h("dd", {}, `${num(m.value)} ${m.unit ?? ""}`),
       h("dt", {}, "目标（标尺）"), h("dd", {}, `${num(m.target)}${m.floor != null ? `，底线 ${num(m.floor)}` : ""}`),
-      h("dt", {}, "方向"), h("dd", {}, DIRECTION_ZH[m.direction] ?? m.direction),
+      h("dt", {}, "方向"), h("dd", {}, T.direction[m.direction] ?? m.direction),
       h("dt", {}, "达成度"), h("dd", {}, pct(trace.attainment))),
     h("p", { class: "hint", "data-testid": "trace-summary" },
       `传导到 ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`
@@ -1218,6 +1204,20 @@ function resetSimulationColours() {
 // ---------------------------------------------------------------- (f) 监测预警
 const WARN_RANK = { RED: 0, YELLOW: 1, INFO: 2 };
 
+/** The filters' options and the counters' labels, in the catalogue's words. */
+function fillWarningFilters() {
+  const option = (value, text, selected = false) => h("option", { value, selected }, text);
+  $("warnings-level").replaceChildren(option("", T.explorer.all_levels, true),
+    ...Object.entries(T.level).map(([key, word]) => option(key, word)));
+  $("warnings-severity").replaceChildren(...Object.entries(T.explorer.min_severity)
+    .map(([key, word]) => option(key, word, key === "YELLOW")));
+  for (const severity of ["RED", "YELLOW"]) {
+    const chipEl = document.querySelector(`[data-testid=warnings-${severity.toLowerCase()}]`);
+    chipEl.title = label("severity", severity);
+    chipEl.querySelector(".label").textContent = label("severity", severity);
+  }
+}
+
 async function loadWarnings() {
   const n = ticket("warnings");
   const list = $("warnings");
@@ -1239,7 +1239,7 @@ async function loadWarnings() {
   list.dataset.total = tally.length;
   list.dataset.red = count("RED");
   list.dataset.yellow = count("YELLOW");
-  const scope = [level ? `${LEVEL_ZH[level]}层面` : "全部层面",
+  const scope = [level ? `${T.level[level]}层面` : T.explorer.all_levels,
     $("warnings-severity").selectedOptions[0]?.textContent ?? ""].join("，");
   $("warnings-caption").textContent = tally.length
     ? `监测日期 ${state.asOf}（${scope}）：共 ${tally.length}${capped ? "+" : ""} 条预警，红色在前。`
@@ -1257,10 +1257,10 @@ function warningRow(w) {
   const who = [w.unitId, w.leader].filter(Boolean).join(" · ");
   const body = [
     h("span", { class: "warn-head" },
-      h("span", { class: `chip ${w.severity}`, title: SEVERITY_ZH[w.severity] ?? w.severity },
-        WARNING_ZH[w.type] ?? w.type),
-      h("span", { class: "warn-name" }, `${KIND_ZH[w.kind] ?? w.kind}：${w.nodeName}`)),
-    h("span", { class: "warn-meta" }, [w.level ? LEVEL_ZH[w.level] : null, who || null].filter(Boolean).join(" ｜ ")),
+      h("span", { class: `chip ${w.severity}`, title: T.severity[w.severity] ?? w.severity },
+        T.warning_type[w.type] ?? w.type),
+      h("span", { class: "warn-name" }, `${T.kind[w.kind] ?? w.kind}：${w.nodeName}`)),
+    h("span", { class: "warn-meta" }, [w.level ? T.level[w.level] : null, who || null].filter(Boolean).join(" ｜ ")),
     h("span", { class: "warn-msg" }, w.message),
   ];
   const attrs = {
@@ -1330,6 +1330,7 @@ $("chain-notice-mine").addEventListener("click", () => guarded("打开我的目�
   const done = await openMine();
   if (done) setStatus(done);
 }));
+fillWarningFilters();
 for (const id of ["warnings-level", "warnings-severity"]) {
   $(id).addEventListener("change", () => guarded("加载监测预警", loadWarnings));
 }
@@ -1411,7 +1412,7 @@ async function myGoal() {
 async function openMine() {
   const who = principal();
   const goal = await myGoal();
-  const whom = `${ROLE_ZH[who.role] ?? ""} ${who.name}`.trim();
+  const whom = `${T.role[who.role] ?? ""} ${who.name}`.trim();
   if (!goal) {
     showChainNotice(`您（${whom}）的数据权限范围内还没有自己的目标。可在五纵五横矩阵中查看上级汇总目标。`);
     $("chain-notice-mine").hidden = true;

@@ -13,7 +13,7 @@ import strawberry
 from zhengai.domain import changes as domain
 from zhengai.domain import enums
 from zhengai.engine.writes import ChangeResult as ChangeResult_
-from zhengai.schema import types as t
+from zhengai.schema.types.common import Aggregate, Level, System
 
 LinkKind = strawberry.enum(domain.LinkKind,
                            description="Relationships an edit adds or removes (source → target)")
@@ -46,7 +46,7 @@ class ThresholdsInput:
 class UnitInput:
     id: strawberry.ID
     name: str | None = UNSET
-    system: t.System | None = UNSET
+    system: System | None = UNSET
     parent: strawberry.ID | None = UNSET
     leader: str | None = UNSET
 
@@ -55,7 +55,7 @@ class UnitInput:
 class SubjectInput:
     id: strawberry.ID
     name: str | None = UNSET
-    level: t.Level | None = UNSET
+    level: Level | None = UNSET
     unit: strawberry.ID | None = UNSET
     tier: str | None = UNSET
     category: str | None = UNSET
@@ -75,8 +75,8 @@ class PlanInput:
 class GoalInput:
     id: strawberry.ID
     name: str | None = UNSET
-    level: t.Level | None = UNSET
-    aggregate: t.Aggregate | None = UNSET
+    level: Level | None = UNSET
+    aggregate: Aggregate | None = UNSET
     period: PeriodInput | None = UNSET
     supports: list[WeightedLinkInput] | None = UNSET
     subject: strawberry.ID | None = UNSET
@@ -107,7 +107,7 @@ class MetricInput:
 class StandardInput:
     id: strawberry.ID
     name: str | None = UNSET
-    level: t.Level | None = UNSET
+    level: Level | None = UNSET
     specifies: list[strawberry.ID] | None = UNSET
 
 
@@ -213,6 +213,6 @@ class ChangeResult:
     changed: list[ChangedNode]
 
     @classmethod
-    def of(cls, r: ChangeResult_) -> ChangeResult:
+    def from_model(cls, r: ChangeResult_) -> ChangeResult:
         return cls(version=r.version, dry_run=r.dry_run, effective_from=r.effective_from,
                    changed=[ChangedNode(id=strawberry.ID(c.id), kind=c.kind, op=c.op) for c in r.changed])

@@ -30,7 +30,7 @@ class AuditEntry:
                                                           "listed up to 1,000 with their count")
 
     @classmethod
-    def of(cls, e: audit.AuditEntry) -> AuditEntry:
+    def from_model(cls, e: audit.AuditEntry) -> AuditEntry:
         return cls(seq=e.seq, at=e.at, actor=e.actor, actor_name=e.actor_name, roles=list(e.roles),
                    operation=e.operation, summary=e.summary, before_json=_json(e.before),
                    after_json=_json(e.after))
