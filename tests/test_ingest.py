@@ -238,8 +238,11 @@ def test_a_cli_ingest_into_neo4j_reaches_the_serving_replica(neo4j_datasets, tmp
         value = 15.0 + (time.time() % 1)  # a value no earlier run wrote
         csv = tmp_path / "m3.csv"
         csv.write_text(f"metric,at,value\nm3,2026-01-21,{value}\n", encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--neo4j",
-                        store.settings.uri], capture_output=True, text=True, check=True)
+        run = subprocess.run([sys.executable, "-m", "zhengai.cli", "ingest", str(csv), "--neo4j",
+                              store.settings.uri], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        # the CLI waited for the current values it keeps on the nodes before it closed the driver
+        assert store.current_values()["m3"][3] == date.today().isoformat()
 
         def seen() -> bool:
             return _ask(url)["data"]["m3"]["value"] == value

@@ -268,6 +268,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         finally:
             if follower is not None:
                 follower.stop()
+            writes.flush()  # the values kept on Neo4j nodes reach it before the store closes
 
     async def explorer(_: Request) -> Response:
         return web.explorer_page()

@@ -208,11 +208,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print("\n".join(errors), file=sys.stderr)
         print(f"zhengai: {len(errors)} error(s); nothing ingested", file=sys.stderr)
         return 1
+    writes = WriteService(Engine(store))
     try:
-        result = WriteService(Engine(store)).record_observations(rows, cli_principal(), "ingest", str(path))
+        result = writes.record_observations(rows, cli_principal(), "ingest", str(path))
     except InvalidArgumentError as exc:
         print(f"{path}: {exc}\nzhengai: nothing ingested", file=sys.stderr)
         return 1
+    finally:
+        writes.close()  # the values kept on Neo4j nodes are written before the driver closes
     journal = getattr(store, "journal", None)
     where = journal.path if journal is not None else store.settings.uri  # type: ignore[attr-defined]
     print(f"zhengai: {path}: {result.received} observations, {result.changed} new or replaced, "

@@ -103,6 +103,11 @@ class WriteService:
         if self._pending is not None:
             self._pending.result()
 
+    def close(self) -> None:
+        """Finish background work and stop its thread (call before closing the store)."""
+        self.flush()
+        self._background.shutdown(wait=True)
+
     def follow(self) -> int:
         """Apply what other processes wrote since the last look (refresh, publish); returns how many
         change sets."""
