@@ -1,9 +1,12 @@
 """The ASGI application on starlette: the explorer at /, GraphQL (with an offline GraphiQL) at /graphql,
-/healthz, and the UI's static files under /static (zhengai.web)."""
+/healthz and /readyz (zhengai.server.health), and the UI's static files under /static (zhengai.web).
+Queries and mutations over HTTP pass admission control and execute off the event loop
+(zhengai.server)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException  # what strawberry's ASGI view turns into a plain response
@@ -17,6 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
 from zhengai import web
+from zhengai.domain.errors import StoreUnavailableError
 from zhengai.engine import Engine
 from zhengai.engine.ingest import Ingestor
 from zhengai.engine.spiral import SpiralService
@@ -27,6 +31,9 @@ from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
 from zhengai.schema.limits import Cors, Limits
 from zhengai.security.tokens import AuthConfig, AuthError, Principal, Role, bearer
+from zhengai.server.admission import Admission, AdmissionSettings
+from zhengai.server.health import Health
+from zhengai.server.offload import Offload, OffloadedExecution
 
 
 class BodyLimit:
@@ -90,9 +97,10 @@ def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
     return guarded
 
 
-class ZhengaiGraphQL(GraphQL):
+class ZhengaiGraphQL(OffloadedExecution, GraphQL):
     """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
-    page served from the package's own files, with the saved operations as tabs (no CDN)."""
+    page served from the package's own files, with the saved operations as tabs (no CDN); HTTP
+    operations execute on the worker threads of ``offload`` (zhengai.server.offload)."""
 
     def __init__(self, engine: Engine, ingestor: Ingestor, hub: WarningHub, spiral: SpiralService,
                  auth: AuthConfig | None = None, **kwargs: Any):
@@ -101,6 +109,7 @@ class ZhengaiGraphQL(GraphQL):
         self.auth = auth
         self.timeout = Limits().request_timeout or None
         self.playground_html = web.graphiql_html(graphql_operations())
+        self.offload: Offload | None = None  # set by create_app with admission control on
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return web.graphiql_page(self.playground_html)
@@ -133,31 +142,49 @@ class ZhengaiGraphQL(GraphQL):
 
 def create_app(engine: Engine, *, store_name: str = "embedded", ingestor: Ingestor | None = None,
                spiral: SpiralService | None = None, auth: AuthConfig | None = None,
-               cors: Cors | None = None) -> Starlette:
+               cors: Cors | None = None, state: Path | None = None,
+               admission: AdmissionSettings | None = None) -> Starlette:
     """The service over ``engine``; ``store_name`` is reported by /healthz. ``ingestor`` records
     observations and ``spiral`` the 8字螺旋 events (default: without journals); the warnings an
     ingest raises are pushed to subscribers. ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the
     origins allowed cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication
-    configured."""
+    configured. ``state``: the folder the service writes (checked by /readyz); ``admission`` (default:
+    ZHENGAI_MAX_INFLIGHT, ZHENGAI_MAX_QUEUE, ZHENGAI_QUEUE_WAIT) bounds the work accepted at once."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
     ingestor = ingestor or Ingestor(engine)
     hub = WarningHub()
     ingestor.listeners.append(hub.publish)
     graphql = ZhengaiGraphQL(engine, ingestor, hub, spiral or SpiralService(engine), auth,
                              allowed_origins=origins)
-
-    async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "store": store_name, "version": engine.store.version})
+    gate = Admission(admission)
+    if gate.settings.enabled:
+        graphql.offload = Offload(gate.settings.max_inflight)
+    health = Health(engine.store, store_name, gate, state, _jwks_url(auth))
 
     async def explorer(_: Request) -> Response:
         return web.explorer_page()
 
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
-    return Starlette(middleware=middleware, routes=[
-        Route("/healthz", healthz),
-        Route("/reports/{subject_id}.md", _guarded(report_endpoint(engine), auth), methods=["GET"]),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+    routes = [
+        Route("/healthz", health.healthz),
+        Route("/readyz", health.readyz),
+        Route("/reports/{subject_id}.md", gate.endpoint(_guarded(report_endpoint(engine), auth)),
+              methods=["GET"]),
+        Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),
         Mount("/static", app=web.static_files(), name="static"),
-    ])
+    ]
+    return Starlette(middleware=middleware, routes=routes,
+                     exception_handlers={StoreUnavailableError: _store_unavailable})
+
+
+def _jwks_url(auth: AuthConfig | None) -> str | None:
+    """The identity provider's key set URL, if ZHENGAI_JWKS names one (readiness checks it)."""
+    jwks = getattr(auth, "jwks", None)
+    return jwks if isinstance(jwks, str) and jwks.startswith(("https://", "http://")) else None
+
+
+async def _store_unavailable(_: Request, exc: Exception) -> Response:
+    """Plain-HTTP endpoints (reports) during a store outage: 503 with Retry-After."""
+    return PlainTextResponse(f"{exc}\n", status_code=503, headers={"Retry-After": "1"})

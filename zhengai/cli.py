@@ -123,7 +123,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print("zhengai: 开发模式 DEVELOPMENT MODE — no authentication is configured: every caller is ADMIN. "
               "Set ZHENGAI_JWT_SECRET or ZHENGAI_JWKS before real data is served.", file=sys.stderr)
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
-    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal), spiral=spiral, auth=auth)
+    app = create_app(engine, store_name=name, ingestor=Ingestor(engine, journal), spiral=spiral, auth=auth,
+                     state=journal.folder if journal else None)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

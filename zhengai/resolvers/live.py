@@ -15,20 +15,27 @@ class WarningHub:
     """Fans the warnings raised by each ingest out to every open subscription."""
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[Warning]] = set()
+        self._queues: dict[asyncio.Queue[Warning], asyncio.AbstractEventLoop] = {}
 
     def publish(self, warnings: list[Warning]) -> None:
-        """Called on the event loop's thread by the ingest that raised ``warnings``."""
-        for queue in list(self._queues):
-            for w in warnings:
-                if queue.qsize() < MAX_QUEUED:  # a stalled subscriber loses warnings, not memory
-                    queue.put_nowait(w)
+        """Called by the ingest that raised ``warnings``, on any thread (mutations run on worker
+        threads): each subscriber's queue is filled on its own event loop."""
+        for queue, loop in list(self._queues.items()):
+            if loop.is_closed():
+                continue
+            loop.call_soon_threadsafe(_offer, queue, warnings)
 
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[asyncio.Queue[Warning]]:
         queue: asyncio.Queue[Warning] = asyncio.Queue()
-        self._queues.add(queue)
+        self._queues[queue] = asyncio.get_running_loop()
         try:
             yield queue
         finally:
-            self._queues.discard(queue)
+            self._queues.pop(queue, None)
+
+
+def _offer(queue: asyncio.Queue[Warning], warnings: list[Warning]) -> None:
+    for w in warnings:
+        if queue.qsize() < MAX_QUEUED:  # a stalled subscriber loses warnings, not memory
+            queue.put_nowait(w)

@@ -7,6 +7,7 @@ import logging
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from zhengai.domain.errors import StoreUnavailableError
 from zhengai.engine import ForbiddenError, InvalidArgumentError, NotFoundError
 from zhengai.resolvers.context import RequestTimeoutError
 
@@ -17,6 +18,7 @@ USER_ERRORS: dict[type[Exception], str] = {
     InvalidArgumentError: "BAD_USER_INPUT",
     ForbiddenError: "FORBIDDEN",
     RequestTimeoutError: "TIMEOUT",
+    StoreUnavailableError: "STORE_UNAVAILABLE",  # not the caller's fault, but expected: answered with 503
 }
 
 

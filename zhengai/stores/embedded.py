@@ -83,8 +83,13 @@ class EmbeddedStore(GraphStore):
             for o in observations:
                 if o.metric not in self._nodes:
                     raise KeyError(f"unknown metric {o.metric!r}")
+            # copy on write: readers on other threads keep the series they hold, each whole
+            touched: dict[str, tuple[list[date], list[float]]] = {}
             for o in observations:
-                dates, values = self._obs.setdefault(o.metric, ([], []))
+                if o.metric not in touched:
+                    dates, values = self._obs.get(o.metric, ([], []))
+                    touched[o.metric] = (list(dates), list(values))
+                dates, values = touched[o.metric]
                 i = bisect_right(dates, o.at)
                 if i and dates[i - 1] == o.at:
                     if values[i - 1] != o.value:
@@ -95,6 +100,10 @@ class EmbeddedStore(GraphStore):
                     values.insert(i, o.value)
                     changed += 1
             if changed:
+                if touched.keys() <= self._obs.keys():
+                    self._obs.update(touched)  # one series swapped at a time, the dict's size unchanged
+                else:
+                    self._obs = {**self._obs, **touched}  # a new key: a new dict for readers iterating
                 self._version += 1
         if audit is not None:
             self.append_audit(audit)

@@ -31,6 +31,7 @@ from zhengai.domain.relations import DOWNWARD_KINDS, FLOW_KINDS, Relationship, r
 from zhengai.engine.audit import AuditEntry
 from zhengai.stores.base import MEASURED_BY, SUPPORTS, FlowEdge, FlowGraph, GraphStore, Neighbourhood
 from zhengai.stores.cypher import MAX_HOPS, RELATIONSHIP_TYPES, statement
+from zhengai.stores.outage import driver_options, unavailable_as_store_error
 
 MODELS: dict[str, type[Record]] = {m.kind: m for m in SECTIONS.values()}
 ALL_KINDS = list(RELATIONSHIP_TYPES)
@@ -127,14 +128,15 @@ class Neo4jStore(GraphStore):
     def __init__(self, settings: Neo4jSettings, driver: neo4j.Driver | None = None):
         self.settings = settings
         auth = (settings.user, settings.password or "") if settings.user else None
-        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth)
+        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth, **driver_options())
         self._version: tuple[float, tuple[int, int]] | None = None
         self.ensure_schema()
 
     # -- plumbing ----------------------------------------------------------------------------
     def _read(self, name: str, **params: Any) -> list[neo4j.Record]:
-        records, _, _ = self.driver.execute_query(statement(name), params, routing_=RoutingControl.READ,
-                                                  database_=self.settings.database)
+        with unavailable_as_store_error():
+            records, _, _ = self.driver.execute_query(statement(name), params, routing_=RoutingControl.READ,
+                                                      database_=self.settings.database)
         return records
 
     def ensure_schema(self) -> None:
@@ -197,7 +199,7 @@ class Neo4jStore(GraphStore):
                 report(stage, done[stage], totals.get(stage, done[stage]))
             tx.run(statement("meta_bump"), structure=True).consume()
 
-        with self.driver.session(database=self.settings.database) as session:
+        with unavailable_as_store_error(), self.driver.session(database=self.settings.database) as session:
             session.execute_write(work)
         self._version = None
 
@@ -236,7 +238,7 @@ class Neo4jStore(GraphStore):
                 tx.run(statement("append_audit"), _audit_params(audit)).consume()
             return changed
 
-        with self.driver.session(database=self.settings.database) as session:
+        with unavailable_as_store_error(), self.driver.session(database=self.settings.database) as session:
             changed = session.execute_write(work)
         self._version = None
         return changed
@@ -351,7 +353,7 @@ class Neo4jStore(GraphStore):
             for batch in _batches(payload):
                 tx.run(statement("keep_current"), rows=batch, asOf=as_of.isoformat()).consume()
 
-        with self.driver.session(database=self.settings.database) as session:
+        with unavailable_as_store_error(), self.driver.session(database=self.settings.database) as session:
             session.execute_write(work)
 
     def spiral_events(self, subject_id: str) -> list[dict]:
@@ -365,7 +367,7 @@ class Neo4jStore(GraphStore):
             if audit is not None:
                 tx.run(statement("append_audit"), _audit_params(audit)).consume()
 
-        with self.driver.session(database=self.settings.database) as session:
+        with unavailable_as_store_error(), self.driver.session(database=self.settings.database) as session:
             session.execute_write(work)
         self._version = None
 
@@ -374,7 +376,7 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> int:
             return tx.run(statement("append_audit"), _audit_params(entry)).single(strict=True)["seq"]
 
-        with self.driver.session(database=self.settings.database) as session:
+        with unavailable_as_store_error(), self.driver.session(database=self.settings.database) as session:
             seq = session.execute_write(work)
         return dataclasses.replace(entry, seq=seq)
 
