@@ -1,5 +1,6 @@
 """Operations execute on worker threads (zhengai.server.offload): a read running while an ingest writes
-must see each metric's series whole — the old one or the new one, never half of each."""
+must see each metric's series whole — the old one or the new one, never half of each — and a new date
+asked by many requests at once is evaluated once, not by each of them."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from datetime import date, timedelta
 
 from tests.conftest import WORKED
 from zhengai.domain.models import Observation
+from zhengai.engine import Engine
 from zhengai.graph_loader import load_dataset
 from zhengai.stores import EmbeddedStore
+from zhengai.stores.counting import CountingStore
 
 BASE = date(2000, 1, 1)
 
@@ -62,3 +65,29 @@ def test_reads_during_ingests_see_whole_series():
     assert not torn, torn[:5]
     assert store.latest_observations(BASE + timedelta(5999), metrics) == {
         m: (BASE + timedelta(5999), _value(BASE + timedelta(5999))) for m in metrics}
+
+
+def test_a_new_date_asked_by_many_threads_at_once_is_evaluated_once(demo_dataset):
+    store = CountingStore(EmbeddedStore(demo_dataset))
+    engine = Engine(store)
+    engine.snapshot(date(2026, 11, 20))
+    store.reset()
+    start = threading.Barrier(8)
+    snapshots = []
+
+    def ask() -> None:
+        start.wait()
+        snapshots.append(engine.snapshot(date(2026, 6, 1)))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # the threads interleave within the evaluation
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert store.calls["latest_observations"] == 1  # one evaluation; the other seven waited for it
+    assert len(snapshots) == 8 and all(s is snapshots[0] for s in snapshots)

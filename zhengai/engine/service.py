@@ -98,6 +98,7 @@ class Engine:
         self._lock = threading.Lock()
         self._structure: tuple[int, Structure] | None = None
         self._snapshots: OrderedDict[tuple[int, date], Snapshot] = OrderedDict()
+        self._evaluating: dict[tuple[int, date], threading.Lock] = {}  # keys being evaluated
         self._cached_dates = cached_dates
         self.last_refreshed: set[str] = set()  # the nodes the last refresh re-evaluated
         self._systems: tuple[int, dict[str, System]] | None = None
@@ -121,11 +122,18 @@ class Engine:
             if snap is not None:
                 self._snapshots.move_to_end(key)
                 return snap
-        snap = Snapshot.evaluate(self.structure(), self.store.latest_observations(as_of), as_of)
+            flight = self._evaluating.setdefault(key, threading.Lock())
+        with flight:  # operations run on threads: one evaluates a new key, the others wait for it
+            with self._lock:
+                snap = self._snapshots.get(key)
+            if snap is None:
+                snap = Snapshot.evaluate(self.structure(), self.store.latest_observations(as_of), as_of)
+                with self._lock:
+                    self._snapshots[key] = snap
+                    while len(self._snapshots) > self._cached_dates:
+                        self._snapshots.popitem(last=False)
         with self._lock:
-            self._snapshots[key] = snap
-            while len(self._snapshots) > self._cached_dates:
-                self._snapshots.popitem(last=False)
+            self._evaluating.pop(key, None)
         return snap
 
     def refresh(self, touched: set[str], version_before: int) -> None:
