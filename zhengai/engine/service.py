@@ -123,17 +123,19 @@ class Engine:
                 self._snapshots.move_to_end(key)
                 return snap
             flight = self._evaluating.setdefault(key, threading.Lock())
-        with flight:  # operations run on threads: one evaluates a new key, the others wait for it
-            with self._lock:
-                snap = self._snapshots.get(key)
-            if snap is None:
-                snap = Snapshot.evaluate(self.structure(), self.store.latest_observations(as_of), as_of)
+        try:
+            with flight:  # operations run on threads: one evaluates a new key, the others wait for it
                 with self._lock:
-                    self._snapshots[key] = snap
-                    while len(self._snapshots) > self._cached_dates:
-                        self._snapshots.popitem(last=False)
-        with self._lock:
-            self._evaluating.pop(key, None)
+                    snap = self._snapshots.get(key)
+                if snap is None:
+                    snap = Snapshot.evaluate(self.structure(), self.store.latest_observations(as_of), as_of)
+                    with self._lock:
+                        self._snapshots[key] = snap
+                        while len(self._snapshots) > self._cached_dates:
+                            self._snapshots.popitem(last=False)
+        finally:
+            with self._lock:
+                self._evaluating.pop(key, None)
         return snap
 
     def refresh(self, touched: set[str], version_before: int) -> None:
