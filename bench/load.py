@@ -1,17 +1,19 @@
 """Load: traceImpact and goals at 1, 8, 32 and 128 connections against a real `zhengai serve` on the
 `college` dataset — throughput, p50/p99 latency, errors, timeouts and 503 refusals — with admission
 control on (the default settings) and, as the baseline in the same run, off (ZHENGAI_MAX_INFLIGHT=0:
-every operation on the event loop, nothing refused — the service as it was).
+every operation on the event loop, nothing refused — the service as it was). One server per mode,
+all up together; the runs of the modes alternate, so that other load on the machine falls on both.
 
     .venv/bin/python -m bench.load [--seconds 20] [--connections 1,8,32,128] [--seed 1]
                                    [--modes off,on[,on-no-backoff]] [--timeout 10]
 
 Clients are closed loops (each connection sends its next request when the previous one is answered),
-on httpx's async client in this process. A refused request (503) waits its Retry-After before the
-connection sends again (``on``), or not at all (``on-no-backoff``: a storm of immediate retries).
+each on an httpx async client of its own, spread over two client processes (``--client-processes``).
+A refused request (503) waits its Retry-After before the connection sends again (``on``), or not at
+all (``on-no-backoff``: a storm of immediate retries).
 A probe in a process of its own reads /healthz every 100 ms during each run. Latencies are of the
 answered requests only; the 503s are counted apart with their own p99. "client" is the CPU the load
-generator itself used (of one core): near 100 % it, not the service, limits the figures.
+generators used (100 % = one core): near 100 % per process they, not the service, limit the figures.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import csv
 import os
 import random
 import resource
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -66,7 +70,11 @@ class Requests:
         ops = graphql_operations()
         self.trace, self.goals = ops["trace_impact"], ops["goals"]
         self.metrics, self.goal_counts = metrics, goal_counts
+        self.seed = seed
         self.rng = random.Random(seed)
+
+    def reseeded(self, offset: int) -> Requests:
+        return Requests(self.metrics, self.goal_counts, self.seed * 1000 + offset)
 
     def body(self, operation: str) -> dict[str, Any]:
         if operation == "traceImpact":
@@ -83,46 +91,75 @@ def _cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"goal:{offset}".encode()).decode()
 
 
-async def drive(url: str, requests: Requests, operation: str, connections: int, seconds: float,
-                timeout: float, backoff: bool) -> Run:
+async def connections_of_one_process(url: str, requests: Requests, operation: str, connections: int,
+                                     seconds: float, timeout: float, backoff: bool) -> Run:
+    """``connections`` closed-loop connections (each its own httpx client and TCP connection)."""
     run = Run()
-    limits = httpx.Limits(max_connections=connections + 1, max_keepalive_connections=connections + 1)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) as client:
-        deadline = time.monotonic() + seconds
+    tls = ssl.create_default_context()  # one for all the clients (plain HTTP here; httpx wants one)
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    clients = [httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout, verify=tls)
+               for _ in range(connections)]
 
-        async def connection() -> None:
-            while time.monotonic() < deadline:
-                body = requests.body(operation)
-                started = time.perf_counter()
-                try:
-                    response = await client.post("/graphql", json=body)
-                except httpx.TimeoutException:
-                    run.timeouts += 1
-                    continue
-                except httpx.TransportError as exc:
-                    run.errors[type(exc).__name__] += 1
-                    continue
-                elapsed = time.perf_counter() - started
-                if response.status_code == 503:
-                    run.refused.append(elapsed)
-                    if backoff:
-                        await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
-                elif response.status_code != 200:
-                    run.errors[f"HTTP {response.status_code}"] += 1
-                elif "errors" in (answer := response.json()):
-                    run.errors[answer["errors"][0].get("extensions", {}).get("code", "error")] += 1
-                else:
-                    run.ok.append(elapsed)
+    async def connection(client: httpx.AsyncClient) -> None:
+        while time.monotonic() < deadline:
+            body = requests.body(operation)
+            started = time.perf_counter()
+            try:
+                response = await client.post("/graphql", json=body)
+            except httpx.TimeoutException:
+                run.timeouts += 1
+                continue
+            except httpx.TransportError as exc:
+                run.errors[type(exc).__name__] += 1
+                continue
+            elapsed = time.perf_counter() - started
+            if response.status_code == 503:
+                run.refused.append(elapsed)
+                if backoff:
+                    await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+            elif response.status_code != 200:
+                run.errors[f"HTTP {response.status_code}"] += 1
+            elif "errors" in (answer := response.json()):
+                run.errors[answer["errors"][0].get("extensions", {}).get("code", "error")] += 1
+            else:
+                run.ok.append(elapsed)
 
-        cpu = resource.getrusage(resource.RUSAGE_SELF)
-        started = time.perf_counter()
-        with ProcessPoolExecutor(1) as prober:  # its own process: the clients' load does not delay it
-            health = prober.submit(probe, url, seconds, timeout)
-            await asyncio.gather(*(connection() for _ in range(connections)))
-            run.health = health.result()
-        run.seconds = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_SELF)
-        run.client_cpu = (after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime) / run.seconds
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(connection(c) for c in clients))
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    run.client_cpu = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    for client in clients:
+        await client.aclose()
+    return run
+
+
+def client_process(url: str, requests: Requests, operation: str, connections: int, seconds: float,
+                   timeout: float, backoff: bool) -> Run:
+    return asyncio.run(connections_of_one_process(url, requests, operation, connections, seconds, timeout,
+                                                  backoff))
+
+
+def drive(url: str, requests: Requests, operation: str, connections: int, seconds: float, timeout: float,
+          backoff: bool, processes: int = 2) -> Run:
+    """The load of ``connections`` spread over ``processes`` client processes, and the /healthz probe."""
+    processes = min(processes, connections)
+    shares = [connections // processes + (i < connections % processes) for i in range(processes)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(processes + 1) as pool:
+        health = pool.submit(probe, url, seconds, timeout)
+        parts = [pool.submit(client_process, url, requests.reseeded(i), operation, n, seconds, timeout,
+                             backoff) for i, n in enumerate(shares)]
+        run = Run(health=health.result())
+        for part in parts:
+            done = part.result()
+            run.ok += done.ok
+            run.refused += done.refused
+            run.errors += done.errors
+            run.timeouts += done.timeouts
+            run.client_cpu += done.client_cpu
+    run.seconds = time.perf_counter() - started
+    run.client_cpu /= run.seconds
     return run
 
 
@@ -143,18 +180,24 @@ def probe(url: str, seconds: float, timeout: float) -> list[float]:
 
 
 def serve(folder: Path, state: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "serve", "--data", str(folder), "--state",
+    """``zhengai serve`` on ``folder``, started (see :func:`wait_ready`); its output in state/serve.log."""
+    state.mkdir(parents=True)
+    log = (state / "serve.log").open("w")
+    return subprocess.Popen([sys.executable, "-m", "zhengai.cli", "serve", "--data", str(folder), "--state",
                              str(state), "--port", str(port)], env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 300
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_ready(proc: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return proc
+            httpx.get(f"{url}/healthz", timeout=2)
+            return
         except httpx.TransportError:
             time.sleep(0.5)
     proc.kill()
-    raise SystemExit(f"the server did not start: {proc.communicate()[1][-2000:]}")
+    raise SystemExit(f"the server did not start: {log.read_text()[-2000:]}")
 
 
 def ms(seconds: list[float], q: float) -> str:
@@ -182,35 +225,40 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=10, help="client timeout per request (seconds)")
     ap.add_argument("--port", type=int, default=18731)
+    ap.add_argument("--client-processes", type=int, default=2, help="load generator processes")
     args = ap.parse_args()
     levels = [int(c) for c in args.connections.split(",")]
     operations = args.operations.split(",")
 
     folder = dataset("college", args.seed)
     say(f"dataset {folder}; load average {os.getloadavg()} ({os.cpu_count()} CPUs)")
-    from zhengai.graph_loader import load_dataset
-
-    ds = load_dataset(folder)
-    metrics = random.Random(args.seed).sample(sorted(ds.metrics), 500)
-    goal_counts = Counter(g.level.value for g in ds.goals.values())
-    del ds
+    with (folder / "metrics.csv").open(encoding="utf-8") as f:  # the ids only: no need to load it all
+        metrics = random.Random(args.seed).sample(sorted(r["id"] for r in csv.DictReader(f)), 500)
+    with (folder / "goals.csv").open(encoding="utf-8") as f:
+        goal_counts = Counter(r["level"] for r in csv.DictReader(f))
+    modes = args.modes.split(",")
     rows = []
-    for mode in args.modes.split(","):
-        with tempfile.TemporaryDirectory(prefix="zhengai-load-") as state:
-            say(f"[{mode}] starting zhengai serve --data {folder.name} {MODES[mode]} …")
-            proc = serve(folder, Path(state), args.port, MODES[mode])
-            url = f"http://127.0.0.1:{args.port}"
-            try:
-                requests = Requests(metrics, goal_counts, args.seed)
-                for operation in operations:  # warm-up: the evaluation at AS_OF, caches, connections
-                    asyncio.run(drive(url, requests, operation, 4, 3, 60, True))
+    with tempfile.TemporaryDirectory(prefix="zhengai-load-") as state:
+        servers = {}
+        try:
+            for i, mode in enumerate(modes):  # one server per mode, all up at once: runs interleave
+                say(f"[{mode}] starting zhengai serve --data {folder.name} {MODES[mode]} …")
+                servers[mode] = (serve(folder, Path(state) / mode, args.port + i, MODES[mode]),
+                                 f"http://127.0.0.1:{args.port + i}")
+                wait_ready(*servers[mode], Path(state) / mode / "serve.log")  # one start at a time: memory
+            requests = Requests(metrics, goal_counts, args.seed)
+            for _, url in servers.values():  # warm-up: the evaluation at AS_OF, caches
                 for operation in operations:
-                    for connections in levels:
-                        run = asyncio.run(drive(url, requests, operation, connections, args.seconds,
-                                                args.timeout, backoff=mode != "on-no-backoff"))
+                    drive(url, requests, operation, 4, 3, 60, True)
+            for operation in operations:
+                for connections in levels:
+                    for mode, (_, url) in servers.items():
+                        run = drive(url, requests, operation, connections, args.seconds, args.timeout,
+                                    backoff=mode != "on-no-backoff", processes=args.client_processes)
                         rows.append(line(mode, operation, connections, run))
                         say(rows[-1])
-            finally:
+        finally:
+            for proc, _ in servers.values():
                 proc.terminate()
                 proc.wait(timeout=30)
     print(f"college (seed {args.seed}); {args.seconds:g} s per run; client timeout {args.timeout:g} s; "
