@@ -5,7 +5,7 @@ every operation on the event loop, nothing refused — the service as it was). O
 all up together; the runs of the modes alternate, so that other load on the machine falls on both.
 
     .venv/bin/python -m bench.load [--seconds 20] [--connections 1,8,32,128] [--seed 1]
-                                   [--modes off,on[,on-no-backoff]] [--timeout 10]
+                                   [--modes off,on[,on-no-backoff][,on+VAR=VALUE…]] [--timeout 10]
 
 Clients are closed loops (each connection sends its next request when the previous one is answered),
 each on an httpx async client of its own, spread over two client processes (``--client-processes``).
@@ -45,9 +45,15 @@ AS_OF = "2026-11-20"
 LEVELS = ["SCHOOL", "MAJOR", "COURSE", "TEACHER", "STUDENT"]
 MODES = {
     "off": {"ZHENGAI_MAX_INFLIGHT": "0"},  # the baseline: no admission control, execution on the loop
-    "on": {},  # the defaults (ZHENGAI_MAX_INFLIGHT 8, ZHENGAI_MAX_QUEUE 32, ZHENGAI_QUEUE_WAIT 0.5 s)
+    "on": {},  # the defaults (ZHENGAI_MAX_INFLIGHT 4, ZHENGAI_MAX_QUEUE 32, ZHENGAI_QUEUE_WAIT 0.5 s)
     "on-no-backoff": {},
 }
+
+
+def mode_env(mode: str) -> dict[str, str]:
+    """The environment of a mode: one of MODES, with settings added, e.g. ``on+ZHENGAI_MAX_INFLIGHT=4``."""
+    name, *settings = mode.split("+")
+    return {**MODES[name], **dict(s.split("=", 1) for s in settings)}
 
 
 @dataclass
@@ -204,15 +210,18 @@ def ms(seconds: list[float], q: float) -> str:
     return f"{pct(seconds, q) * 1000:8.1f}" if seconds else "       –"
 
 
+WIDTH = 30  # of the mode column
+
+
 def line(mode: str, operation: str, connections: int, run: Run) -> str:
     errors = sum(run.errors.values())
     detail = f"  {dict(run.errors)}" if errors else ""
-    return (f"{mode:<14}{operation:<12}{connections:>5}{len(run.ok) / run.seconds:>9.1f}"
+    return (f"{mode:<{WIDTH}}{operation:<12}{connections:>5}{len(run.ok) / run.seconds:>9.1f}"
             f"{ms(run.ok, 50)}{ms(run.ok, 99)}{len(run.refused):>7}{ms(run.refused, 99)}"
             f"{errors:>7}{run.timeouts:>9}{ms(run.health, 99)}{run.client_cpu * 100:>6.0f}%{detail}")
 
 
-HEADER = (f"{'mode':<14}{'operation':<12}{'conn':>5}{'ok/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'503s':>7}"
+HEADER = (f"{'mode':<{WIDTH}}{'operation':<12}{'conn':>5}{'ok/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'503s':>7}"
           f"{'503 p99':>8}{'errors':>7}{'timeouts':>9}{'healthz p99':>8}{'client':>7}")
 
 
@@ -242,8 +251,8 @@ def main() -> None:
         servers = {}
         try:
             for i, mode in enumerate(modes):  # one server per mode, all up at once: runs interleave
-                say(f"[{mode}] starting zhengai serve --data {folder.name} {MODES[mode]} …")
-                servers[mode] = (serve(folder, Path(state) / mode, args.port + i, MODES[mode]),
+                say(f"[{mode}] starting zhengai serve --data {folder.name} {mode_env(mode)} …")
+                servers[mode] = (serve(folder, Path(state) / mode, args.port + i, mode_env(mode)),
                                  f"http://127.0.0.1:{args.port + i}")
                 wait_ready(*servers[mode], Path(state) / mode / "serve.log")  # one start at a time: memory
             requests = Requests(metrics, goal_counts, args.seed)
@@ -254,7 +263,8 @@ def main() -> None:
                 for connections in levels:
                     for mode, (_, url) in servers.items():
                         run = drive(url, requests, operation, connections, args.seconds, args.timeout,
-                                    backoff=mode != "on-no-backoff", processes=args.client_processes)
+                                    backoff=not mode.startswith("on-no-backoff"),
+                                    processes=args.client_processes)
                         rows.append(line(mode, operation, connections, run))
                         say(rows[-1])
         finally:

@@ -1,10 +1,12 @@
 """Admission control: a bounded number of operations in flight and a short bounded queue; past it a
 request is refused at once with HTTP 503, ``Retry-After`` and ``extensions.code: "OVERLOADED"``.
 
-ZHENGAI_MAX_INFLIGHT (default 8): operations executing at once (the worker threads of
-:mod:`zhengai.server.offload`); 0 turns admission control off and runs operations on the event loop as
-before — for comparisons only. ZHENGAI_MAX_QUEUE (default 32): requests waiting for a slot; one more is
-refused at once. ZHENGAI_QUEUE_WAIT (default 0.5 s): the longest a request waits before it is refused.
+ZHENGAI_MAX_INFLIGHT (default 4): operations executing at once, on the worker threads of
+:mod:`zhengai.server.offload` (the engine's work is Python under one interpreter lock: more threads
+share the same core; a Neo4j store, whose requests mostly wait for the database, may use more).
+0 turns admission control off and runs operations on the event loop as before — for comparisons only.
+ZHENGAI_MAX_QUEUE (default 32): requests waiting for a slot; one more is refused at once.
+ZHENGAI_QUEUE_WAIT (default 0.5 s): the longest a request waits before it is refused.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def _env(name: str, default: float) -> float:
 class AdmissionSettings:
     """How much work the service accepts at once (see the module docstring for the variables)."""
 
-    max_inflight: int = field(default_factory=lambda: int(_env("ZHENGAI_MAX_INFLIGHT", 8)))
+    max_inflight: int = field(default_factory=lambda: int(_env("ZHENGAI_MAX_INFLIGHT", 4)))
     max_queue: int = field(default_factory=lambda: int(_env("ZHENGAI_MAX_QUEUE", 32)))
     queue_wait: float = field(default_factory=lambda: _env("ZHENGAI_QUEUE_WAIT", 0.5))
     retry_after: int = 1  # seconds a refused caller is asked to wait
