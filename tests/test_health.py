@@ -18,8 +18,10 @@ from zhengai.app import create_app
 from zhengai.engine import Engine
 from zhengai.graph_loader import load_dataset
 from zhengai.security.tokens import AuthConfig
+from zhengai.server import health
 from zhengai.stores import EmbeddedStore
 
+FETCHES: list[str] = []
 JWKS = {"keys": [{"kty": "RSA", "kid": "campus-1", "use": "sig", "alg": "RS256", "e": "AQAB",
                   "n": "sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95"}]}
 
@@ -31,10 +33,12 @@ def engine() -> Engine:
 
 @pytest.fixture(scope="module")
 def jwks_url() -> Iterator[str]:
-    """A real HTTP server handing out a key set, as a campus identity provider does."""
+    """A real HTTP server handing out a key set, as a campus identity provider does (``FETCHES``
+    counts its answers)."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            FETCHES.append(self.path)
             body = json.dumps(JWKS).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -69,6 +73,14 @@ def test_readyz_reports_each_dependency(engine, tmp_path, jwks_url):
     assert list(tmp_path.iterdir()) == []  # the probe file is gone
 
 
+def test_readiness_is_checked_at_most_once_a_second(engine, tmp_path, jwks_url):
+    client = TestClient(create_app(engine, state=tmp_path, auth=AuthConfig(jwks=jwks_url)))
+    before = len(FETCHES)
+    for _ in range(20):  # an anonymous caller cannot make the service flood its identity provider
+        assert client.get("/readyz").status_code == 200
+    assert len(FETCHES) - before == 1
+
+
 def test_readyz_is_503_while_the_identity_provider_is_unreachable(engine, tmp_path):
     down = f"http://127.0.0.1:{free_port()}/jwks.json"  # nothing listens there
     response = TestClient(create_app(engine, state=tmp_path, auth=AuthConfig(jwks=down))).get("/readyz")
@@ -80,7 +92,8 @@ def test_readyz_is_503_while_the_identity_provider_is_unreachable(engine, tmp_pa
     assert "127.0.0.1" not in response.text  # no addresses for anonymous callers
 
 
-def test_readyz_is_503_when_the_state_folder_cannot_be_written(engine, tmp_path):
+def test_readyz_is_503_when_the_state_folder_cannot_be_written(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(health, "REUSE", 0)  # check again at once (answers are reused for a second)
     state = tmp_path / "state"
     state.mkdir()
     client = TestClient(create_app(engine, state=state))

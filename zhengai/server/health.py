@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
+import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.requests import Request
@@ -26,6 +27,8 @@ from zhengai.stores.base import GraphStore
 
 #: Seconds each readiness check may take.
 CHECK_TIMEOUT = 2.0
+#: Seconds a readiness answer is reused.
+REUSE = 1.0
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Health:
     state: Path | None = None  # the embedded store's state folder (None: nothing written locally)
     jwks_url: str | None = None  # the identity provider's key set, when it is a URL
     timeout: float = CHECK_TIMEOUT
+    _checking: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _last: tuple[float, tuple[bool, dict[str, object]]] | None = field(default=None, init=False)
 
     async def healthz(self, _: Request) -> JSONResponse:
         """Liveness: the process serves requests (no store access, so it answers during an outage)."""
@@ -45,17 +50,25 @@ class Health:
                              "queued": self.admission.queued, "refused": self.admission.refused})
 
     async def readyz(self, _: Request) -> JSONResponse:
-        """Readiness: every dependency answers; 503 naming the ones that do not."""
+        """Readiness: every dependency answers; 503 naming the ones that do not. Checked at most once per
+        REUSE seconds (callers in between get the last answer: probes cannot be turned into a flood of
+        requests to the identity provider)."""
+        async with self._checking:
+            if self._last is None or time.monotonic() - self._last[0] > REUSE:
+                self._last = (time.monotonic(), await self._check())
+            ready, body = self._last[1]
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def _check(self) -> tuple[bool, dict[str, object]]:
         checks: dict[str, Callable[[], str]] = {"store": self._store}
         if self.jwks_url:
             checks["identityProvider"] = self._jwks
         if self.state is not None:
             checks["state"] = self._state
         results = await asyncio.gather(*(self._run(check) for check in checks.values()))
-        report = dict(zip(checks, results, strict=True))
         ready = all(r["ok"] for r in results)
-        return JSONResponse({"status": "ready" if ready else "unavailable", "checks": report},
-                            status_code=200 if ready else 503)
+        return ready, {"status": "ready" if ready else "unavailable",
+                       "checks": dict(zip(checks, results, strict=True))}
 
     async def _run(self, check: Callable[[], str]) -> dict[str, object]:
         try:
