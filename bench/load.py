@@ -130,6 +130,7 @@ async def connections_of_one_process(url: str, requests: Requests, operation: st
             else:
                 run.ok.append(elapsed)
 
+    await asyncio.gather(*(c.get("/healthz") for c in clients))  # connected before the clock starts
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     deadline = time.monotonic() + seconds
     await asyncio.gather(*(connection(c) for c in clients))
