@@ -1,5 +1,6 @@
 """The ASGI application on starlette: the explorer at /, GraphQL (with an offline GraphiQL) at /graphql,
-/healthz, and the UI's static files under /static (zhengai.web)."""
+/healthz and /readyz (zhengai.server.health), and the UI's static files under /static (zhengai.web).
+Queries and mutations over HTTP pass admission control and execute off the event loop (zhengai.server)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
 from zhengai import web
+from zhengai.domain.errors import StoreUnavailableError
 from zhengai.engine import Engine
 from zhengai.engine.writes import WriteService
 from zhengai.queries import graphql_operations
@@ -35,6 +37,9 @@ from zhengai.resolvers.reporting import report_endpoint
 from zhengai.schema import build_schema
 from zhengai.schema.limits import MAX_JSON_DEPTH, Limits, json_depth
 from zhengai.security.tokens import AuthConfig, AuthError, AuthUnavailableError, Principal, Role, token_of
+from zhengai.server.admission import Admission, AdmissionSettings
+from zhengai.server.health import Health
+from zhengai.server.offload import Offload, OffloadedExecution
 from zhengai.web.cors import Cors
 
 #: Close code of a websocket whose token expired (4400–4499: the graphql-transport-ws client errors).
@@ -84,13 +89,17 @@ class _TooLarge(Exception):
 
 
 FOLLOW_EVERY = 0.25  # seconds between looks at what other processes wrote
+FOLLOW_BACKOFF = 2.0  # the longest wait between looks while they fail (e.g. Neo4j down)
 
 
 class Follower:
-    """A background thread applying other processes' writes to this one (journal or change log)."""
+    """A background thread applying other processes' writes to this one (journal or change log). It
+    outlives outages: while looks fail it waits longer between them (up to FOLLOW_BACKOFF), logs the
+    outage once and its end once, and ``failing_since`` tells readiness checks."""
 
     def __init__(self, writes: WriteService, every: float):
         self.writes, self.every = writes, every
+        self.failing_since: float | None = None  # monotonic time of the first failed look in a row
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="zhengai-follow", daemon=True)
 
@@ -102,11 +111,23 @@ class Follower:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.every):
+        wait = self.every
+        while not self._stop.wait(wait):
             try:
                 self.writes.follow()
-            except Exception:
-                log.warning("following other processes' writes failed; trying again", exc_info=True)
+            except Exception as exc:
+                wait = min(max(wait, self.every) * 2, max(FOLLOW_BACKOFF, self.every))
+                if self.failing_since is None:
+                    self.failing_since = time.monotonic()
+                    log.warning("following other processes' writes failed (%s); trying again every %g s "
+                                "at most", exc, FOLLOW_BACKOFF,
+                                exc_info=not isinstance(exc, StoreUnavailableError))
+                continue
+            if self.failing_since is not None:
+                log.warning("following other processes' writes again after %.1f s",
+                            time.monotonic() - self.failing_since)
+                self.failing_since = None
+            wait = self.every
 
 
 def refusal_response(status: int, code: str, message: str, **headers: str) -> JSONResponse:
@@ -161,9 +182,10 @@ def _guarded(endpoint: Callable[[Request], Awaitable[Response]],
     return guarded
 
 
-class ZhengaiGraphQL(GraphQL):
+class ZhengaiGraphQL(OffloadedExecution, GraphQL):
     """strawberry's ASGI app with a per-request :class:`Context` (fresh DataLoaders) and a GraphiQL
-    page served from the package's own files, with the saved operations as tabs (no CDN)."""
+    page served from the package's own files, with the saved operations as tabs (no CDN); HTTP
+    operations execute on the worker threads of ``offload`` (zhengai.server.offload)."""
 
     def __init__(self, engine: Engine, writes: WriteService, hub: WarningHub,
                  auth: AuthConfig | None = None, **kwargs: Any):
@@ -172,6 +194,7 @@ class ZhengaiGraphQL(GraphQL):
         self.auth = auth
         self.timeout = Limits().request_timeout or None
         self.playground_html = web.graphiql_html(graphql_operations())
+        self.offload: Offload | None = None  # set by create_app with admission control on
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return web.graphiql_page(self.playground_html)
@@ -242,25 +265,28 @@ class ZhengaiGraphQL(GraphQL):
 
 
 def create_app(engine: Engine, *, writes: WriteService | None = None, auth: AuthConfig | None = None,
-               cors: Cors | None = None, follow_every: float | None = FOLLOW_EVERY) -> Starlette:
+               cors: Cors | None = None, follow_every: float | None = FOLLOW_EVERY,
+               admission: AdmissionSettings | None = None) -> Starlette:
     """The service over ``engine``. ``writes`` is its one write path (default: a new one over the
     engine); the warnings a write raises are pushed to subscribers. While the app runs, what other
     processes write to the same store (a CLI ingest, another replica) is followed every ``follow_every``
     seconds (None: not followed). ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the origins allowed
-    cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication configured."""
+    cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication configured.
+    ``admission`` (default: ZHENGAI_MAX_INFLIGHT, ZHENGAI_MAX_QUEUE, ZHENGAI_QUEUE_WAIT) bounds the work
+    accepted at once; ValueError for a setting out of range."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
+    gate = Admission(admission)
     writes = writes or WriteService(engine)
     hub = WarningHub()
     writes.listeners.append(hub)
     graphql = ZhengaiGraphQL(engine, writes, hub, auth, allowed_origins=origins)
-    store = engine.store
-
-    async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "store": store.name, "version": store.version})
+    if gate.settings.enabled:
+        graphql.offload = Offload(gate.settings.max_inflight)
+    follower = Follower(writes, follow_every) if follow_every else None
+    health = Health(engine.store, gate, auth, follower)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        follower = Follower(writes, follow_every) if follow_every else None
         if follower is not None:
             follower.start()
         try:
@@ -268,6 +294,8 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         finally:
             if follower is not None:
                 follower.stop()
+            if graphql.offload is not None:
+                graphql.offload.close()
             writes.flush()  # the values kept on Neo4j nodes reach it before the store closes
 
     async def explorer(_: Request) -> Response:
@@ -275,9 +303,11 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
 
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
     return Starlette(middleware=middleware, lifespan=lifespan, routes=[
-        Route("/healthz", healthz),
-        Route("/reports/{subject_id}.md", _guarded(report_endpoint(engine), auth), methods=["GET"]),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", health.healthz),
+        Route("/readyz", health.readyz),
+        Route("/reports/{subject_id}.md", gate.endpoint(_guarded(report_endpoint(engine), auth)),
+              methods=["GET"]),
+        Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),
         Route("/texts.json", web.texts_json),

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zhengai.domain.errors import StoreUnavailableError
 from zhengai.domain.models import Dataset
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
 from zhengai.security.tokens import AuthConfig, AuthConfigError, Role
@@ -108,7 +109,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print("zhengai: 开发模式 DEVELOPMENT MODE — no authentication is configured: every caller is ADMIN. "
               "Set ZHENGAI_JWT_SECRET or ZHENGAI_JWKS before real data is served.", file=sys.stderr)
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
-    app = create_app(engine, auth=auth)
+    try:
+        app = create_app(engine, auth=auth)
+    except ValueError as exc:  # an admission setting out of range
+        print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
+        return 2
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -361,7 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreUnavailableError as exc:  # Neo4j down: one line, not the driver's traceback
+        print(f"zhengai: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -102,11 +102,21 @@ class DueWarnings:
 
 
 @dataclass
+class _Flight:
+    """One evaluation under way: the thread that started it sets ``snap`` (None: it failed, or a write
+    landed meanwhile) and then ``done``; the threads asking for the same key wait for it."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    snap: Snapshot | None = None
+
+
+@dataclass
 class _Caches:
     """What every view of one engine shares."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     snapshots: OrderedDict[tuple[int, date], Snapshot] = field(default_factory=OrderedDict)
+    evaluating: dict[tuple[int, date], _Flight] = field(default_factory=dict)  # keys being evaluated
     warnings: DueWarnings | None = None
     systems: tuple[tuple[int, int], dict[str, System]] | None = None
     scopes: VersionedLRU[Scope] = field(default_factory=lambda: VersionedLRU(CACHED_SCOPES))
@@ -202,6 +212,8 @@ class Engine:
         return held
 
     def _full_snapshot(self, as_of: date) -> Snapshot:
+        """The evaluation at ``as_of`` of the current data version: cached, or evaluated by ONE thread
+        while the others asking for it wait (operations run on worker threads)."""
         caches = self._caches
         while True:
             version = self.state.version
@@ -211,14 +223,28 @@ class Engine:
                 if snap is not None:
                     caches.snapshots.move_to_end(key)
                     return snap
-            snap = Snapshot.evaluate(Structure(self.state, as_of), self.compiled())
-            with caches.lock:
-                if self.state.version != version:  # a write landed meanwhile: evaluate again
-                    continue
-                caches.snapshots[key] = snap
-                while len(caches.snapshots) > self._cached_dates:
-                    caches.snapshots.popitem(last=False)
-            return snap
+                flight = caches.evaluating.get(key)
+                leads = flight is None
+                if flight is None:
+                    flight = caches.evaluating[key] = _Flight()
+            if not leads:
+                flight.done.wait()
+                if flight.snap is not None:
+                    return flight.snap
+                continue  # it failed or a write landed meanwhile: ask again
+            try:
+                snap = Snapshot.evaluate(Structure(self.state, as_of), self.compiled())
+                with caches.lock:
+                    if self.state.version == version:  # else a write landed meanwhile: evaluate again
+                        caches.snapshots[key] = flight.snap = snap
+                        while len(caches.snapshots) > self._cached_dates:
+                            caches.snapshots.popitem(last=False)
+            finally:
+                with caches.lock:
+                    caches.evaluating.pop(key, None)
+                flight.done.set()
+            if flight.snap is not None:
+                return flight.snap
 
     def absorb(self, changes: Iterable[ChangeSet]) -> None:
         """Bring the caches up to applied change sets: every cached evaluation is refreshed in place —

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,7 +25,9 @@ class WarningHub:
     def publish(self, warnings: list[Warning]) -> None:
         """Hand ``warnings`` to every subscriber's queue, on its event loop's thread."""
         for queue, loop in list(self._queues.items()):
-            loop.call_soon_threadsafe(self._put, queue, list(warnings))
+            if not loop.is_closed():  # a subscriber's loop may end while a write publishes
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(self._put, queue, list(warnings))
 
     @staticmethod
     def _put(queue: asyncio.Queue[Warning], warnings: list[Warning]) -> None:

@@ -158,6 +158,25 @@ class RemoteKeys:
         finally:
             self._lock.release()
 
+    def check(self) -> int:
+        """How many keys the provider's set holds: from the cache while it is fresh, else fetched
+        (blocking, within the timeout); AuthUnavailableError, caused by the fetch's error, when the set
+        cannot be had (for readiness checks)."""
+        cache = self.client.jwk_set_cache
+        held = cache.get() if cache else None
+        if held is not None:
+            return len(held.keys)
+        if not self._lock.acquire(timeout=self.timeout):
+            raise AuthUnavailableError("the identity provider's key set is still being fetched")
+        try:
+            keys = self.client.get_jwk_set()
+        except (jwt.PyJWKClientError, jwt.PyJWKSetError, ValueError) as exc:
+            raise AuthUnavailableError("the identity provider's key set cannot be had") from exc
+        finally:
+            self._lock.release()
+        self._last_good = keys
+        return len(keys.keys)
+
     def _failed(self, kid: str, why: str) -> jwt.PyJWK:
         self._down_until = time.monotonic() + self.retry
         self._down_reason = (f"the identity provider's key set ({self.url}) {why}; retrying in "

@@ -38,6 +38,7 @@ from zhengai.domain.timeline import MODELS, Timeline, Version, from_json, to_jso
 from zhengai.stores.base import GraphStore, Plan
 from zhengai.stores.cypher import statement
 from zhengai.stores.memory import GraphState, timeline_relationships
+from zhengai.stores.outage import check_reachable, driver_options, unavailable_as_store_error
 
 BATCH = int(os.environ.get("ZHENGAI_LOAD_BATCH", "10000"))  # rows per UNWIND statement
 
@@ -132,7 +133,7 @@ class Neo4jStore(GraphStore):
         self.settings = settings
         auth = (settings.user, settings.password or "") if settings.user else None
         self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth,
-                                                     notifications_min_severity="OFF")
+                                                     notifications_min_severity="OFF", **driver_options())
         self._lock = threading.RLock()
         self._unreported: list[ChangeSet] = []
         self._generation = -1
@@ -142,8 +143,9 @@ class Neo4jStore(GraphStore):
 
     # -- plumbing ----------------------------------------------------------------------------
     def _read(self, name: str, **params: Any) -> list[neo4j.Record]:
-        records, _, _ = self.driver.execute_query(statement(name), params, routing_=RoutingControl.READ,
-                                                  database_=self.settings.database)
+        with unavailable_as_store_error():
+            records, _, _ = self.driver.execute_query(statement(name), params, routing_=RoutingControl.READ,
+                                                      database_=self.settings.database)
         return records
 
     def _session(self) -> neo4j.Session:
@@ -153,14 +155,15 @@ class Neo4jStore(GraphStore):
         """Create the uniqueness constraints and indexes (idempotent)."""
         for name in ("schema_node_id", "schema_meta", "schema_goal_level", "schema_audit_seq",
                      "schema_change_log", "schema_events"):
-            self.driver.execute_query(statement(name), database_=self.settings.database)
+            with unavailable_as_store_error():
+                self.driver.execute_query(statement(name), database_=self.settings.database)
 
     def close(self) -> None:
         self.driver.close()
 
     def health(self) -> dict[str, Any]:
         try:
-            self.driver.verify_connectivity()
+            check_reachable(self.driver)  # fails within the driver's connection timeout
         except Exception as exc:
             return {"ok": False, "uri": self.settings.uri, "error": type(exc).__name__}
         return {"ok": True, "uri": self.settings.uri}
@@ -186,7 +189,7 @@ class Neo4jStore(GraphStore):
             state.seq = meta["version"]
             return state, meta["generation"]
 
-        with self._lock, self._session() as session:
+        with self._lock, unavailable_as_store_error(), self._session() as session:
             state, generation = session.execute_write(work)
         self.state.replace_with(state)
         self._generation = generation
@@ -231,7 +234,7 @@ class Neo4jStore(GraphStore):
 
             while True:
                 try:
-                    with self._session() as session:
+                    with unavailable_as_store_error(), self._session() as session:
                         session.execute_write(work)
                     break
                 except _Reloaded:
@@ -359,7 +362,7 @@ class Neo4jStore(GraphStore):
             tx.run(statement("meta_commit"), seq=seq, load=True).consume()
             return seq
 
-        with self._lock, self._session() as session:
+        with self._lock, unavailable_as_store_error(), self._session() as session:
             seq = session.execute_write(work)
         self.reload()
         return seq
@@ -372,7 +375,7 @@ class Neo4jStore(GraphStore):
             for batch in _batches(payload):
                 tx.run(statement("keep_current"), rows=batch, asOf=as_of.isoformat()).consume()
 
-        with self._lock, self._session() as session:  # one of this store's threads at a time
+        with self._lock, unavailable_as_store_error(), self._session() as session:  # one thread at a time
             session.execute_write(work)
 
     # -- for tests, tools and Cypher users -------------------------------------------------------
