@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -83,7 +84,8 @@ class _TooLarge(Exception):
     pass
 
 
-FOLLOW_EVERY = 0.25  # seconds between looks at what other processes wrote
+#: Seconds between looks at what other processes wrote (ZHENGAI_FOLLOW_EVERY; default 0.25).
+FOLLOW_EVERY = float(os.environ.get("ZHENGAI_FOLLOW_EVERY", "0.25"))
 
 
 class Follower:
@@ -204,6 +206,8 @@ class ZhengaiGraphQL(GraphQL):
         return value
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
+        if self.engine.store.behind():  # another worker wrote: read it (a caller reads its own writes)
+            self.writes.follow()
         principal: Principal | None = Principal.developer() if self.auth is None else None
         # HTTP: the bearer token now; GraphiQL's own page (static HTML, no data) is served without one
         if (self.auth is not None and isinstance(request, Request)
@@ -256,7 +260,8 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     store = engine.store
 
     async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "store": store.name, "version": store.version})
+        return JSONResponse({"status": "ok", "store": store.name, "version": store.version,
+                             "pid": os.getpid()})
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -108,6 +108,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print("zhengai: 开发模式 DEVELOPMENT MODE — no authentication is configured: every caller is ADMIN. "
               "Set ZHENGAI_JWT_SECRET or ZHENGAI_JWKS before real data is served.", file=sys.stderr)
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
+    if args.workers > 1:
+        from zhengai.workers import listening_socket, supervise
+
+        sock = listening_socket(args.host, args.port)
+        return supervise(args.workers, lambda: create_app(engine, auth=auth), sock, args.log_level,
+                         after_fork=getattr(store, "reconnect", None))
     app = create_app(engine, auth=auth)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
@@ -235,6 +241,13 @@ def _shrink_refusal(held: int, loading: int, max_shrink: float) -> str | None:
             "/ ZHENGAI_LOAD_MAX_SHRINK) to replace it anyway")
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number ≥ 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text}")
+    return int(text)
+
+
 def _percent(text: str) -> float:
     """An argparse type: a share in percent between 0 and 100."""
     value = float(text)
@@ -311,6 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--workers", type=_positive, metavar="N",
+                       default=os.environ.get("ZHENGAI_WORKERS", "1"),
+                       help="server processes sharing the loaded graph (default 1, or ZHENGAI_WORKERS); "
+                            "up to one per core")
     serve.set_defaults(func=_cmd_serve)
 
     validate = sub.add_parser("validate", help="check a dataset folder; exit 1 on any error")
