@@ -4,6 +4,7 @@ processes' writes — with 200 or 503, in generic words (anonymous callers read 
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -45,8 +46,8 @@ def engine_over(state=None) -> Engine:
 
 def test_healthz_is_liveness_with_the_admission_counters(tmp_path):
     body = TestClient(create_app(engine_over(tmp_path))).get("/healthz").json()
-    assert body == {"status": "ok", "store": "embedded", "version": 0, "running": 0, "queued": 0,
-                    "refused": 0}
+    assert body == {"status": "ok", "store": "embedded", "version": 0, "pid": os.getpid(), "running": 0,
+                    "queued": 0, "refused": 0}
 
 
 def test_readyz_reports_each_dependency(tmp_path, provider):

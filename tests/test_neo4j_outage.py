@@ -74,9 +74,6 @@ def write(url: str, value: float) -> httpx.Response:
     return httpx.post(f"{url}/graphql", timeout=30, json={"query": WRITE, "variables": {"value": value}})
 
 
-@pytest.mark.xfail(strict=True, reason="after the merge onto the write-side rewrite, a write during the "
-                   "outage does not answer within 30 s (left undone: the change-set commit path of "
-                   "Neo4jStore/WriteService still waits on the driver)")
 def test_neo4j_down_answers_503_fast_and_recovers_by_itself(own_neo4j):
     """Reads are answered from the graph held in memory (the last data seen); a write, which must reach
     the database, is refused within 2 s; /readyz names the store; the same process heals by itself."""

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -88,7 +89,8 @@ class _TooLarge(Exception):
     pass
 
 
-FOLLOW_EVERY = 0.25  # seconds between looks at what other processes wrote
+#: Seconds between looks at what other processes wrote (ZHENGAI_FOLLOW_EVERY; default 0.25).
+FOLLOW_EVERY = float(os.environ.get("ZHENGAI_FOLLOW_EVERY", "0.25"))
 FOLLOW_BACKOFF = 2.0  # the longest wait between looks while they fail (e.g. Neo4j down)
 
 
@@ -227,6 +229,8 @@ class ZhengaiGraphQL(OffloadedExecution, GraphQL):
         return value
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
+        if self.engine.store.behind():  # another worker wrote: read it (a caller reads its own writes)
+            self.writes.follow()
         principal: Principal | None = Principal.developer() if self.auth is None else None
         # HTTP: the bearer token now; GraphiQL's own page (static HTML, no data) is served without one
         if (self.auth is not None and isinstance(request, Request)

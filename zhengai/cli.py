@@ -77,6 +77,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from zhengai.app import create_app
     from zhengai.engine import Engine
+    from zhengai.server.admission import AdmissionSettings
     from zhengai.web.cors import Cors, CorsError
 
     started = time.perf_counter()
@@ -110,10 +111,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
               "Set ZHENGAI_JWT_SECRET or ZHENGAI_JWKS before real data is served.", file=sys.stderr)
     print(f"zhengai: GraphQL at http://{args.host}:{args.port}/graphql", flush=True)
     try:
-        app = create_app(engine, auth=auth)
+        admission = AdmissionSettings()
     except ValueError as exc:  # an admission setting out of range
         print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
         return 2
+    if args.workers > 1:
+        from zhengai.workers import listening_socket, supervise
+
+        sock = listening_socket(args.host, args.port)
+        return supervise(args.workers, lambda: create_app(engine, auth=auth, admission=admission), sock,
+                         args.log_level, after_fork=getattr(store, "reconnect", None))
+    app = create_app(engine, auth=auth, admission=admission)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -243,6 +251,13 @@ def _shrink_refusal(held: int, loading: int, max_shrink: float) -> str | None:
             "/ ZHENGAI_LOAD_MAX_SHRINK) to replace it anyway")
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number ≥ 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text}")
+    return int(text)
+
+
 def _percent(text: str) -> float:
     """An argparse type: a share in percent between 0 and 100."""
     value = float(text)
@@ -319,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--workers", type=_positive, metavar="N",
+                       default=os.environ.get("ZHENGAI_WORKERS", "1"),
+                       help="server processes sharing the loaded graph (default 1, or ZHENGAI_WORKERS); "
+                            "up to one per core")
     serve.set_defaults(func=_cmd_serve)
 
     validate = sub.add_parser("validate", help="check a dataset folder; exit 1 on any error")

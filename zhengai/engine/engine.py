@@ -495,13 +495,11 @@ class Engine:
 
     def goal_ids(self, level: Level | None, unit_id: str | None, status: Status | None,
                  as_of: date | None, system: System | None = None,
-                 subject_id: str | None = None) -> list[str]:
-        """Ids of the visible goals matching the filters, by level then id."""
+                 subject_id: str | None = None) -> Sequence[str]:
+        """Ids of the visible goals matching the filters, by level then id (from an index)."""
         when = self.day(as_of)
-        ids = self.state.goal_ids(level, unit_id, when)
         scope = self.scope(when)
-        if scope is not None:
-            ids = [g for g in ids if g in scope.goals]
+        ids = self.state.goal_ids(level, unit_id, when, None if scope is None else scope.goals)
         goals = self.state.goals(when)
         if subject_id is not None:
             ids = [i for i in ids if goals[i].subject == subject_id]

@@ -11,6 +11,7 @@ paths): the probes answer anonymous callers.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,7 +56,8 @@ class Health:
         with the data version and the admission counters."""
         a = self.admission
         return JSONResponse({"status": "ok", "store": self.store.name, "version": self.store.version,
-                             "running": a.running, "queued": a.queued, "refused": a.refused})
+                             "pid": os.getpid(), "running": a.running, "queued": a.queued,
+                             "refused": a.refused})
 
     async def readyz(self, _: Request) -> JSONResponse:
         """Readiness: every dependency answers; 503 naming the ones that do not. Checked at most once per

@@ -57,6 +57,11 @@ class GraphStore(ABC):
         """Apply what other processes wrote since the last look; returns those change sets."""
         return []
 
+    def behind(self) -> bool:
+        """Whether other processes wrote since the last look, when that costs no round trip to know
+        (the embedded journal's size); poll catches up."""
+        return False
+
     def health(self) -> dict[str, Any]:
         """Whether the store can serve and write (for readiness checks)."""
         return {"ok": True}

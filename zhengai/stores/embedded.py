@@ -74,6 +74,9 @@ class EmbeddedStore(GraphStore):
                 self._catch_up()
             return self._take()
 
+    def behind(self) -> bool:
+        return self.journal is not None and self.journal.size() != self._offset
+
     def _take(self) -> list[ChangeSet]:
         out, self._unreported = self._unreported, []
         return out

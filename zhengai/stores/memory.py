@@ -276,19 +276,34 @@ class GraphState:
         """The quality subjects in force on ``when``."""
         return self.records("Subject", when)
 
-    def goal_ids(self, level: Level | None, unit_id: str | None, when: date) -> list[str]:
-        """Ids of goals at ``level`` owned by ``unit_id`` or its sub-units, by level then id."""
+    def goal_ids(self, level: Level | None, unit_id: str | None, when: date,
+                 among: frozenset[str] | None = None) -> Sequence[str]:
+        """Ids of goals at ``level`` owned by ``unit_id`` or its sub-units (and in ``among``, if given), by
+        level then id. Answered from an index kept per structure version, date epoch and filter (a
+        page costs a slice, not a scan of every goal); the sequence is shared: do not change it."""
         units = self.units(when)
         if unit_id is not None and unit_id not in units:
-            return []
-        scope = unit_and_below(units, unit_id) if unit_id is not None else None
+            return ()
+        key = (self.epoch(when), level, unit_id)
+        ids: tuple[str, ...] = self._cached(("goal_ids", *key), lambda: self._goal_ids(level, unit_id, when))
+        if among is None:
+            return ids
+        if len(among) * 8 >= len(ids):  # as many as there are: filter the index in its order
+            return [g for g in ids if g in among]
+        members: frozenset[str] = self._cached(("goal_id_set", *key), lambda: frozenset(ids))
+        position = self._cached(("goal_position", key[0]), lambda: {g: i for i, g in enumerate(
+            self._goal_ids(None, None, when))})
+        return sorted((g for g in among if g in members), key=position.__getitem__)
+
+    def _goal_ids(self, level: Level | None, unit_id: str | None, when: date) -> tuple[str, ...]:
         ordered = self._cached(("goal_order", self.epoch(when)), lambda: sorted(
             self.goals(when).values(), key=lambda g: (LEVEL_RANK[g.level], g.id)))
-        if scope is None:
-            return [g.id for g in ordered if level is None or g.level is level]
+        if unit_id is None:
+            return tuple(g.id for g in ordered if level is None or g.level is level)
+        scope = unit_and_below(self.units(when), unit_id)
         subjects = self.subjects(when)
-        return [g.id for g in ordered if (level is None or g.level is level)
-                and goal_unit(g, subjects) in scope]
+        return tuple(g.id for g in ordered if (level is None or g.level is level)
+                     and goal_unit(g, subjects) in scope)
 
     # -- flow edges -----------------------------------------------------------------------------
     def parents(self, node_id: str, when: date) -> list[FlowEdge]:

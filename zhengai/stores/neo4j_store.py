@@ -131,9 +131,7 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, settings: Neo4jSettings, driver: neo4j.Driver | None = None):
         self.settings = settings
-        auth = (settings.user, settings.password or "") if settings.user else None
-        self.driver = driver or GraphDatabase.driver(settings.uri, auth=auth,
-                                                     notifications_min_severity="OFF", **driver_options())
+        self.driver = driver or self._connect()
         self._lock = threading.RLock()
         self._unreported: list[ChangeSet] = []
         self._generation = -1
@@ -142,6 +140,16 @@ class Neo4jStore(GraphStore):
         self.reload()
 
     # -- plumbing ----------------------------------------------------------------------------
+    def _connect(self) -> neo4j.Driver:
+        settings = self.settings
+        auth = (settings.user, settings.password or "") if settings.user else None
+        return GraphDatabase.driver(settings.uri, auth=auth, notifications_min_severity="OFF",
+                                    **driver_options())
+
+    def reconnect(self) -> None:
+        """A driver of this process's own (in a forked worker: the parent's connections stay its own)."""
+        self.driver = self._connect()
+
     def _read(self, name: str, **params: Any) -> list[neo4j.Record]:
         with unavailable_as_store_error():
             records, _, _ = self.driver.execute_query(statement(name), params, routing_=RoutingControl.READ,
