@@ -28,7 +28,7 @@ from zhengai.engine import impact, monitoring
 from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.columnar import Compiled
 from zhengai.engine.impact import Folded
-from zhengai.engine.propagation import aggregate, status_of
+from zhengai.engine.propagation import status_of
 from zhengai.engine.snapshot import Snapshot
 from zhengai.engine.structure import Structure, VisibleStructure
 from zhengai.security.scope import PERSONAL, Scope, build_scope, needs_scope, scope_key
@@ -595,7 +595,7 @@ class Engine:
             return None
         snap = self.base.snapshot(when)
         goal = self.state.node(goal_id, when)
-        value = aggregate(goal, [(e.weight, snap.attainment(e.child)) for e in hidden])  # type: ignore[arg-type]
+        value = snap.aggregate(goal, [(e.child, e.weight) for e in hidden])  # type: ignore[arg-type]
         return Folded(len(hidden), weight=sum(e.weight for e in hidden), coverage=value.coverage,
                       attainment=value.attainment)
 
