@@ -24,7 +24,7 @@ from zhengai.domain.errors import ForbiddenError, InvalidArgumentError, NotFound
 from zhengai.domain.models import Goal, Metric, Node, Subject, Task, Unit
 from zhengai.domain.relations import FlowEdge, Relationship
 from zhengai.domain.units import goal_unit, unit_and_below
-from zhengai.engine import impact, monitoring
+from zhengai.engine import cards, impact, monitoring
 from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.columnar import Compiled
 from zhengai.engine.impact import Folded
@@ -303,6 +303,10 @@ class Engine:
     def goal(self, goal_id: str, as_of: date | None = None) -> Goal:
         """A goal the caller may see (NotFoundError otherwise, hidden or unknown alike)."""
         return self._lookup(Goal, "goal", goal_id, as_of)
+
+    def card(self, goal_id: str, as_of: date | None = None) -> cards.CardVerdict:
+        """黄牌/红牌 of a CARDS goal the caller may see (engine/cards.py)."""
+        return cards.card(self, goal_id, as_of)
 
     def metric(self, metric_id: str, as_of: date | None = None) -> Metric:
         """The metric in force on ``as_of`` (NotFoundError if missing or hidden)."""
