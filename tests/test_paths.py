@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import DATA, engine_for
+from tests.conftest import DATA, client_for, engine_for
 from zhengai.domain.enums import Card, Status
 from zhengai.domain.errors import InvalidArgumentError
 
@@ -63,3 +63,19 @@ def test_cards_count_indicators_below_their_limit(paths_engine):
 def test_a_card_is_asked_of_a_cards_goal_only(paths_engine):
     with pytest.raises(InvalidArgumentError):
         paths_engine.card("G-YEAR", JAN)
+
+
+@pytest.fixture
+def paths_gql(paths_engine):
+    return client_for(paths_engine)
+
+
+def test_graphql_gives_the_card_and_refuses_other_goals(paths_gql):
+    q = "query($g: ID!, $d: Date) { goalCard(goalId: $g, asOf: $d) { goalId card below cardYears } }"
+    assert paths_gql(q, g="G-BASIC", d="2025-12-31")["goalCard"] == {
+        "goalId": "G-BASIC", "card": "YELLOW", "below": 1, "cardYears": 2}
+    assert paths_gql(q, g="G-BASIC", d="2026-01-31")["goalCard"]["card"] == "RED"
+    refused = paths_gql.raw(q, g="G-YEAR", d="2026-01-31")
+    assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    unknown = paths_gql.raw(q, g="NOPE", d="2026-01-31")
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
