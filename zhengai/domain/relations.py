@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
-from zhengai.domain.models import Dataset, Goal, Metric, Plan, Record, Standard, Subject, Task, Unit
+from zhengai.domain.models import Dataset, Goal, Metric, Plan, Record, Scheme, Standard, Subject, Task, Unit
 
 
 class Relationship(NamedTuple):
@@ -80,6 +80,8 @@ def _task_relationships(r: Task) -> Iterator[Relationship]:
 def _standard_relationships(r: Standard) -> Iterator[Relationship]:
     for m in r.specifies:
         yield Relationship(r.id, m, "SPECIFIES")
+    if r.subject:
+        yield Relationship(r.id, r.subject, "FOR_SUBJECT")
 
 
 def _subject_relationships(r: Subject) -> Iterator[Relationship]:
@@ -89,16 +91,32 @@ def _subject_relationships(r: Subject) -> Iterator[Relationship]:
         yield Relationship(r.id, r.major, "IN_MAJOR")
 
 
-def _parent_relationships(r: Unit | Plan) -> Iterator[Relationship]:
+def _unit_relationships(r: Unit) -> Iterator[Relationship]:
     if r.parent:
         yield Relationship(r.id, r.parent, "PART_OF")
+    for member in r.members:  # (成员单位)-[:MEMBER_OF]->(委员会/工作组)
+        yield Relationship(member, r.id, "MEMBER_OF")
+
+
+def _plan_relationships(r: Plan) -> Iterator[Relationship]:
+    if r.parent:
+        yield Relationship(r.id, r.parent, "PART_OF")
+    if r.subject:
+        yield Relationship(r.id, r.subject, "FOR_SUBJECT")
+    if r.owner:
+        yield Relationship(r.id, r.owner, "OWNED_BY")
+
+
+def _scheme_relationships(r: Scheme) -> Iterator[Relationship]:
+    for u in r.units:
+        yield Relationship(r.id, u, "ASSESSES")
 
 
 #: Record kind → the relationships its reference fields define.
 _RELATIONSHIPS_OF: dict[type, Callable[[Any], Iterator[Relationship]]] = {
     Goal: _goal_relationships, Metric: _metric_relationships, Task: _task_relationships,
-    Standard: _standard_relationships, Subject: _subject_relationships, Unit: _parent_relationships,
-    Plan: _parent_relationships,
+    Standard: _standard_relationships, Subject: _subject_relationships, Unit: _unit_relationships,
+    Plan: _plan_relationships, Scheme: _scheme_relationships,
 }
 
 

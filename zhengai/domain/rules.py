@@ -13,7 +13,18 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from zhengai.domain.enums import LEVEL_RANK
-from zhengai.domain.models import Goal, Metric, Plan, Record, Standard, Subject, Task, Unit, WeightedLink
+from zhengai.domain.models import (
+    Goal,
+    Metric,
+    Plan,
+    Record,
+    Scheme,
+    Standard,
+    Subject,
+    Task,
+    Unit,
+    WeightedLink,
+)
 
 
 class Finding(NamedTuple):
@@ -39,6 +50,9 @@ class Reference(NamedTuple):
 #: Kind names as messages say them → the record kind they must name.
 KINDS = {"goal": "Goal", "unit": "Unit", "plan": "Plan", "subject": "Subject", "metric": "Metric",
          "standard": "Standard"}
+#: Reference fields that name a quality subject, which may also be a unit: a 职能部门 or 二级学院 is a quality
+#: subject by its own id (ids are unique across a dataset).
+SUBJECT_OR_UNIT = frozenset({("Goal", "subject"), ("Plan", "subject"), ("Standard", "subject")})
 
 
 def references(r: Record) -> Iterator[Reference]:
@@ -53,13 +67,19 @@ def references(r: Record) -> Iterator[Reference]:
 
     if isinstance(r, Unit):
         yield from one("parent", r.parent, "unit")
+        yield from many("members", r.members, "unit")
     elif isinstance(r, Subject):
         yield from one("unit", r.unit, "unit")
         yield from one("major", r.major, "subject")
     elif isinstance(r, Plan):
         yield from one("parent", r.parent, "plan")
+        yield from one("subject", r.subject, "subject")
+        yield from one("owner", r.owner, "unit")
     elif isinstance(r, Standard):
         yield from many("specifies", r.specifies, "metric")
+        yield from one("subject", r.subject, "subject")
+    elif isinstance(r, Scheme):
+        yield from many("units", r.units, "unit")
     elif isinstance(r, Goal):
         yield from many("supports", r.supports, "goal")
         yield from one("subject", r.subject, "subject")
@@ -82,7 +102,8 @@ def _path(ref: Reference) -> tuple[str | int, ...]:
 def reference_findings(r: Record, exists: Callable[[str, str], bool]) -> Iterator[Finding]:
     """Unknown references: ``exists(kind, id)`` says whether a node of that kind is there."""
     for ref in references(r):
-        if not exists(KINDS[ref.kind], ref.target):
+        if not exists(KINDS[ref.kind], ref.target) and not (
+                (r.kind, ref.field) in SUBJECT_OR_UNIT and exists("Unit", ref.target)):
             yield Finding(r.id, _path(ref),
                           f"{r.kind} {r.id}: {ref.field} names unknown {ref.kind} {ref.target!r}",
                           "UNKNOWN_ID", {"kind": KINDS[ref.kind], "id": ref.target})

@@ -24,11 +24,11 @@ from zhengai.domain.errors import ForbiddenError, InvalidArgumentError, NotFound
 from zhengai.domain.models import Goal, Metric, Node, Subject, Task, Unit
 from zhengai.domain.relations import FlowEdge, Relationship
 from zhengai.domain.units import goal_unit, unit_and_below
-from zhengai.engine import impact, monitoring
+from zhengai.engine import cards, impact, monitoring
 from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.columnar import Compiled
 from zhengai.engine.impact import Folded
-from zhengai.engine.propagation import aggregate, status_of
+from zhengai.engine.propagation import status_of
 from zhengai.engine.snapshot import Snapshot
 from zhengai.engine.structure import Structure, VisibleStructure
 from zhengai.security.scope import PERSONAL, Scope, build_scope, needs_scope, scope_key
@@ -330,6 +330,10 @@ class Engine:
         """A goal the caller may see (NotFoundError otherwise, hidden or unknown alike)."""
         return self._lookup(Goal, "goal", goal_id, as_of)
 
+    def card(self, goal_id: str, as_of: date | None = None) -> cards.CardVerdict:
+        """黄牌/红牌 of a CARDS goal the caller may see (engine/cards.py)."""
+        return cards.card(self, goal_id, as_of)
+
     def metric(self, metric_id: str, as_of: date | None = None) -> Metric:
         """The metric in force on ``as_of`` (NotFoundError if missing or hidden)."""
         return self._lookup(Metric, "metric", metric_id, as_of)
@@ -619,7 +623,7 @@ class Engine:
             return None
         snap = self.base.snapshot(when)
         goal = self.state.node(goal_id, when)
-        value = aggregate(goal, [(e.weight, snap.attainment(e.child)) for e in hidden])  # type: ignore[arg-type]
+        value = snap.aggregate(goal, [(e.child, e.weight) for e in hidden])  # type: ignore[arg-type]
         return Folded(len(hidden), weight=sum(e.weight for e in hidden), coverage=value.coverage,
                       attainment=value.attainment)
 

@@ -55,9 +55,14 @@ from zhengai import texts
 from zhengai.domain.enums import LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric
 from zhengai.engine.propagation import (
+    Child,
     GoalValue,
     aggregate,
+    below_limit,
+    elapsed_share,
+    goal_below_limit,
     metric_attainment,
+    metric_expected,
     metric_status,
     partial,
     status_of,
@@ -274,24 +279,29 @@ def simulate(snap: Snapshot, graph: FlowGraph, children: dict[str, list[FlowEdge
     of those ancestors (children outside ``graph`` keep their snapshot attainment).
     """
     new_att: dict[str, float | None] = {}
+    new_child: dict[str, Child] = {}  # how a changed node reads as a child (weight set per edge)
     metric_rows = []
+    day = snap.as_of
     for m_id, value in changes.items():
         m = graph.metrics[m_id]
-        new_att[m_id] = metric_attainment(m, value)
+        new_att[m_id] = metric_attainment(m, value, day, day)  # a hypothetical value is read on the day
+        new_child[m_id] = Child(0.0, new_att[m_id], below_limit(m, value, new_att[m_id], day, day),
+                                metric_expected(m, new_att[m_id]))
         before_value = snap.value(m_id)
         metric_rows.append(MetricChange(
             m, before_value, value, snap.attainment(m_id), new_att[m_id],
-            metric_status(m, before_value, snap.attainment(m_id)),
-            metric_status(m, value, new_att[m_id])))
+            snap.metric_status(m), metric_status(m, value, new_att[m_id], day, day)))
     new_val: dict[str, GoalValue] = {}
     for node in _order(graph):
         goal = graph.goals.get(node)
         if goal is None:
             continue
-        kids = [(e.weight, new_att[e.child] if e.child in new_att else snap.attainment(e.child))
-                for e in children.get(node, [])]
-        new_val[node] = aggregate(goal, kids)
+        kids = [new_child[e.child]._replace(weight=e.weight) if e.child in new_child
+                else snap.child(e.child, e.weight) for e in children.get(node, [])]
+        new_val[node] = aggregate(goal, kids, elapsed_share(goal.period, day))
         new_att[node] = new_val[node].attainment
+        new_child[node] = Child(0.0, new_att[node], goal_below_limit(goal, new_att[node]),
+                                new_val[node].expected)
     rows = []
     for g_id, v in new_val.items():
         goal = graph.goals[g_id]

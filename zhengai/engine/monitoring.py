@@ -16,7 +16,7 @@ from zhengai import texts
 from zhengai.domain.enums import FREQUENCY_WINDOW_DAYS, LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric, Subject, Task, Unit
 from zhengai.domain.units import goal_unit
-from zhengai.engine.propagation import below_floor
+from zhengai.engine.propagation import below_floor, elapsed_share
 from zhengai.engine.snapshot import Snapshot
 
 #: A goal is behind pace when its attainment trails the elapsed share of its period by more than this.
@@ -107,14 +107,17 @@ def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
         bar = (th.green if th else 0.9) if status is Status.YELLOW else (th.yellow if th else 0.7)
         yield _make(ctx, WarningType.STATUS, Severity(status.value), goal, goal.level, unit,
                     texts.say("warning.goal_status", name=goal.name, attainment=_pct(a or 0), bar=_pct(bar)))
-    if goal.period and a is not None and goal.period.start <= snap.as_of:
-        span = (goal.period.end - goal.period.start).days or 1
-        elapsed = min(1.0, (snap.as_of - goal.period.start).days / span)
-        if a < elapsed - PACE_TOLERANCE:
-            severity = Severity.RED if a < elapsed - 3 * PACE_TOLERANCE else Severity.YELLOW
-            yield _make(ctx, WarningType.BEHIND_PACE, severity, goal, goal.level, unit,
-                        texts.say("warning.behind_pace", name=goal.name, elapsed=_pct(elapsed),
-                                  attainment=_pct(a)))
+    expected = snap.goal_value(goal.id).expected  # the pace path (docs/semantics.md): the elapsed share,
+    # or 1 for children already judged against their own path (分年度目标, 年度累计)
+    if expected is not None and a is not None and a < expected - PACE_TOLERANCE:
+        severity = Severity.RED if a < expected - 3 * PACE_TOLERANCE else Severity.YELLOW
+        elapsed = elapsed_share(goal.period, snap.as_of)
+        message = (texts.say("warning.behind_pace", name=goal.name, elapsed=_pct(expected),
+                             attainment=_pct(a))
+                   if elapsed is not None and abs(expected - elapsed) <= 1e-12 else
+                   texts.say("fidelity.behind_path", name=goal.name, expected=_pct(expected),
+                             attainment=_pct(a)))
+        yield _make(ctx, WarningType.BEHIND_PACE, severity, goal, goal.level, unit, message)
 
 
 def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning]:
@@ -131,7 +134,7 @@ def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning
                     texts.say("warning.stale", name=metric.name, seen=seen, days=window))
     if value is None:
         return
-    if below_floor(metric, value):
+    if below_floor(metric, value, snap.as_of, seen):  # a 年度累计 value compared annualised
         side = "warning.below_floor" if metric.direction == "HIGHER" else "warning.above_floor"
         yield _make(ctx, WarningType.FLOOR, Severity.RED, metric, level, unit,
                     texts.say(side, name=metric.name, value=_num(value, metric.unit),

@@ -19,9 +19,14 @@ from zhengai.domain.models import Goal, Metric
 from zhengai.engine.columnar import Compiled, evaluate
 from zhengai.engine.propagation import (
     UNKNOWN_GOAL,
+    Child,
     GoalValue,
     aggregate,
+    below_limit,
+    elapsed_share,
+    goal_below_limit,
     metric_attainment,
+    metric_expected,
     metric_status,
     status_of,
 )
@@ -44,6 +49,7 @@ class Snapshot:
             e.metric_alive
         self._g_att, self._g_cov, self._g_known, self._g_min, self._g_alive = e.goal_attainment, e.coverage, \
             e.known_weight, e.min_count, e.goal_alive
+        self._g_below, self._g_expected = e.below, e.expected
         # nodes written since the arrays were compiled: metric id → (value, seen, attainment) or None
         # (not in force); goal id → GoalValue or None
         self._metrics_beside: dict[str, tuple[float | None, date | None, float | None] | None] = {}
@@ -78,7 +84,9 @@ class Snapshot:
         att = self._g_att[i]
         if att != att:
             return UNKNOWN_GOAL
-        return GoalValue(float(att), float(self._g_cov[i]), float(self._g_known[i]), int(self._g_min[i]))
+        expected = self._g_expected[i]
+        return GoalValue(float(att), float(self._g_cov[i]), float(self._g_known[i]), int(self._g_min[i]),
+                         int(self._g_below[i]), None if expected != expected else float(expected))
 
     def attainment(self, node_id: str) -> float | None:
         """A metric's or goal's attainment (None: unknown)."""
@@ -104,7 +112,24 @@ class Snapshot:
     def metric_status(self, metric: Metric) -> Status:
         """A metric's status: RED beyond its floor whatever its attainment."""
         found = self._metric(metric.id) or _NO_VALUE
-        return metric_status(metric, found[0], found[2])
+        return metric_status(metric, found[0], found[2], self.as_of, found[1])
+
+    def child(self, child_id: str, weight: float) -> Child:
+        """How a goal's child reads here (attainment, below its limit, pace expectation) on an edge of
+        ``weight``."""
+        state, as_of = self.structure.state, self.as_of
+        node = state.node(child_id, as_of)
+        if isinstance(node, Metric):
+            value, seen, a = self._metric(child_id) or _NO_VALUE
+            return Child(weight, a, below_limit(node, value, a, as_of, seen), metric_expected(node, a))
+        if isinstance(node, Goal):
+            v = self.goal_value(child_id)
+            return Child(weight, v.attainment, goal_below_limit(node, v.attainment), v.expected)
+        return Child(weight, None)
+
+    def aggregate(self, goal: Goal, edges: Iterable[tuple[str, float]]) -> GoalValue:
+        """``goal``'s value over its children ``(child id, weight)`` as they read here."""
+        return aggregate(goal, [self.child(c, w) for c, w in edges], elapsed_share(goal.period, self.as_of))
 
     def status(self, node: Goal | Metric) -> Status:
         """The status of a goal or a metric."""
@@ -166,12 +191,12 @@ class Snapshot:
                 self._set_metric(m_id, None)
                 continue
             seen, value = latest.get(m_id, (None, None))
-            self._set_metric(m_id, (value, seen, metric_attainment(definition, value)))
+            self._set_metric(m_id, (value, seen, metric_attainment(definition, value, as_of, seen)))
         for g_id in goals:
             definition = state.node(g_id, as_of)
             if isinstance(definition, Goal):
-                self._set_goal(g_id, aggregate(definition, [(e.weight, self.attainment(e.child))
-                                                            for e in state.children(g_id, as_of)]))
+                self._set_goal(g_id, self.aggregate(definition, [(e.child, e.weight)
+                                                                 for e in state.children(g_id, as_of)]))
             else:
                 self._set_goal(g_id, None)
 
@@ -197,6 +222,8 @@ class Snapshot:
         v = value or UNKNOWN_GOAL
         self._g_att[i] = np.nan if v.attainment is None else v.attainment
         self._g_cov[i], self._g_known[i], self._g_min[i] = v.coverage, v.known_weight, v.min_count
+        self._g_below[i] = v.below
+        self._g_expected[i] = np.nan if v.expected is None else v.expected
 
     def with_structure(self, structure: Structure) -> Snapshot:
         """The same numbers read through another structure (a caller's visible one)."""

@@ -7,12 +7,12 @@ from functools import cache
 from zhengai.queries import QUERIES
 
 #: Every relationship type of the graph (design.md §1).
-RELATIONSHIP_TYPES = ("ADVANCES", "BELONGS_TO", "DERIVED_FROM", "FOR_SUBJECT", "HELD_TO", "IN_MAJOR",
-                      "LED_BY", "MEASURED_BY", "OWNED_BY", "PART_OF", "SPECIFIES", "SUPPORTS",
-                      "UNDERTAKEN_BY")
+RELATIONSHIP_TYPES = ("ADVANCES", "ASSESSES", "BELONGS_TO", "DERIVED_FROM", "FOR_SUBJECT", "HELD_TO",
+                      "IN_MAJOR", "LED_BY", "MEASURED_BY", "MEMBER_OF", "OWNED_BY", "PART_OF", "SPECIFIES",
+                      "SUPPORTS", "UNDERTAKEN_BY")
 
 #: Every node label besides :Node.
-NODE_LABELS = ("Goal", "Metric", "Plan", "Standard", "Subject", "Task", "Unit")
+NODE_LABELS = ("Goal", "Metric", "Plan", "Scheme", "Standard", "Subject", "Task", "Unit")
 
 
 @cache

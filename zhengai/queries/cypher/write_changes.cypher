@@ -10,6 +10,7 @@ CALL {
   FOREACH (_ IN CASE WHEN row.label = 'Goal' THEN [1] ELSE [] END | SET n:Goal)
   FOREACH (_ IN CASE WHEN row.label = 'Metric' THEN [1] ELSE [] END | SET n:Metric)
   FOREACH (_ IN CASE WHEN row.label = 'Plan' THEN [1] ELSE [] END | SET n:Plan)
+  FOREACH (_ IN CASE WHEN row.label = 'Scheme' THEN [1] ELSE [] END | SET n:Scheme)
   FOREACH (_ IN CASE WHEN row.label = 'Standard' THEN [1] ELSE [] END | SET n:Standard)
   FOREACH (_ IN CASE WHEN row.label = 'Subject' THEN [1] ELSE [] END | SET n:Subject)
   FOREACH (_ IN CASE WHEN row.label = 'Task' THEN [1] ELSE [] END | SET n:Task)
@@ -33,6 +34,8 @@ CALL {
   MATCH (b:Node {id: row.target})
   FOREACH (_ IN CASE WHEN row.kind = 'ADVANCES' THEN [1] ELSE [] END |
     CREATE (a)-[:ADVANCES {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
+  FOREACH (_ IN CASE WHEN row.kind = 'ASSESSES' THEN [1] ELSE [] END |
+    CREATE (a)-[:ASSESSES {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
   FOREACH (_ IN CASE WHEN row.kind = 'BELONGS_TO' THEN [1] ELSE [] END |
     CREATE (a)-[:BELONGS_TO {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
   FOREACH (_ IN CASE WHEN row.kind = 'DERIVED_FROM' THEN [1] ELSE [] END |
@@ -47,6 +50,8 @@ CALL {
     CREATE (a)-[:LED_BY {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
   FOREACH (_ IN CASE WHEN row.kind = 'MEASURED_BY' THEN [1] ELSE [] END |
     CREATE (a)-[:MEASURED_BY {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
+  FOREACH (_ IN CASE WHEN row.kind = 'MEMBER_OF' THEN [1] ELSE [] END |
+    CREATE (a)-[:MEMBER_OF {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
   FOREACH (_ IN CASE WHEN row.kind = 'OWNED_BY' THEN [1] ELSE [] END |
     CREATE (a)-[:OWNED_BY {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
   FOREACH (_ IN CASE WHEN row.kind = 'PART_OF' THEN [1] ELSE [] END |
