@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.test_browser import AS_OF, Visit, chromium, visit  # noqa: F401 (fixtures)
+from tests.test_browser import (  # noqa: F401 (fixtures)
+    AS_OF,
+    Visit,
+    _warnings_ready,
+    chromium,
+    serve_demo,
+    visit,
+)
 from tests.test_browser_auth import AUTH, auth_server  # noqa: F401 (fixture)
 from zhengai.domain.enums import Level
 from zhengai.graph_loader import demo_path, load_dataset
@@ -208,3 +217,60 @@ def test_the_big_screen_is_dark_and_refreshes_itself(chromium, auth_server):  # 
     page.screenshot(path="test-artifacts/screenshots/dashboard-big-screen.png")
     assert errors == []
     context.close()
+
+
+CELLS_OVERFLOWING = """() => [...document.querySelectorAll('[data-testid^=cell-], [data-testid^=cell-] *')]
+    .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline')
+    .map(el => (el.closest('[data-testid^=cell-]').dataset.testid) + ': ' + el.textContent)"""
+
+
+def _explorer_totals(v: Visit) -> dict[str, str]:
+    v.page.wait_for_selector("[data-testid=matrix][data-state=ready]")
+    _warnings_ready(v)
+    return {k: v.page.inner_text(f"[data-testid=warnings-{k}]").split()[-1] for k in ("red", "yellow")}
+
+
+def test_the_explorers_matrix_cells_hold_their_counts_and_warnings_are_totals(visit, auth_server):  # noqa: F811
+    visit.page.add_init_script(f"sessionStorage.setItem('zhengai.token', {json.dumps(TOKENS['admin'])})")
+    visit.page.goto(f"{auth_server}/#asOf={AS_OF}")
+    shown = _explorer_totals(visit)
+    assert visit.page.evaluate(CELLS_OVERFLOWING) == []
+    api = _ask(auth_server, "admin", "query($d: Date) { warningSummary(asOf: $d) { red yellow } }",
+               d=visit.page.input_value("[data-testid=as-of]"))["warningSummary"]
+    assert shown == {"red": str(api["red"]), "yellow": str(api["yellow"])}
+    visit.page.select_option("[data-testid=warnings-severity]", "RED")
+    _warnings_ready(visit, total=str(api["red"]))
+    assert visit.page.inner_text("[data-testid=warnings-yellow]").split()[-1] == str(api["yellow"])
+    visit.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def college_server(tmp_path_factory) -> Iterator[str]:
+    """``zhengai serve --data`` the ``college`` dataset (bench/out/, generated once): opt-in, it loads for
+    minutes on a busy machine."""
+    if os.environ.get("ZHENGAI_COLLEGE_TESTS") != "1":
+        pytest.skip("college-scale pages: set ZHENGAI_COLLEGE_TESTS=1 (generates bench/out/college-7)")
+    from bench.common import dataset
+
+    yield from serve_demo(tmp_path_factory.mktemp("college-state"), "--data", str(dataset("college")),
+                          startup=1200, ZHENGAI_JWT_SECRET="", ZHENGAI_JWKS="")
+
+
+def test_college_scale_matrix_warnings_and_search(visit, college_server):  # noqa: F811
+    page = visit.page
+    page.set_default_timeout(300_000)
+    page.goto(f"{college_server}/")
+    shown = _explorer_totals(visit)
+    assert page.evaluate(CELLS_OVERFLOWING) == []
+    assert "万" in page.inner_text("[data-testid=matrix]")  # 3.0万 个目标 in the 学生 cells
+    api = httpx.post(f"{college_server}/graphql", json={"query": "{ warningSummary { red yellow total } }"},
+                     timeout=600).json()["data"]["warningSummary"]
+    assert shown == {"red": str(api["red"]), "yellow": str(api["yellow"])} and api["total"] > 1000
+    visit.shot("college-matrix.png", doc="explorer-college-matrix.png")
+    page.goto(f"{college_server}/dashboard")
+    page.wait_for_selector("[data-testid=board][data-state=ready]")
+    page.fill("[data-testid=search]", "就业")
+    page.wait_for_selector("[data-testid=search-results][data-text=就业]")
+    assert page.locator("[data-testid=search-hit]").count() > 0
+    visit.shot("college-dashboard.png", doc="dashboard-college.png")
+    visit.assert_clean()

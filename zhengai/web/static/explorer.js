@@ -14,7 +14,7 @@
 // another goal is shown or another identity signs in.
 
 import { createEditor } from "./editor.js";
-import { T, label } from "./texts.js";
+import { T, fmt, label } from "./texts.js";
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
 const SEVERITY = { RED: 0, YELLOW: 1, UNKNOWN: 2, GREEN: 3 };
@@ -26,7 +26,7 @@ const PATH_COLOUR = "#2f5bd3";
 const FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
 // Bounds: what the page draws or lists at most; the rest is summarised with a count.
 const LIMITS = { perRow: 8, nodes: 48, goalsScanned: 500, goalsShown: 100, maxPaths: 20, simRows: 60,
-  warningsShown: 100, warningsCounted: 1000, foldViews: 40, gapFetched: 50, gapRows: 8 };
+  warningsShown: 100, foldViews: 40, gapFetched: 50, gapRows: 8 };
 
 // ---------------------------------------------------------------- GraphQL operations (public API only)
 const VIEW = `fragment View on GraphView { omitted
@@ -68,11 +68,11 @@ const Q = {
   unitGoals: `query UnitGoals($unitId: ID!, $asOf: Date) {
     goals(unitId: $unitId, asOf: $asOf, first: 100) {
       edges { node { id name level unit { system } parents(first: 100) { id } } } } }`,
-  // the listed warnings (most severe first) and, lighter, all of them for the counts
-  warnings: `query Warnings($asOf: Date, $level: Level, $minSeverity: Severity, $first: Int, $count: Int) {
+  // the listed warnings (most severe first) and the service's totals of all of them (never a capped count)
+  warnings: `query Warnings($asOf: Date, $level: Level, $minSeverity: Severity, $first: Int) {
     list: warnings(asOf: $asOf, level: $level, minSeverity: $minSeverity, first: $first) {
-      id type severity nodeId nodeName kind level unitId leader message }
-    tally: warnings(asOf: $asOf, level: $level, minSeverity: $minSeverity, first: $count) { severity } }`,
+      id type severity nodeId nodeName kind level unitId unitName leader message }
+    summary: warningSummary(asOf: $asOf, level: $level) { total red yellow info } }`,
   metricGoal: `query MetricGoal($id: ID!) { metric(id: $id) { id goals(first: 1) { id } } }`,
   simulate: `query Simulate($changes: [MetricValueInput!]!, $asOf: Date) {
     simulate(changes: $changes, asOf: $asOf) {
@@ -392,6 +392,11 @@ function renderMatrix() {
   $("matrix").replaceChildren(table);
 }
 
+/** A count that fits a matrix cell at any scale: 30000 → 3.0万 (the exact count is in the cell's title). */
+function compact(n) {
+  return n >= 10000 ? fmt(T.dashboard.wan, { n: (n / 10000).toFixed(1) }) : String(n);
+}
+
 function cellButton(c) {
   const selected = state.cell && state.cell.system === c.system && state.cell.level === c.level;
   const title = `${c.systemName} × ${c.levelName}：${c.goalCount} 个目标，${c.metricCount} 项指标，`
@@ -401,12 +406,13 @@ function cellButton(c) {
     "data-testid": `cell-${c.system}-${c.level}`, "data-status": c.status, "data-goal-count": c.goalCount,
     disabled: c.goalCount === 0, onclick: () => guarded("加载目标列表", () => selectCell(c)),
   },
-  h("span", { class: "n" }, c.goalCount, h("small", {}, "个目标")),
+  h("span", { class: "n" }, compact(c.goalCount), h("small", {}, "个目标")),
   h("span", { class: "att" }, c.goalCount ? pct(c.attainment) : ""),
   c.goalCount ? h("span", { class: "counts" },
     [["g", c.green, "GREEN"], ["y", c.yellow, "YELLOW"], ["r", c.red, "RED"], ["u", c.unknown, "UNKNOWN"]]
       .filter(([, count]) => count > 0)
-      .map(([cls, count, status]) => h("span", { class: cls, title: T.status[status] }, count))) : null,
+      .map(([cls, count, status]) => h("span", { class: cls, title: `${T.status[status]} ${count}` },
+        compact(count)))) : null,
   h("span", { class: "metrics" }, c.goalCount ? `${c.metricCount} 项指标` : "无目标"));
 }
 
@@ -1224,37 +1230,35 @@ async function loadWarnings() {
   list.dataset.state = "loading";
   const level = $("warnings-level").value || null;
   const minSeverity = $("warnings-severity").value || "YELLOW";
-  const data = await gql(Q.warnings, { asOf: state.asOf, level, minSeverity,
-    first: LIMITS.warningsShown, count: LIMITS.warningsCounted });
+  const data = await gql(Q.warnings, { asOf: state.asOf, level, minSeverity, first: LIMITS.warningsShown });
   if (!current("warnings", n)) return;
   // the service lists the most severe first; keep its order within a severity
   const shown = data.list.map((w, i) => [w, i])
     .sort(([a, i], [b, j]) => (WARN_RANK[a.severity] ?? 3) - (WARN_RANK[b.severity] ?? 3) || i - j)
     .map(([w]) => w);
-  const tally = data.tally;
-  const count = (sev) => tally.filter((w) => w.severity === sev).length;
-  const capped = tally.length >= LIMITS.warningsCounted;
-  $("warnings-red").textContent = `${count("RED")}${capped ? "+" : ""}`;
-  $("warnings-yellow").textContent = `${count("YELLOW")}${capped ? "+" : ""}`;
-  list.dataset.total = tally.length;
-  list.dataset.red = count("RED");
-  list.dataset.yellow = count("YELLOW");
+  const sum = data.summary;
+  const total = { RED: sum.red, YELLOW: sum.red + sum.yellow, INFO: sum.total }[minSeverity] ?? sum.total;
+  $("warnings-red").textContent = String(sum.red);
+  $("warnings-yellow").textContent = String(sum.yellow);
+  list.dataset.total = total;
+  list.dataset.red = sum.red;
+  list.dataset.yellow = sum.yellow;
   const scope = [level ? `${T.level[level]}层面` : T.explorer.all_levels,
     $("warnings-severity").selectedOptions[0]?.textContent ?? ""].join("，");
-  $("warnings-caption").textContent = tally.length
-    ? `监测日期 ${state.asOf}（${scope}）：共 ${tally.length}${capped ? "+" : ""} 条预警，红色在前。`
+  $("warnings-caption").textContent = total
+    ? `监测日期 ${state.asOf}（${scope}）：共 ${total} 条预警，红色在前。`
       + "点击目标或指标预警在图中打开其目标链。"
     : `监测日期 ${state.asOf}（${scope}）：没有预警。`;
   list.replaceChildren(...shown.map(warningRow));
-  const rest = tally.length - shown.length;
+  const rest = total - shown.length;
   $("warnings-more").hidden = rest <= 0;
-  $("warnings-more").textContent = rest > 0 ? `另有 ${rest}${capped ? "+" : ""} 条预警未列出（请按层面或严重程度筛选）` : "";
+  $("warnings-more").textContent = rest > 0 ? `另有 ${rest} 条预警未列出（请按层面或严重程度筛选）` : "";
   list.dataset.state = "ready";
 }
 
 function warningRow(w) {
   const clickable = w.kind === "Goal" || w.kind === "Metric";
-  const who = [w.unitId, w.leader].filter(Boolean).join(" · ");
+  const who = [w.unitName ?? w.unitId, w.leader].filter(Boolean).join(" · ");
   const body = [
     h("span", { class: "warn-head" },
       h("span", { class: `chip ${w.severity}`, title: T.severity[w.severity] ?? w.severity },
