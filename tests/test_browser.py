@@ -364,7 +364,7 @@ def test_explorer_goal_chain_trace_and_simulation(visit, server):
     direct = next(p for p in top["paths"] if "G-CRS-CNC" not in p["nodeIds"])
     assert drawn["edges"]["G-STU-001-3Y>G-MAJ-MECH"]["flow"] == _sens(direct["weight"])
     assert drawn["edges"]["A26-MAJOR>S-MAJOR"]["flow"] == _sens(top["sensitivity"])
-    assert f"灵敏度 {_sens(top['sensitivity'])}" in drawn["nodes"]["S-MAJOR"]["label"]
+    assert f"影响程度 {_sens(top['sensitivity'])}" in drawn["nodes"]["S-MAJOR"]["label"]
     visit.shot("03-trace.png", doc="explorer-trace.png")
 
     # (e) simulate: the indicator's value drops to 0; the affected goals change colour

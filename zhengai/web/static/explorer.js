@@ -392,6 +392,9 @@ function renderMatrix() {
   $("matrix").replaceChildren(table);
 }
 
+/** The exact meaning of 影响程度 (what the API calls sensitivity), in the column's tooltip. */
+const IMPACT_TITLE = "影响程度：指标达成度变化 1 个单位时目标达成度的变化（偏导数 ∂目标达成度/∂指标达成度）";
+
 /** A count that fits a matrix cell at any scale: 30000 → 3.0万 (the exact count is in the cell's title). */
 function compact(n) {
   return n >= 10000 ? fmt(T.dashboard.wan, { n: (n / 10000).toFixed(1) }) : String(n);
@@ -967,11 +970,11 @@ function renderGap(x) {
   fill(box,
     h("p", { class: "gap-head" }, `达成度 ${pct(x.attainment)}，差距 ${pct2(x.gap)}（1 − 达成度）`),
     shown.length || x.others ? h("table", { class: "list", "data-testid": "gap-table" },
-      h("thead", {}, h("tr", {}, h("th", {}, "指标"), h("th", {}, "达成度"), h("th", {}, "灵敏度"),
+      h("thead", {}, h("tr", {}, h("th", {}, "指标"), h("th", {}, "达成度"), h("th", { title: IMPACT_TITLE }, "影响程度"),
         h("th", {}, "贡献"))),
       h("tbody", {}, rows)) : h("p", { class: "hint" }, "没有可列出的指标。"),
     h("p", { class: "hint", "data-testid": "gap-summary" },
-      `${terms.join(" + ")} = 差距 ${pct2(x.gap)}。贡献 = 灵敏度 × (1 − 指标达成度)。`),
+      `${terms.join(" + ")} = 差距 ${pct2(x.gap)}。贡献 = 影响程度 × (1 − 指标达成度)。`),
     x.unknownMetrics.length ? h("p", { class: "hint" },
       `无数据的指标：${x.unknownMetrics.map((m) => m.name).join("、")}`) : null);
 }
@@ -983,7 +986,7 @@ function clearMetric() {
   state.simulation = null;
   $("trace").dataset.state = "empty";
   $("trace").replaceChildren(h("p", { class: "hint" },
-    "在目标链中点击一个指标，查看它的达成度沿哪些路径、以多大灵敏度传导到学校目标。"));
+    "在目标链中点击一个指标，查看它的达成度沿哪些路径、以多大影响程度传导到学校目标。"));
   $("simulate-form").hidden = true;
   $("simulate").dataset.state = "empty";
   $("simulate").replaceChildren(h("p", { class: "hint" },
@@ -1073,7 +1076,7 @@ function highlightTrace(trace) {
       }
       const node = cy.getElementById(t.goal.id);
       node.addClass("target");
-      setLabel(node, `${node.data("base")}\n灵敏度 ${sens(t.sensitivity)}`);
+      setLabel(node, `${node.data("base")}\n影响程度 ${sens(t.sensitivity)}`);
       node.data("base", node.data("display"));
     }
     cy.getElementById(trace.metric.id).addClass("source");
@@ -1100,7 +1103,7 @@ function renderTrace(trace) {
   if (o) {
     rows.push(h("tr", { class: "others", "data-testid": "trace-others", "data-count": o.count,
       "data-sensitivity": o.sensitivity ?? "", title: "范围外的目标，已合并为匿名汇总" },
-    h("td", {}, `${o.label}${o.sensitivity != null ? ` · 合计灵敏度 ${sens(o.sensitivity)}` : ""}`,
+    h("td", {}, `${o.label}${o.sensitivity != null ? ` · 合计影响程度 ${sens(o.sensitivity)}` : ""}`,
       h("ol", { class: "paths" }, h("li", {}, "范围外的学校层面目标，已合并为匿名汇总"))),
     h("td", {}), h("td", { class: "num" }, o.sensitivity != null ? sens(o.sensitivity) : "—"), h("td", {})));
   }
@@ -1115,11 +1118,11 @@ function renderTrace(trace) {
       `传导到 ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`
       + (listed < trace.pathCount ? `（图中显示 ${listed} 条）` : "")
       + (o ? `；另有${o.label}（范围外，已合并为匿名汇总）` : "")
-      + "。灵敏度 = 该指标达成度变化 1 个单位时目标达成度的变化（∂目标/∂指标）。"),
+      + "。影响程度 = 该指标达成度变化 1 个单位时目标达成度的变化。"),
     trace.targets.length || o
       ? h("table", { class: "list", "data-testid": "trace-targets" },
         h("thead", {}, h("tr", {}, h("th", {}, "学校目标与路径"), h("th", {}, "状态"),
-          h("th", {}, "灵敏度"), h("th", {}, "路径"))),
+          h("th", { title: IMPACT_TITLE }, "影响程度"), h("th", {}, "路径"))),
         h("tbody", {}, rows))
       : h("p", { class: "hint" }, "该指标没有传导到学校层面目标。"));
 }
