@@ -274,3 +274,21 @@ def test_college_scale_matrix_warnings_and_search(visit, college_server):  # noq
     assert page.locator("[data-testid=search-hit]").count() > 0
     visit.shot("college-dashboard.png", doc="dashboard-college.png")
     visit.assert_clean()
+
+
+def test_the_explorer_finds_a_goal_by_name_and_opens_its_chain(visit, auth_server):  # noqa: F811
+    page = visit.page
+    page.add_init_script(f"sessionStorage.setItem('zhengai.token', {json.dumps(TOKENS['admin'])})")
+    page.goto(f"{auth_server}/")
+    page.wait_for_selector("[data-testid=matrix][data-state=ready]")
+    page.fill("[data-testid=goal-search]", "就业质量")
+    page.wait_for_selector("[data-testid=search-results][data-text=就业质量]")
+    hits = page.locator("[data-testid=search-hit]").evaluate_all("xs => xs.map(x => x.dataset.goalId)")
+    api = _ask(auth_server, "admin", '{ searchGoals(text: "就业质量", first: 20) { id } }')["searchGoals"]
+    assert hits == [g["id"] for g in api] and "S-EMP" in hits
+    page.click("[data-testid=search-hit][data-goal-id=S-EMP] a")
+    page.wait_for_function("() => window.zhengaiExplorer.state.goal?.id === 'S-EMP' && document"
+                           ".querySelector('[data-testid=chain-graph]').dataset.state === 'ready'")
+    assert page.is_hidden("[data-testid=search-results]")
+    visit.shot("explorer-search.png", doc="explorer-search.png")
+    visit.assert_clean()

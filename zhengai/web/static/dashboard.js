@@ -10,6 +10,7 @@
 // The bearer token is the one the explorer keeps in sessionStorage (登录令牌); every word comes from the
 // catalogue (static/texts.js).
 
+import { attachSearch } from "./search.js";
 import { T, fmt, label } from "./texts.js";
 
 const D = T.dashboard;
@@ -265,31 +266,7 @@ async function portraitBoard(subjectId, viewer, own = false) {
 
 // ------------------------------------------------------------------------------------ 目标检索
 
-const SEARCH = `query($t: String!, $asOf: Date) { searchGoals(text: $t, first: 20, asOf: $asOf) { id name level } }`;
-const searchInput = document.getElementById("search");
-const hits = document.getElementById("search-results");
-let searchTicket = 0;
-
-async function runSearch() {
-  const text = searchInput.value.trim();
-  const mine = ++searchTicket;
-  if (!text) { hits.hidden = true; return; }
-  const found = (await gql(SEARCH, { t: text, asOf: asOf() })).searchGoals;
-  if (mine !== searchTicket) return;
-  hits.replaceChildren(...(found.length ? found.map((g) => h("li", { dataTestid: "search-hit", dataGoalId: g.id },
-    h("a", { href: `./#goal=${encodeURIComponent(g.id)}` }, g.name), h("small", {}, ` ${g.id} · ${label("level", g.level)}`)))
-    : [h("li", { class: "empty" }, D.searchEmpty)]),
-  ...(found.length === 20 ? [h("li", { class: "empty" }, fmt(D.searchMore, { count: 20 }))] : []));
-  hits.hidden = false;
-  hits.dataset.text = text;
-}
-
-let searchTimer = 0;
-searchInput.placeholder = D.search;
-searchInput.addEventListener("input", () => {
-  clearTimeout(searchTimer);
-  searchTimer = setTimeout(() => runSearch().catch(showError), 150);
-});
+attachSearch(document.getElementById("search"), document.getElementById("search-results"), { gql, asOf });
 
 // ------------------------------------------------------------------------------------ start
 

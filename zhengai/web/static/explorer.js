@@ -14,6 +14,7 @@
 // another goal is shown or another identity signs in.
 
 import { createEditor } from "./editor.js";
+import { attachSearch } from "./search.js";
 import { T, fmt, label } from "./texts.js";
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
@@ -416,7 +417,7 @@ function cellButton(c) {
       .filter(([, count]) => count > 0)
       .map(([cls, count, status]) => h("span", { class: cls, title: `${T.status[status]} ${count}` },
         compact(count)))) : null,
-  h("span", { class: "metrics" }, c.goalCount ? `${c.metricCount} 项指标` : "无目标"));
+  h("span", { class: "metrics" }, c.goalCount ? `${compact(c.metricCount)} 项指标` : "无目标"));
 }
 
 // ---------------------------------------------------------------- (b) the goals of a cell
@@ -1343,6 +1344,8 @@ for (const id of ["warnings-level", "warnings-severity"]) {
 }
 $("warnings-filters").addEventListener("submit", (event) => event.preventDefault());
 window.addEventListener("hashchange", () => guarded("打开链接", openHash));
+// 目标检索 (search.js): a hit opens the goal through the hash, as any link does
+attachSearch($("goal-search"), $("goal-search-results"), { gql, asOf: () => state.asOf });
 $("simulate-form").addEventListener("submit", (event) => {
   event.preventDefault();
   guarded("情景模拟", runSimulation);
