@@ -82,7 +82,7 @@ def http(request) -> TestClient:
     return TestClient(create_app(engine_for(request, "embedded", demo_path())))
 
 
-PAGES = [("/", {}), ("/graphql", {"Accept": "text/html"})]
+PAGES = [("/", {}), ("/dashboard", {}), ("/graphql", {"Accept": "text/html"})]
 
 
 @pytest.mark.parametrize(("path", "headers"), PAGES)

@@ -263,8 +263,9 @@ def test_college_scale_matrix_warnings_and_search(visit, college_server):  # noq
     shown = _explorer_totals(visit)
     assert page.evaluate(CELLS_OVERFLOWING) == []
     assert "万" in page.inner_text("[data-testid=matrix]")  # 3.0万 个目标 in the 学生 cells
-    api = httpx.post(f"{college_server}/graphql", json={"query": "{ warningSummary { red yellow total } }"},
-                     timeout=600).json()["data"]["warningSummary"]
+    api = httpx.post(f"{college_server}/graphql", timeout=600, json={
+        "query": "query($d: Date) { warningSummary(asOf: $d) { red yellow total } }",
+        "variables": {"d": page.input_value("[data-testid=as-of]")}}).json()["data"]["warningSummary"]
     assert shown == {"red": str(api["red"]), "yellow": str(api["yellow"])} and api["total"] > 1000
     visit.shot("college-matrix.png", doc="explorer-college-matrix.png")
     page.goto(f"{college_server}/dashboard")
