@@ -252,7 +252,7 @@ def test_trace_and_simulation_show_the_others_row(visit, auth_server):  # noqa: 
     page.wait_for_selector("#trace[data-state=ready]")
     row = page.locator("[data-testid=trace-others]")
     assert row.get_attribute("data-count") == "2"
-    assert "其他 2 项 · 合计灵敏度 0.125" in row.inner_text()
+    assert "其他 2 项 · 合计影响程度 0.125" in row.inner_text()
     assert "另有其他 2 项（范围外，已合并为匿名汇总）" in page.inner_text("[data-testid=trace-summary]")
     assert page.locator("[data-testid=trace-target]").count() == 2  # the two real targets, not four
 

@@ -55,6 +55,7 @@ ids = st.one_of(st.sampled_from(IDS), st.sampled_from([p.id for p in PEOPLE]),  
 unit_ids = st.sampled_from(sorted(DS.units))
 levels = st.sampled_from(["SCHOOL", "MAJOR", "COURSE", "TEACHER", "STUDENT"])
 directions = st.sampled_from(["UP", "DOWN", "BOTH"])
+texts = st.sampled_from(["G-", "STU", "TCH", "目标", "课程", "李", "王"])  # searched for
 
 
 def goal_fields(depth: int) -> st.SearchStrategy[str]:
@@ -99,6 +100,21 @@ def roots() -> st.SearchStrategy[str]:
                   levels, unit_ids),
         st.builds(lambda i: f'spiral(subjectId: "{i}", {AS_OF}) {{ subjectName '
                             f"openWarnings {{ nodeId nodeName }} improvements {{ measure }} }}", ids),
+        # 驾驶舱 and 画像
+        st.builds(lambda i: f'portrait(subjectId: "{i}", {AS_OF}) {{ subject {{ id name }} majorName '
+                            f"goals {{ id name }} dimensions {{ key metrics {{ id name }} "
+                            f"peers {{ count mean }} }} "
+                            f"peers {{ basis value valueName size score {{ mean percentile }} }} "
+                            f"spiral {{ subjectName }} }}", ids),
+        st.builds(lambda t: f'searchGoals(text: {json.dumps(t, ensure_ascii=False)}, first: 100, {AS_OF}) '
+                            f"{{ id name }}", texts | ids),
+        st.builds(lambda u: f'warningSummary({AS_OF}, unitId: "{u}") '
+                            f"{{ total byUnit {{ unitId unitName }} }}", unit_ids),
+        st.builds(lambda lv: f"subjectStandings({AS_OF}, level: {lv}, first: 200) "
+                             f"{{ total subjects {{ subject {{ id name }} score }} }}", levels),
+        st.builds(lambda u: f'goalSummary({AS_OF}, unitId: "{u}") {{ level total red }}', unit_ids),
+        st.builds(lambda u: f'taskProgress({AS_OF}, unitId: "{u}", first: 200) {{ total tasks {{ name leader '
+                            f"goalIds }} }}", unit_ids),
     )
 
 

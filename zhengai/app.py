@@ -314,6 +314,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),
+        Route("/dashboard", lambda _: web.dashboard_page()),
         Route("/texts.json", web.texts_json),
         Mount("/static", app=web.static_files(), name="static"),
     ])

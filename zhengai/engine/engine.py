@@ -474,7 +474,7 @@ class Engine:
                         sensitivity=sum(c.sensitivity for c in hidden)) if hidden else None
         unknown = [m for m in full.unknown_metrics if m.id in scope.metrics]
         return replace(full, contributors=mine[:top], contributor_count=len(mine), unknown_metrics=unknown,
-                       others=others)
+                       others=others, rest=impact.rest_of(mine, top))
 
     def simulate(self, changes: Sequence[tuple[str, float]], as_of: date | None) -> impact.Simulation:
         """Every goal above the changed metrics recomputed exactly with hypothetical values."""

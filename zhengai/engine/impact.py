@@ -71,7 +71,7 @@ from zhengai.engine.snapshot import Snapshot
 from zhengai.stores.base import FlowEdge, FlowGraph
 
 __all__ = ["Folded", "GapContributor", "GapExplanation", "GoalChange", "ImpactPath", "ImpactTrace",
-           "MetricChange", "Simulation", "TargetImpact", "explain_gap", "simulate", "trace_impact"]
+           "MetricChange", "Simulation", "TargetImpact", "explain_gap", "rest_of", "simulate", "trace_impact"]
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,12 @@ class Folded:
     attainment: float | None = None
     contribution: float | None = None
     sensitivity: float | None = None
+    words: str = "folded"  # the catalogue's sentence for its label: folded (其他 N 项) or rest (其余 N 项)
 
     @property
     def label(self) -> str:
-        """其他 N 项."""
-        return texts.say("folded", count=self.count)
+        """其他 N 项 (hidden from the caller), or 其余 N 项 (listed no further)."""
+        return texts.say(self.words, count=self.count)
 
 
 @dataclass
@@ -145,6 +146,16 @@ class GapExplanation:
     contributor_count: int = 0
     unknown_metrics: list[Metric] = field(default_factory=list)
     others: Folded | None = None  # contributors hidden from the caller
+    rest: Folded | None = None  # visible contributors beyond the top ones listed: with them, the gap
+
+
+def rest_of(contributors: list[GapContributor], top: int) -> Folded | None:
+    """The contributors after the first ``top``, summed (None: none left out)."""
+    left = contributors[top:]
+    if not left:
+        return None
+    return Folded(len(left), contribution=sum(c.contribution for c in left),
+                  sensitivity=sum(c.sensitivity for c in left), words="rest")
 
 
 @dataclass
@@ -268,7 +279,7 @@ def explain_gap(snap: Snapshot, goal: Goal, top: int) -> GapExplanation:
     contributors.sort(key=lambda c: (-c.contribution, -c.sensitivity, c.metric.id))
     a_g = snap.attainment(goal.id)
     return GapExplanation(goal, a_g, None if a_g is None else 1 - a_g, contributors[:top],
-                          len(contributors), unknown)
+                          len(contributors), unknown, rest=rest_of(contributors, top))
 
 
 def simulate(snap: Snapshot, graph: FlowGraph, children: dict[str, list[FlowEdge]],

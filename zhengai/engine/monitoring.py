@@ -61,6 +61,7 @@ class Warning:
     unit_id: str | None
     leader: str | None
     message: str
+    unit_name: str | None = None  # the owning unit's name (教务处, 机械工程学院 …)
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: 
     unit = ctx.units.get(unit_id or "")
     return Warning(f"{type_}:{node.id}", type_, severity, node.id, node.name, node.kind, level, unit_id,
                    leader or (unit.leader if unit else None),
-                   texts.say("warning.message", severity=severity, text=message))
+                   texts.say("warning.message", severity=severity, text=message), unit.name if unit else None)
 
 
 def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:

@@ -75,6 +75,17 @@ def explorer_page() -> HTMLResponse:
     return HTMLResponse(_explorer_html(), headers=PAGE_HEADERS)
 
 
+@cache
+def _dashboard_html() -> str:
+    return with_texts(_template("dashboard.html"))
+
+
+def dashboard_page() -> HTMLResponse:
+    """驾驶舱 and 画像 at ``/dashboard`` (the role's landing board, ``?subject=`` a portrait, ``?screen=big``
+    the 大屏), with the catalogue of texts in the page."""
+    return HTMLResponse(_dashboard_html(), headers=PAGE_HEADERS)
+
+
 async def texts_json(request: Request) -> Response:
     """``GET /texts.json``: the catalogue of texts (zhengai/texts/zh.yaml) for the explorer and the editor,
     revalidated by its ETag (no personal data: served without a token)."""

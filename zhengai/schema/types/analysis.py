@@ -62,11 +62,14 @@ class GapExplanation:
     unknown_metrics: list[Metric] = strawberry.field(description="Metrics below the goal with no data")
     others: FoldedGroup | None = strawberry.field(description="Contributors outside the caller's scope: "
                                                               "with the listed ones they sum to the gap")
+    rest: FoldedGroup | None = strawberry.field(description="The contributors after the `top` listed, as one "
+                                                            "line (count, Σ contribution, Σ sensitivity): "
+                                                            "listed + rest + others = gap")
 
     @classmethod
     def from_model(cls, g: impact.GapExplanation) -> GapExplanation:
         return cls(goal=Goal.from_model(g.goal), attainment=g.attainment, gap=g.gap,
-                   others=FoldedGroup.from_model(g.others),
+                   others=FoldedGroup.from_model(g.others), rest=FoldedGroup.from_model(g.rest),
                    contributors=[GapContributor(metric=Metric.from_model(c.metric), sensitivity=c.sensitivity,
                                                 contribution=c.contribution, attainment=c.attainment)
                                  for c in g.contributors],

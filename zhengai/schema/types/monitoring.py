@@ -25,6 +25,7 @@ class Warning:
     kind: str = strawberry.field(description="Goal, Metric or Task")
     level: Level | None
     unit_id: strawberry.ID | None = strawberry.field(description="The owning unit")
+    unit_name: str | None = strawberry.field(description="The owning unit's name (教务处, 机械工程学院 …)")
     leader: str | None = strawberry.field(description="The responsible leader, where known")
     message: str
 
@@ -32,8 +33,8 @@ class Warning:
     def from_model(cls, w: monitoring.Warning) -> Warning:
         unit_id = strawberry.ID(w.unit_id) if w.unit_id else None
         return cls(id=strawberry.ID(w.id), type=w.type, severity=w.severity, node_id=strawberry.ID(w.node_id),
-                   node_name=w.node_name, kind=w.kind, level=w.level, unit_id=unit_id, leader=w.leader,
-                   message=w.message)
+                   node_name=w.node_name, kind=w.kind, level=w.level, unit_id=unit_id, unit_name=w.unit_name,
+                   leader=w.leader, message=w.message)
 
 
 @strawberry.input(description="A dated value of a metric")

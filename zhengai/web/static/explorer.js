@@ -14,7 +14,8 @@
 // another goal is shown or another identity signs in.
 
 import { createEditor } from "./editor.js";
-import { T, label } from "./texts.js";
+import { attachSearch } from "./search.js";
+import { T, fmt, label } from "./texts.js";
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
 const SEVERITY = { RED: 0, YELLOW: 1, UNKNOWN: 2, GREEN: 3 };
@@ -26,7 +27,7 @@ const PATH_COLOUR = "#2f5bd3";
 const FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
 // Bounds: what the page draws or lists at most; the rest is summarised with a count.
 const LIMITS = { perRow: 8, nodes: 48, goalsScanned: 500, goalsShown: 100, maxPaths: 20, simRows: 60,
-  warningsShown: 100, warningsCounted: 1000, foldViews: 40, gapFetched: 50, gapRows: 8 };
+  warningsShown: 100, foldViews: 40, gapFetched: 50, gapRows: 8 };
 
 // ---------------------------------------------------------------- GraphQL operations (public API only)
 const VIEW = `fragment View on GraphView { omitted
@@ -68,11 +69,11 @@ const Q = {
   unitGoals: `query UnitGoals($unitId: ID!, $asOf: Date) {
     goals(unitId: $unitId, asOf: $asOf, first: 100) {
       edges { node { id name level unit { system } parents(first: 100) { id } } } } }`,
-  // the listed warnings (most severe first) and, lighter, all of them for the counts
-  warnings: `query Warnings($asOf: Date, $level: Level, $minSeverity: Severity, $first: Int, $count: Int) {
+  // the listed warnings (most severe first) and the service's totals of all of them (never a capped count)
+  warnings: `query Warnings($asOf: Date, $level: Level, $minSeverity: Severity, $first: Int) {
     list: warnings(asOf: $asOf, level: $level, minSeverity: $minSeverity, first: $first) {
-      id type severity nodeId nodeName kind level unitId leader message }
-    tally: warnings(asOf: $asOf, level: $level, minSeverity: $minSeverity, first: $count) { severity } }`,
+      id type severity nodeId nodeName kind level unitId unitName leader message }
+    summary: warningSummary(asOf: $asOf, level: $level) { total red yellow info } }`,
   metricGoal: `query MetricGoal($id: ID!) { metric(id: $id) { id goals(first: 1) { id } } }`,
   simulate: `query Simulate($changes: [MetricValueInput!]!, $asOf: Date) {
     simulate(changes: $changes, asOf: $asOf) {
@@ -392,6 +393,14 @@ function renderMatrix() {
   $("matrix").replaceChildren(table);
 }
 
+/** The exact meaning of 影响程度 (what the API calls sensitivity), in the column's tooltip. */
+const IMPACT_TITLE = "影响程度：指标达成度变化 1 个单位时目标达成度的变化（偏导数 ∂目标达成度/∂指标达成度）";
+
+/** A count that fits a matrix cell at any scale: 30000 → 3.0万 (the exact count is in the cell's title). */
+function compact(n) {
+  return n >= 10000 ? fmt(T.dashboard.wan, { n: (n / 10000).toFixed(1) }) : String(n);
+}
+
 function cellButton(c) {
   const selected = state.cell && state.cell.system === c.system && state.cell.level === c.level;
   const title = `${c.systemName} × ${c.levelName}：${c.goalCount} 个目标，${c.metricCount} 项指标，`
@@ -401,13 +410,14 @@ function cellButton(c) {
     "data-testid": `cell-${c.system}-${c.level}`, "data-status": c.status, "data-goal-count": c.goalCount,
     disabled: c.goalCount === 0, onclick: () => guarded("加载目标列表", () => selectCell(c)),
   },
-  h("span", { class: "n" }, c.goalCount, h("small", {}, "个目标")),
+  h("span", { class: "n" }, compact(c.goalCount), h("small", {}, "个目标")),
   h("span", { class: "att" }, c.goalCount ? pct(c.attainment) : ""),
   c.goalCount ? h("span", { class: "counts" },
     [["g", c.green, "GREEN"], ["y", c.yellow, "YELLOW"], ["r", c.red, "RED"], ["u", c.unknown, "UNKNOWN"]]
       .filter(([, count]) => count > 0)
-      .map(([cls, count, status]) => h("span", { class: cls, title: T.status[status] }, count))) : null,
-  h("span", { class: "metrics" }, c.goalCount ? `${c.metricCount} 项指标` : "无目标"));
+      .map(([cls, count, status]) => h("span", { class: cls, title: `${T.status[status]} ${count}` },
+        compact(count)))) : null,
+  h("span", { class: "metrics" }, c.goalCount ? `${compact(c.metricCount)} 项指标` : "无目标"));
 }
 
 // ---------------------------------------------------------------- (b) the goals of a cell
@@ -961,11 +971,11 @@ function renderGap(x) {
   fill(box,
     h("p", { class: "gap-head" }, `达成度 ${pct(x.attainment)}，差距 ${pct2(x.gap)}（1 − 达成度）`),
     shown.length || x.others ? h("table", { class: "list", "data-testid": "gap-table" },
-      h("thead", {}, h("tr", {}, h("th", {}, "指标"), h("th", {}, "达成度"), h("th", {}, "灵敏度"),
+      h("thead", {}, h("tr", {}, h("th", {}, "指标"), h("th", {}, "达成度"), h("th", { title: IMPACT_TITLE }, "影响程度"),
         h("th", {}, "贡献"))),
       h("tbody", {}, rows)) : h("p", { class: "hint" }, "没有可列出的指标。"),
     h("p", { class: "hint", "data-testid": "gap-summary" },
-      `${terms.join(" + ")} = 差距 ${pct2(x.gap)}。贡献 = 灵敏度 × (1 − 指标达成度)。`),
+      `${terms.join(" + ")} = 差距 ${pct2(x.gap)}。贡献 = 影响程度 × (1 − 指标达成度)。`),
     x.unknownMetrics.length ? h("p", { class: "hint" },
       `无数据的指标：${x.unknownMetrics.map((m) => m.name).join("、")}`) : null);
 }
@@ -977,7 +987,7 @@ function clearMetric() {
   state.simulation = null;
   $("trace").dataset.state = "empty";
   $("trace").replaceChildren(h("p", { class: "hint" },
-    "在目标链中点击一个指标，查看它的达成度沿哪些路径、以多大灵敏度传导到学校目标。"));
+    "在目标链中点击一个指标，查看它的达成度沿哪些路径、以多大影响程度传导到学校目标。"));
   $("simulate-form").hidden = true;
   $("simulate").dataset.state = "empty";
   $("simulate").replaceChildren(h("p", { class: "hint" },
@@ -1067,7 +1077,7 @@ function highlightTrace(trace) {
       }
       const node = cy.getElementById(t.goal.id);
       node.addClass("target");
-      setLabel(node, `${node.data("base")}\n灵敏度 ${sens(t.sensitivity)}`);
+      setLabel(node, `${node.data("base")}\n影响程度 ${sens(t.sensitivity)}`);
       node.data("base", node.data("display"));
     }
     cy.getElementById(trace.metric.id).addClass("source");
@@ -1094,7 +1104,7 @@ function renderTrace(trace) {
   if (o) {
     rows.push(h("tr", { class: "others", "data-testid": "trace-others", "data-count": o.count,
       "data-sensitivity": o.sensitivity ?? "", title: "范围外的目标，已合并为匿名汇总" },
-    h("td", {}, `${o.label}${o.sensitivity != null ? ` · 合计灵敏度 ${sens(o.sensitivity)}` : ""}`,
+    h("td", {}, `${o.label}${o.sensitivity != null ? ` · 合计影响程度 ${sens(o.sensitivity)}` : ""}`,
       h("ol", { class: "paths" }, h("li", {}, "范围外的学校层面目标，已合并为匿名汇总"))),
     h("td", {}), h("td", { class: "num" }, o.sensitivity != null ? sens(o.sensitivity) : "—"), h("td", {})));
   }
@@ -1109,11 +1119,11 @@ function renderTrace(trace) {
       `传导到 ${trace.targets.length} 个学校层面目标，共 ${trace.pathCount} 条路径`
       + (listed < trace.pathCount ? `（图中显示 ${listed} 条）` : "")
       + (o ? `；另有${o.label}（范围外，已合并为匿名汇总）` : "")
-      + "。灵敏度 = 该指标达成度变化 1 个单位时目标达成度的变化（∂目标/∂指标）。"),
+      + "。影响程度 = 该指标达成度变化 1 个单位时目标达成度的变化。"),
     trace.targets.length || o
       ? h("table", { class: "list", "data-testid": "trace-targets" },
         h("thead", {}, h("tr", {}, h("th", {}, "学校目标与路径"), h("th", {}, "状态"),
-          h("th", {}, "灵敏度"), h("th", {}, "路径"))),
+          h("th", { title: IMPACT_TITLE }, "影响程度"), h("th", {}, "路径"))),
         h("tbody", {}, rows))
       : h("p", { class: "hint" }, "该指标没有传导到学校层面目标。"));
 }
@@ -1224,37 +1234,35 @@ async function loadWarnings() {
   list.dataset.state = "loading";
   const level = $("warnings-level").value || null;
   const minSeverity = $("warnings-severity").value || "YELLOW";
-  const data = await gql(Q.warnings, { asOf: state.asOf, level, minSeverity,
-    first: LIMITS.warningsShown, count: LIMITS.warningsCounted });
+  const data = await gql(Q.warnings, { asOf: state.asOf, level, minSeverity, first: LIMITS.warningsShown });
   if (!current("warnings", n)) return;
   // the service lists the most severe first; keep its order within a severity
   const shown = data.list.map((w, i) => [w, i])
     .sort(([a, i], [b, j]) => (WARN_RANK[a.severity] ?? 3) - (WARN_RANK[b.severity] ?? 3) || i - j)
     .map(([w]) => w);
-  const tally = data.tally;
-  const count = (sev) => tally.filter((w) => w.severity === sev).length;
-  const capped = tally.length >= LIMITS.warningsCounted;
-  $("warnings-red").textContent = `${count("RED")}${capped ? "+" : ""}`;
-  $("warnings-yellow").textContent = `${count("YELLOW")}${capped ? "+" : ""}`;
-  list.dataset.total = tally.length;
-  list.dataset.red = count("RED");
-  list.dataset.yellow = count("YELLOW");
+  const sum = data.summary;
+  const total = { RED: sum.red, YELLOW: sum.red + sum.yellow, INFO: sum.total }[minSeverity] ?? sum.total;
+  $("warnings-red").textContent = String(sum.red);
+  $("warnings-yellow").textContent = String(sum.yellow);
+  list.dataset.total = total;
+  list.dataset.red = sum.red;
+  list.dataset.yellow = sum.yellow;
   const scope = [level ? `${T.level[level]}层面` : T.explorer.all_levels,
     $("warnings-severity").selectedOptions[0]?.textContent ?? ""].join("，");
-  $("warnings-caption").textContent = tally.length
-    ? `监测日期 ${state.asOf}（${scope}）：共 ${tally.length}${capped ? "+" : ""} 条预警，红色在前。`
+  $("warnings-caption").textContent = total
+    ? `监测日期 ${state.asOf}（${scope}）：共 ${total} 条预警，红色在前。`
       + "点击目标或指标预警在图中打开其目标链。"
     : `监测日期 ${state.asOf}（${scope}）：没有预警。`;
   list.replaceChildren(...shown.map(warningRow));
-  const rest = tally.length - shown.length;
+  const rest = total - shown.length;
   $("warnings-more").hidden = rest <= 0;
-  $("warnings-more").textContent = rest > 0 ? `另有 ${rest}${capped ? "+" : ""} 条预警未列出（请按层面或严重程度筛选）` : "";
+  $("warnings-more").textContent = rest > 0 ? `另有 ${rest} 条预警未列出（请按层面或严重程度筛选）` : "";
   list.dataset.state = "ready";
 }
 
 function warningRow(w) {
   const clickable = w.kind === "Goal" || w.kind === "Metric";
-  const who = [w.unitId, w.leader].filter(Boolean).join(" · ");
+  const who = [w.unitName ?? w.unitId, w.leader].filter(Boolean).join(" · ");
   const body = [
     h("span", { class: "warn-head" },
       h("span", { class: `chip ${w.severity}`, title: T.severity[w.severity] ?? w.severity },
@@ -1336,6 +1344,8 @@ for (const id of ["warnings-level", "warnings-severity"]) {
 }
 $("warnings-filters").addEventListener("submit", (event) => event.preventDefault());
 window.addEventListener("hashchange", () => guarded("打开链接", openHash));
+// 目标检索 (search.js): a hit opens the goal through the hash, as any link does
+attachSearch($("goal-search"), $("goal-search-results"), { gql, asOf: () => state.asOf });
 $("simulate-form").addEventListener("submit", (event) => {
   event.preventDefault();
   guarded("情景模拟", runSimulation);
