@@ -275,7 +275,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
     return Starlette(middleware=middleware, lifespan=lifespan, routes=[
         Route("/healthz", healthz),
-        Route("/reports/{subject_id}.md", _guarded(report_endpoint(engine), auth), methods=["GET"]),
+        Route("/reports/{subject_id}.{format}", _guarded(report_endpoint(engine), auth), methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),

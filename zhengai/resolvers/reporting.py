@@ -1,11 +1,12 @@
-"""Root fields of 诊改报告 and the 一页纸 view, and the /reports/{subjectId}.md endpoint: thin calls into
-zhengai.engine.reports.data / onepage, rendered by zhengai.reports."""
+"""Root fields of 诊改报告 and the 一页纸 view, and the /reports/{subjectId}.md|.docx|.pdf endpoint: thin
+calls into zhengai.engine.reports.data / onepage, rendered by zhengai.reports."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -16,7 +17,9 @@ from strawberry.types import Info
 from zhengai import texts
 from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage
 from zhengai.engine.reports.data import diagnosis_report
-from zhengai.reports import diagnosis, markdown
+from zhengai.engine.reports.workflow import report_record
+from zhengai.reports import diagnosis, markdown, pdf, word
+from zhengai.reports.document import Document
 from zhengai.resolvers.context import ctx
 from zhengai.schema.types.common import AsOf
 from zhengai.schema.types.reports import DiagnosisReport, OnePage
@@ -49,30 +52,50 @@ def _date_param(params: Mapping[str, str], name: str) -> date | None:
         raise InvalidArgumentError(f"{name} must be an ISO date (YYYY-MM-DD), got {raw!r}") from None
 
 
-def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
-    """``GET /reports/{subjectId}.md[?asOf=YYYY-MM-DD][&from=YYYY-MM-DD][&period=YYYY]``: the 诊改报告 as
-    Markdown; ``period=YYYY`` reports on that year (asOf: its last day, or today if earlier)."""
+#: The formats of /reports/{subjectId}.{format}: renderer and media type.
+FORMATS: dict[str, tuple[Callable[[Document], str | bytes], str]] = {
+    "md": (markdown.render, "text/markdown; charset=utf-8"),
+    "docx": (word.render, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": (pdf.render, "application/pdf"),
+}
 
-    def render(engine: Engine, subject_id: str, params: Mapping[str, str]) -> str:
-        as_of, start = _date_param(params, "asOf"), _date_param(params, "from")
-        if period := params.get("period"):
-            if not (period.isdigit() and len(period) == 4):
-                raise InvalidArgumentError(f"period must be a year (YYYY), got {period!r}")
-            start = start or date(int(period), 1, 1)
-            as_of = as_of or min(date.today(), date(int(period), 12, 31))
-        return markdown.render(diagnosis.document(diagnosis_report(engine, subject_id, as_of, start)))
+
+def render_report(engine: Engine, subject_id: str, params: Mapping[str, str], fmt: str = "md") -> str | bytes:
+    """The 诊改报告 of ``subject_id`` in ``fmt`` as the caller's view sees it, with the written parts of
+    the period's report (the workflow's current version)."""
+    as_of, start = _date_param(params, "asOf"), _date_param(params, "from")
+    period = params.get("period")
+    if period:
+        if not (period.isdigit() and len(period) == 4):
+            raise InvalidArgumentError(f"period must be a year (YYYY), got {period!r}")
+        start = start or date(int(period), 1, 1)
+        as_of = as_of or min(date.today(), date(int(period), 12, 31))
+    data = diagnosis_report(engine, subject_id, as_of, start)
+    record = report_record(engine, subject_id, period, data.as_of)
+    return FORMATS[fmt][0](diagnosis.document(data, record))
+
+
+def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
+    """``GET /reports/{subjectId}.{md|docx|pdf}[?asOf=YYYY-MM-DD][&from=YYYY-MM-DD][&period=YYYY]``: the
+    诊改报告 as Markdown, Word or PDF; ``period=YYYY`` reports on that year (asOf: its last day, or today if
+    earlier)."""
 
     async def endpoint(request: Request) -> Response:
-        subject_id = request.path_params["subject_id"]
+        subject_id, fmt = request.path_params["subject_id"], request.path_params["format"]
+        if fmt not in FORMATS:
+            return PlainTextResponse(texts.say("http.bad_parameter", reason=f"no report format {fmt!r} "
+                                               f"(md, docx, pdf)") + "\n", status_code=404)
         try:
             principal = getattr(request.state, "principal", None)  # set when authentication is on
             scoped = engine.for_principal(principal) if principal is not None else engine
-            text = await run_in_threadpool(render, scoped, subject_id, request.query_params)
+            body = await run_in_threadpool(render_report, scoped, subject_id, request.query_params, fmt)
         except NotFoundError as e:
             return PlainTextResponse(texts.say("http.report_not_found", id=e.node_id, reason=e) + "\n",
                                      status_code=404)
         except InvalidArgumentError as e:
             return PlainTextResponse(texts.say("http.bad_parameter", reason=e) + "\n", status_code=400)
-        return Response(text, media_type="text/markdown; charset=utf-8")
+        headers = {} if fmt == "md" else {
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(subject_id)}.{fmt}"}
+        return Response(body, media_type=FORMATS[fmt][1], headers=headers)
 
     return endpoint
