@@ -15,7 +15,7 @@ from zhengai.engine import InvalidArgumentError
 from zhengai.engine.spiral import spiral_view
 from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
-from zhengai.resolvers.reporting import ReportingQuery
+from zhengai.resolvers.reporting import ReportingQuery, ReportWorkflowQuery
 from zhengai.schema.types.analysis import GapExplanation, ImpactTrace, MetricValueInput, Simulation
 from zhengai.schema.types.common import AsOf, Direction, Level, Status, System
 from zhengai.schema.types.graph import (
@@ -55,7 +55,7 @@ def _offset(cursor: str | None) -> int:
 
 
 @strawberry.type
-class Query(ReportingQuery, AuditQuery):
+class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery):
     @strawberry.field(description="Who is calling: roles, unit, subject and the subjects they answer for")
     def viewer(self, info: Info) -> Viewer:
         c = ctx(info)

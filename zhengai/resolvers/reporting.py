@@ -16,12 +16,14 @@ from strawberry.types import Info
 
 from zhengai import texts
 from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage
+from zhengai.engine.reports import workflow
 from zhengai.engine.reports.data import diagnosis_report
 from zhengai.engine.reports.workflow import report_record
 from zhengai.reports import diagnosis, markdown, pdf, word
 from zhengai.reports.document import Document
 from zhengai.resolvers.context import ctx
 from zhengai.schema.types.common import AsOf
+from zhengai.schema.types.report_workflow import ReportPartsInput, ReportRecord
 from zhengai.schema.types.reports import DiagnosisReport, OnePage
 
 From = Annotated[date | None, strawberry.argument(name="from",
@@ -42,6 +44,64 @@ class ReportingQuery:
     def one_page(self, info: Info, unit_id: strawberry.ID | None = None, goal_id: strawberry.ID | None = None,
                  as_of: AsOf = None) -> OnePage:
         return OnePage.from_model(onepage.one_page(ctx(info).engine, unit_id, goal_id, as_of))
+
+
+def _record(info: Info, subject_id: str, period: str | None) -> ReportRecord:
+    c = ctx(info)
+    record = report_record(c.engine, subject_id, period)
+    return ReportRecord.from_model(record, workflow.can_write(c.engine, c.principal, subject_id),
+                                   workflow.can_review(c.engine, c.principal, record.subject))
+
+
+@strawberry.type
+class ReportWorkflowQuery:
+    @strawberry.field(description="诊改报告 workflow: a subject's report for a period (a year such as "
+                                  "2026, or 2026-09-01~2027-01-31; default this year) — status, versions, "
+                                  "decisions")
+    def report_record(self, info: Info, subject_id: strawberry.ID, period: str | None = None) -> ReportRecord:
+        return _record(info, subject_id, period)
+
+    @strawberry.field(description="诊改报告 submitted and waiting for the caller's review")
+    def reports_to_review(self, info: Info) -> list[ReportRecord]:
+        c = ctx(info)
+        return [ReportRecord.from_model(r, workflow.can_write(c.engine, c.principal, r.subject.id), True)
+                for r in workflow.reports_to_review(c.engine, c.principal)]
+
+
+def _write(info: Info, plan: workflow.Plan, subject_id: str, period: str | None) -> ReportRecord:
+    service = ctx(info).writes
+    if service is None:
+        raise InvalidArgumentError("this service accepts no writes")
+    service.report_workflow(plan)
+    return _record(info, subject_id, period)
+
+
+@strawberry.type
+class ReportWorkflowMutation:
+    @strawberry.mutation(description="诊改报告: save a new version of the written parts (a draft or a "
+                                     "returned report); CONFLICT when expectedVersion is not the current one")
+    def save_report(self, info: Info, subject_id: strawberry.ID, parts: ReportPartsInput,
+                    period: str | None = None, expected_version: int | None = None) -> ReportRecord:
+        c = ctx(info)
+        given = {name: getattr(parts, name) for name in workflow.PARTS}
+        plan = workflow.plan_save(c.engine, c.principal, subject_id, period, given, expected_version)
+        return _write(info, plan, subject_id, period)
+
+    @strawberry.mutation(description="诊改报告: submit the current version for review")
+    def submit_report(self, info: Info, subject_id: strawberry.ID, period: str | None = None,
+                      expected_version: int | None = None) -> ReportRecord:
+        c = ctx(info)
+        plan = workflow.plan_submit(c.engine, c.principal, subject_id, period, expected_version)
+        return _write(info, plan, subject_id, period)
+
+    @strawberry.mutation(description="诊改报告: accept the submitted version (the 8字螺旋's 诊断 "
+                                     "completes) or return it with a comment")
+    def review_report(self, info: Info, subject_id: strawberry.ID, accept: bool, comment: str | None = None,
+                      period: str | None = None, expected_version: int | None = None) -> ReportRecord:
+        c = ctx(info)
+        plan = workflow.plan_review(c.engine, c.principal, subject_id, period, accept, comment,
+                                    expected_version)
+        return _write(info, plan, subject_id, period)
 
 
 def _date_param(params: Mapping[str, str], name: str) -> date | None:

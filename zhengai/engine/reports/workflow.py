@@ -335,7 +335,7 @@ def plan_submit(view: Engine, actor: Principal | None, subject_id: str, period: 
         _state_problem(record, Action.SUBMIT, {ReportStatus.DRAFT, ReportStatus.RETURNED})
         missing = [p for p in PARTS if not record.parts.get(p)]
         if missing:
-            raise ProblemsError([Problem(None, f"parts.{p}", "must be written before submitting", "REQUIRED")
+            raise ProblemsError([Problem(None, f"parts.{p}", "must be written before submitting", "EMPTY")
                                  for p in missing])
         if record.decisions and record.decisions[-1].action is Action.RETURN \
                 and record.decisions[-1].version == record.version:
@@ -374,7 +374,7 @@ def plan_review(view: Engine, actor: Principal | None, subject_id: str, period: 
         raise ProblemsError([Problem(None, "comment", f"at most {MAX_COMMENT} characters", "AT_MOST",
                                      {"limit": MAX_COMMENT})])
     if not accept and not comment:
-        raise ProblemsError([Problem(None, "comment", "a returned report needs a comment", "REQUIRED")])
+        raise ProblemsError([Problem(None, "comment", "a returned report needs a comment", "EMPTY")])
     action = Action.ACCEPT if accept else Action.RETURN
 
     def plan(_: GraphState) -> ChangeSet:
