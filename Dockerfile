@@ -12,6 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# A Chinese TrueType font for the PDF reports and the charts of Word reports (zhengai/reports/fonts.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # The package (pip install .) from a throw-away copy of the sources: only what .dockerignore lets in.
 COPY pyproject.toml README.md /tmp/zhengai-src/
 COPY zhengai /tmp/zhengai-src/zhengai

@@ -309,7 +309,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     return Starlette(middleware=middleware, lifespan=lifespan, routes=[
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
-        Route("/reports/{subject_id}.md", gate.endpoint(_guarded(report_endpoint(engine), auth)),
+        Route("/reports/{subject_id}.{format}", gate.endpoint(_guarded(report_endpoint(engine), auth)),
               methods=["GET"]),
         Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),

@@ -403,11 +403,16 @@ class Engine:
         ids = [m for m in metric_ids if scope is None or m in scope.metrics]
         return self.state.observation_history(ids, start, end)
 
-    def events(self, stream: str, key: str) -> list[dict[str, Any]]:
-        """The events of a stream's key (a subject's 8字螺旋) when the caller sees the subject."""
-        if self.restricted and self.node(key) is None:
+    def events(self, stream: str, key: str, owner: str | None = None) -> list[dict[str, Any]]:
+        """The events of a stream's key (a subject's 8字螺旋) when the caller sees the node they belong to:
+        ``owner``, by default the key itself."""
+        if self.restricted and self.node(owner or key) is None:
             return []
         return self.state.events(stream, key)
+
+    def event_keys(self, stream: str) -> list[str]:
+        """The keys of a stream with events; callers read each through :meth:`events` with its owner."""
+        return self.state.event_keys(stream)
 
     def neighbourhood(self, root: str, direction: Direction, depth: int, limit: int,
                       flow_only: bool = False, as_of: date | None = None) -> Neighbourhood:

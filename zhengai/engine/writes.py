@@ -169,6 +169,11 @@ class WriteService:
         self._write(plan_stage(view, subject_id, to, actor))
         return spiral_view(view, subject_id)
 
+    def report_workflow(self, plan: Callable[[GraphState], ChangeSet]) -> None:
+        """诊改报告 workflow: record a save, submission or review planned by
+        :mod:`zhengai.engine.reports.workflow` (its plans check the caller's rights)."""
+        self._write(plan)
+
     def record_improvement(self, subject_id: str, measure: str, owner: str | None, due: date | None,
                            answers: list[str], done: bool = False, improvement_id: str | None = None,
                            actor: Principal | None = None, view: Engine | None = None) -> ImprovementMeasure:

@@ -7,7 +7,8 @@ generated from the numbers. Every renderer shows this same document.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta, timezone
 
 from zhengai import texts
 from zhengai.domain.enums import Status
@@ -15,10 +16,12 @@ from zhengai.domain.models import Goal, Unit
 from zhengai.engine.monitoring import Severity
 from zhengai.engine.onepage import TaskStatus
 from zhengai.engine.reports.data import DiagnosisReport, GapCause, GoalLine, MetricLine, plain_message
+from zhengai.engine.reports.workflow import ReportRecord
 from zhengai.engine.trends import TrendDirection, TrendSummary
 from zhengai.reports.document import Block, Bullets, Chart, Document, Note, Section, Series, Table, paragraph
+from zhengai.reports.templates import template
 
-__all__ = ["conclusion", "document", "num", "pct", "points"]
+__all__ = ["conclusion", "document", "num", "numbered", "pct", "points", "written"]
 
 #: What a cell shows for a missing value.
 DASH = "—"
@@ -192,7 +195,7 @@ def _gaps(r: DiagnosisReport) -> Section:
         if (others := r.folded_causes.get(ln.goal.id)) is not None:
             blocks.append(paragraph(_say("gaps.folded", label=others.label,
                                          contribution=f"{(others.contribution or 0) * 100:.1f}")))
-    return Section(_say("gaps.heading"), blocks)
+    return Section(_say("gaps.causes"), blocks)
 
 
 def _tasks(r: DiagnosisReport) -> Section:
@@ -205,28 +208,76 @@ def _tasks(r: DiagnosisReport) -> Section:
     return Section(_say("tasks.heading"), [Table(_header("tasks.header"), rows, frozenset({4, 5}))])
 
 
-def _improvements(r: DiagnosisReport) -> Section:
-    blocks: list[Block] = [paragraph(_say("improvements.unrecorded"))]
+def _improvement_list(r: DiagnosisReport) -> Section:
+    blocks: list[Block] = []
     if r.improvements:
         rows = tuple((str(i), m.issue, m.measure, _unit_name(m.unit), m.leader or DASH, m.status)
                      for i, m in enumerate(r.improvements, 1))
         blocks += [paragraph(_say("improvements.proposed")), Table(_header("improvements.header"), rows)]
     else:
         blocks.append(paragraph(_say("improvements.none")))
-    return Section(_say("improvements.heading"), blocks)
+    return Section(_say("improvements.listed"), blocks)
 
 
-def document(r: DiagnosisReport) -> Document:
-    """The report as a document: front matter, then 目标与标准, 监测预警, 问题诊断, 一页纸任务, 改进措施 and
-    诊断结论."""
+# -- the written parts and the templates ----------------------------------------------------------
+def written(part: str, record: ReportRecord | None) -> Section:
+    """A written part (自我诊断, 原因分析, 改进措施) as the responsible person wrote it in the record's
+    current version: one paragraph per line; its prompt while it is empty."""
+    text = (record.parts.get(part) if record is not None else None) or ""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    blocks: list[Block] = [paragraph(line) for line in lines] or [paragraph(_say(f"written.{part}.prompt"))]
+    return Section(_say(f"written.{part}.heading"), blocks)
+
+
+def _state(record: ReportRecord | None) -> str:
+    current = record.current if record is not None else None
+    if record is None or current is None:
+        return _say("state_new")
+    return _say("state", status=record.status, version=current.version, author=current.author_name
+                or current.author, at=current.at.astimezone(SHOWN_ZONE).strftime("%Y-%m-%d %H:%M"))
+
+
+#: Times in documents are shown in China Standard Time.
+SHOWN_ZONE = timezone(timedelta(hours=8))
+
+
+def _sections(r: DiagnosisReport, record: ReportRecord | None) -> dict[str, Callable[[], Section]]:
+    """Each section a template may name, built on demand."""
+    return {
+        "goals": lambda: Section(_say("goals.heading"), sections=[_attainment(r), _standards(r)]),
+        "growth": lambda: Section(_say("goals.growth"), sections=[_attainment(r), _standards(r)]),
+        "warnings": lambda: _warnings(r),
+        "self_diagnosis": lambda: written("self_diagnosis", record),
+        "gaps": lambda: Section(_say("gaps.heading"), sections=[_gaps(r), written("cause_analysis", record)]),
+        "tasks": lambda: _tasks(r),
+        "department_tasks": lambda: Section(_say("tasks.department"), _tasks(r).blocks),
+        "improvements": lambda: Section(_say("improvements.heading"),
+                                        sections=[written("measures", record), _improvement_list(r)]),
+        "conclusion": lambda: Section(_say("conclusion.heading"),
+                                      [paragraph(conclusion(r)), Note(_say("footer", as_of=r.as_of))]),
+    }
+
+
+def numbered(sections: list[Section]) -> list[Section]:
+    """Sections numbered 一、二、… and their subsections （一）（二）… (as the catalogue words them)."""
+    numerals = texts.words("report.numerals")
+    for i, section in enumerate(sections):
+        section.heading = _say("heading", numeral=numerals[i], text=section.heading)
+        for j, sub in enumerate(section.sections):
+            sub.heading = _say("subheading", numeral=numerals[j], text=sub.heading)
+    return sections
+
+
+def document(r: DiagnosisReport, record: ReportRecord | None = None) -> Document:
+    """The report as a document, laid out by the template of the subject's kind (学校, 专业, 课程, 教师,
+    学生 or a department): front matter, then the generated sections (目标与标准, 监测预警, 差距原因, 一页纸
+    任务, 改进措施, 诊断结论, trends as charts) and the written ones (自我诊断, 原因分析, 改进措施) as the
+    responsible person wrote them in ``record``'s current version."""
     owner = _say("facts.owner", unit=r.unit.name) if r.unit else ""
     front: list[Block] = [Bullets((
         _say("facts.subject", name=r.subject.name, level=r.subject.level, owner=owner),
         _say("facts.period", start=r.period.start, end=r.period.end, as_of=r.as_of),
-        _say("facts.counts", goals=len(r.goals), warnings=len(r.warnings), tasks=len(r.tasks))))]
-    sections = [
-        Section(_say("goals.heading"), sections=[_attainment(r), _standards(r)]),
-        _warnings(r), _gaps(r), _tasks(r), _improvements(r),
-        Section(_say("conclusion.heading"), [paragraph(conclusion(r)), Note(_say("footer", as_of=r.as_of))]),
-    ]
-    return Document(r.title, front, sections)
+        _say("facts.counts", goals=len(r.goals), warnings=len(r.warnings), tasks=len(r.tasks)),
+        _state(record)))]
+    build = _sections(r, record)
+    return Document(r.title, front, numbered([build[key]() for key in template(r.subject)]))

@@ -17,7 +17,7 @@ from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
 from zhengai.resolvers.dashboards import DashboardQuery
 from zhengai.resolvers.fidelity import FidelityQuery
-from zhengai.resolvers.reporting import ReportingQuery
+from zhengai.resolvers.reporting import ReportingQuery, ReportWorkflowQuery
 from zhengai.schema.types.analysis import GapExplanation, ImpactTrace, MetricValueInput, Simulation
 from zhengai.schema.types.common import AsOf, Direction, Level, Status, System
 from zhengai.schema.types.graph import (
@@ -57,7 +57,7 @@ def _offset(cursor: str | None) -> int:
 
 
 @strawberry.type
-class Query(ReportingQuery, AuditQuery, FidelityQuery, DashboardQuery):
+class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery, FidelityQuery, DashboardQuery):
     @strawberry.field(description="Who is calling: roles, unit, subject and the subjects they answer for")
     def viewer(self, info: Info) -> Viewer:
         c = ctx(info)

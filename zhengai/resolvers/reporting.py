@@ -1,11 +1,12 @@
-"""Root fields of 诊改报告 and the 一页纸 view, and the /reports/{subjectId}.md endpoint: thin calls into
-zhengai.engine.reports.data / onepage, rendered by zhengai.reports."""
+"""Root fields of 诊改报告 and the 一页纸 view, and the /reports/{subjectId}.md|.docx|.pdf endpoint: thin
+calls into zhengai.engine.reports.data / onepage, rendered by zhengai.reports."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -15,10 +16,14 @@ from strawberry.types import Info
 
 from zhengai import texts
 from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage
+from zhengai.engine.reports import workflow
 from zhengai.engine.reports.data import diagnosis_report
-from zhengai.reports import diagnosis, markdown
+from zhengai.engine.reports.workflow import report_record
+from zhengai.reports import diagnosis, markdown, pdf, word
+from zhengai.reports.document import Document
 from zhengai.resolvers.context import ctx
 from zhengai.schema.types.common import AsOf
+from zhengai.schema.types.report_workflow import ReportPartsInput, ReportRecord
 from zhengai.schema.types.reports import DiagnosisReport, OnePage
 
 From = Annotated[date | None, strawberry.argument(name="from",
@@ -41,6 +46,64 @@ class ReportingQuery:
         return OnePage.from_model(onepage.one_page(ctx(info).engine, unit_id, goal_id, as_of))
 
 
+def _record(info: Info, subject_id: str, period: str | None) -> ReportRecord:
+    c = ctx(info)
+    record = report_record(c.engine, subject_id, period)
+    return ReportRecord.from_model(record, workflow.can_write(c.engine, c.principal, subject_id),
+                                   workflow.can_review(c.engine, c.principal, record.subject))
+
+
+@strawberry.type
+class ReportWorkflowQuery:
+    @strawberry.field(description="诊改报告 workflow: a subject's report for a period (a year such as "
+                                  "2026, or 2026-09-01~2027-01-31; default this year) — status, versions, "
+                                  "decisions")
+    def report_record(self, info: Info, subject_id: strawberry.ID, period: str | None = None) -> ReportRecord:
+        return _record(info, subject_id, period)
+
+    @strawberry.field(description="诊改报告 submitted and waiting for the caller's review")
+    def reports_to_review(self, info: Info) -> list[ReportRecord]:
+        c = ctx(info)
+        return [ReportRecord.from_model(r, workflow.can_write(c.engine, c.principal, r.subject.id), True)
+                for r in workflow.reports_to_review(c.engine, c.principal)]
+
+
+def _write(info: Info, plan: workflow.Plan, subject_id: str, period: str | None) -> ReportRecord:
+    service = ctx(info).writes
+    if service is None:
+        raise InvalidArgumentError("this service accepts no writes")
+    service.report_workflow(plan)
+    return _record(info, subject_id, period)
+
+
+@strawberry.type
+class ReportWorkflowMutation:
+    @strawberry.mutation(description="诊改报告: save a new version of the written parts (a draft or a "
+                                     "returned report); CONFLICT when expectedVersion is not the current one")
+    def save_report(self, info: Info, subject_id: strawberry.ID, parts: ReportPartsInput,
+                    period: str | None = None, expected_version: int | None = None) -> ReportRecord:
+        c = ctx(info)
+        given = {name: getattr(parts, name) for name in workflow.PARTS}
+        plan = workflow.plan_save(c.engine, c.principal, subject_id, period, given, expected_version)
+        return _write(info, plan, subject_id, period)
+
+    @strawberry.mutation(description="诊改报告: submit the current version for review")
+    def submit_report(self, info: Info, subject_id: strawberry.ID, period: str | None = None,
+                      expected_version: int | None = None) -> ReportRecord:
+        c = ctx(info)
+        plan = workflow.plan_submit(c.engine, c.principal, subject_id, period, expected_version)
+        return _write(info, plan, subject_id, period)
+
+    @strawberry.mutation(description="诊改报告: accept the submitted version (the 8字螺旋's 诊断 "
+                                     "completes) or return it with a comment")
+    def review_report(self, info: Info, subject_id: strawberry.ID, accept: bool, comment: str | None = None,
+                      period: str | None = None, expected_version: int | None = None) -> ReportRecord:
+        c = ctx(info)
+        plan = workflow.plan_review(c.engine, c.principal, subject_id, period, accept, comment,
+                                    expected_version)
+        return _write(info, plan, subject_id, period)
+
+
 def _date_param(params: Mapping[str, str], name: str) -> date | None:
     raw = params.get(name)
     try:
@@ -49,30 +112,50 @@ def _date_param(params: Mapping[str, str], name: str) -> date | None:
         raise InvalidArgumentError(f"{name} must be an ISO date (YYYY-MM-DD), got {raw!r}") from None
 
 
-def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
-    """``GET /reports/{subjectId}.md[?asOf=YYYY-MM-DD][&from=YYYY-MM-DD][&period=YYYY]``: the 诊改报告 as
-    Markdown; ``period=YYYY`` reports on that year (asOf: its last day, or today if earlier)."""
+#: The formats of /reports/{subjectId}.{format}: renderer and media type.
+FORMATS: dict[str, tuple[Callable[[Document], str | bytes], str]] = {
+    "md": (markdown.render, "text/markdown; charset=utf-8"),
+    "docx": (word.render, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": (pdf.render, "application/pdf"),
+}
 
-    def render(engine: Engine, subject_id: str, params: Mapping[str, str]) -> str:
-        as_of, start = _date_param(params, "asOf"), _date_param(params, "from")
-        if period := params.get("period"):
-            if not (period.isdigit() and len(period) == 4):
-                raise InvalidArgumentError(f"period must be a year (YYYY), got {period!r}")
-            start = start or date(int(period), 1, 1)
-            as_of = as_of or min(date.today(), date(int(period), 12, 31))
-        return markdown.render(diagnosis.document(diagnosis_report(engine, subject_id, as_of, start)))
+
+def render_report(engine: Engine, subject_id: str, params: Mapping[str, str], fmt: str = "md") -> str | bytes:
+    """The 诊改报告 of ``subject_id`` in ``fmt`` as the caller's view sees it, with the written parts of
+    the period's report (the workflow's current version)."""
+    as_of, start = _date_param(params, "asOf"), _date_param(params, "from")
+    period = params.get("period")
+    if period:
+        if not (period.isdigit() and len(period) == 4):
+            raise InvalidArgumentError(f"period must be a year (YYYY), got {period!r}")
+        start = start or date(int(period), 1, 1)
+        as_of = as_of or min(date.today(), date(int(period), 12, 31))
+    data = diagnosis_report(engine, subject_id, as_of, start)
+    record = report_record(engine, subject_id, period, data.as_of)
+    return FORMATS[fmt][0](diagnosis.document(data, record))
+
+
+def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:
+    """``GET /reports/{subjectId}.{md|docx|pdf}[?asOf=YYYY-MM-DD][&from=YYYY-MM-DD][&period=YYYY]``: the
+    诊改报告 as Markdown, Word or PDF; ``period=YYYY`` reports on that year (asOf: its last day, or today if
+    earlier)."""
 
     async def endpoint(request: Request) -> Response:
-        subject_id = request.path_params["subject_id"]
+        subject_id, fmt = request.path_params["subject_id"], request.path_params["format"]
+        if fmt not in FORMATS:
+            return PlainTextResponse(texts.say("http.bad_parameter", reason=f"no report format {fmt!r} "
+                                               f"(md, docx, pdf)") + "\n", status_code=404)
         try:
             principal = getattr(request.state, "principal", None)  # set when authentication is on
             scoped = engine.for_principal(principal) if principal is not None else engine
-            text = await run_in_threadpool(render, scoped, subject_id, request.query_params)
+            body = await run_in_threadpool(render_report, scoped, subject_id, request.query_params, fmt)
         except NotFoundError as e:
             return PlainTextResponse(texts.say("http.report_not_found", id=e.node_id, reason=e) + "\n",
                                      status_code=404)
         except InvalidArgumentError as e:
             return PlainTextResponse(texts.say("http.bad_parameter", reason=e) + "\n", status_code=400)
-        return Response(text, media_type="text/markdown; charset=utf-8")
+        headers = {} if fmt == "md" else {
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(subject_id)}.{fmt}"}
+        return Response(body, media_type=FORMATS[fmt][1], headers=headers)
 
     return endpoint

@@ -31,7 +31,9 @@ from zhengai.security.tokens import Principal, Role
 INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
 DATA_SERVICE_FIELDS = frozenset({"recordObservations"})
 ADMIN_ONLY_FIELDS = frozenset({"auditLog"})
-SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges"})
+SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges",
+                              # 诊改报告 (zhengai.engine.reports.workflow checks writer and reviewer)
+                              "saveReport", "submitReport", "reviewReport"})
 #: Every field a DATA_SERVICE-only caller may select: what recordObservations did and the warnings it
 #: raised as ids, types, severities and counts — never a name, a leader or a message (personal data).
 DATA_SERVICE_SELECTION = frozenset({"recordObservations", "received", "changed", "unchanged",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from zhengai import texts
-from zhengai.domain.enums import Direction, Status
+from zhengai.domain.enums import Direction, Level, Status
 from zhengai.domain.errors import InvalidArgumentError
 from zhengai.domain.models import Goal, Metric, Standard, Subject, Unit
 from zhengai.engine import monitoring
@@ -30,8 +30,20 @@ from zhengai.engine.onepage import TaskRow, task_rows
 from zhengai.engine.snapshot import Snapshot
 from zhengai.engine.trends import TrendPoint, TrendSummary, goal_trends, summarise
 
-__all__ = ["DiagnosisReport", "GapCause", "GoalLine", "Improvement", "MetricLine", "ReportPeriod",
-           "StandardSection", "diagnosis_report", "plain_message", "title_of"]
+__all__ = [
+    "REPORT_KINDS",
+    "DiagnosisReport",
+    "GapCause",
+    "GoalLine",
+    "Improvement",
+    "MetricLine",
+    "ReportPeriod",
+    "StandardSection",
+    "diagnosis_report",
+    "plain_message",
+    "report_kind",
+    "title_of",
+]
 
 #: Bounds of the report's lists.
 MAX_WARNINGS = 200
@@ -137,9 +149,20 @@ class DiagnosisReport:
         return [c for c in self.gap_causes if c.goal.id == goal_id]
 
 
+#: The report kinds with a template of their own: the five levels, and departments (职能部门, 二级学院).
+REPORT_KINDS = (*(lv.value for lv in Level), "DEPARTMENT")
+
+
+def report_kind(subject: Subject) -> str:
+    """Which report template a subject takes: its level's, or a department's (any subject whose level is
+    not one of the five — departments as quality subjects)."""
+    level = str(getattr(subject.level, "value", subject.level))
+    return level if level in REPORT_KINDS else "DEPARTMENT"
+
+
 def title_of(subject: Subject, as_of: date) -> str:
-    """The report's title: by the subject's level, with the year of ``as_of``."""
-    return texts.say(f"report.title.{subject.level}", name=subject.name, year=as_of.year)
+    """The report's title: by the subject's report kind, with the year of ``as_of``."""
+    return texts.say(f"report.title.{report_kind(subject)}", name=subject.name, year=as_of.year)
 
 
 def _metric_line(snap: Snapshot, m: Metric) -> MetricLine:
