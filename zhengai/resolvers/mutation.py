@@ -11,6 +11,7 @@ from zhengai.domain.models import ObservedValue
 from zhengai.engine import InvalidArgumentError
 from zhengai.engine.writes import WriteService
 from zhengai.resolvers.context import ctx
+from zhengai.resolvers.filling import FillingMutation
 from zhengai.schema.types.editing import ChangeInput, ChangeResult, to_change
 from zhengai.schema.types.monitoring import ObservationInput, RecordResult
 from zhengai.schema.types.spiral import ImprovementMeasure, Spiral, SpiralStage
@@ -24,7 +25,7 @@ def _writes(info: Info) -> WriteService:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(FillingMutation):
     @strawberry.mutation(description="Record observations, all or nothing per call; the same (metric, at, "
                                      "value) again is a no-op, a new value for a date replaces it")
     def record_observations(self, info: Info, observations: list[ObservationInput]) -> RecordResult:

@@ -15,6 +15,7 @@ from zhengai.engine import InvalidArgumentError
 from zhengai.engine.spiral import spiral_view
 from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
+from zhengai.resolvers.filling import FillingQuery
 from zhengai.resolvers.reporting import ReportingQuery
 from zhengai.schema.types.analysis import GapExplanation, ImpactTrace, MetricValueInput, Simulation
 from zhengai.schema.types.common import AsOf, Direction, Level, Status, System
@@ -55,7 +56,7 @@ def _offset(cursor: str | None) -> int:
 
 
 @strawberry.type
-class Query(ReportingQuery, AuditQuery):
+class Query(ReportingQuery, AuditQuery, FillingQuery):
     @strawberry.field(description="Who is calling: roles, unit, subject and the subjects they answer for")
     def viewer(self, info: Info) -> Viewer:
         c = ctx(info)
