@@ -75,6 +75,17 @@ def explorer_page() -> HTMLResponse:
     return HTMLResponse(_explorer_html(), headers=PAGE_HEADERS)
 
 
+@cache
+def _filling_html() -> str:
+    return with_texts(_template("filling.html"))
+
+
+def filling_page() -> HTMLResponse:
+    """The 数据填报 page at ``/filling``: the plan workbook (download, upload with its dry run), a unit's
+    填报表 and the values waiting for review."""
+    return HTMLResponse(_filling_html(), headers=PAGE_HEADERS)
+
+
 async def texts_json(request: Request) -> Response:
     """``GET /texts.json``: the catalogue of texts (zhengai/texts/zh.yaml) for the explorer and the editor,
     revalidated by its ETag (no personal data: served without a token)."""
