@@ -150,7 +150,8 @@ def _cmd_token(args: argparse.Namespace) -> int:
         print(f"zhengai: --ttl takes a number and a unit (s, m, h, d), e.g. 1h; got {args.ttl!r}",
               file=sys.stderr)
         return 2
-    needs = {"STUDENT": "subject", "TEACHER": "subject", "UNIT_HEAD": "unit", "DATA_ENTRY": "unit"}.get(args.role)
+    needs = {"STUDENT": "subject", "TEACHER": "subject", "UNIT_HEAD": "unit",
+             "DATA_ENTRY": "unit"}.get(args.role)
     if needs and not getattr(args, needs):
         example = "--unit C-MECH" if needs == "unit" else "--subject STU-007"
         print(f"zhengai: a {args.role} token needs --{needs} (e.g. {example}): without it the token "
@@ -298,7 +299,9 @@ def _cmd_import_xlsx(args: argparse.Namespace) -> int:
         print(f"zhengai: {texts.say('workbook.nothing', file=args.file)}")
         return 0
     print(f"zhengai: {texts.say('workbook.summary', file=args.file, **counts)}")
-    print(f"zhengai: {texts.say('workbook.dry_run') if args.dry_run else texts.say('workbook.applied', version=result.version)}")
+    done = (texts.say("workbook.dry_run") if args.dry_run
+            else texts.say("workbook.applied", version=result.version))
+    print(f"zhengai: {done}")
     return 0
 
 

@@ -123,9 +123,17 @@ def submissions(events: Iterable[Mapping[str, Any]]) -> list[Submission]:
                 if s.at.isoformat() == e["at"] and s.status is ReviewStatus.PENDING:
                     s.status = ReviewStatus.SUPERSEDED
             found[e["id"]] = Submission(
-                e["id"], e["metric"], date.fromisoformat(e["at"]), float(e["value"]), e.get("source"),
-                Provenance(e["provenance"]), e["by"], e.get("byName"), datetime.fromisoformat(e["when"]),
-                e.get("note"))
+                e["id"],
+                e["metric"],
+                date.fromisoformat(e["at"]),
+                float(e["value"]),
+                e.get("source"),
+                Provenance(e["provenance"]),
+                e["by"],
+                e.get("byName"),
+                datetime.fromisoformat(e["when"]),
+                e.get("note"),
+            )
         elif e["id"] in found:
             s = found[e["id"]]
             s.status = ReviewStatus.APPROVED if e["op"] == "APPROVE" else ReviewStatus.RETURNED
@@ -146,8 +154,11 @@ def metric_unit(metric: Metric, state: GraphState, when: date) -> str | None:
     if metric.owner:
         return metric.owner
     subjects = state.subjects(when)
-    units = {goal_unit(g, subjects) for link in metric.measures
-             if isinstance(g := state.node(link.goal, when), Goal)}
+    units = {
+        goal_unit(g, subjects)
+        for link in metric.measures
+        if isinstance(g := state.node(link.goal, when), Goal)
+    }
     return units.pop() if len(units) == 1 else None
 
 
@@ -158,8 +169,10 @@ def _unit_roles(principal: Principal, roles: set[Role]) -> set[str]:
 
 def may_submit(principal: Principal | None, unit: str | None, state: GraphState, when: date) -> bool:
     """Whether ``principal`` submits values of a metric of ``unit``."""
-    if principal is None or (Role.ADMIN in principal.roles and not principal.roles & {
-            Role.UNIT_HEAD, Role.DATA_ENTRY, Role.TEACHER, Role.STUDENT}):
+    if principal is None or (
+        Role.ADMIN in principal.roles
+        and not principal.roles & {Role.UNIT_HEAD, Role.DATA_ENTRY, Role.TEACHER, Role.STUDENT}
+    ):
         return True
     mine = _unit_roles(principal, {Role.UNIT_HEAD, Role.DATA_ENTRY})
     units = state.units(when)
@@ -168,8 +181,10 @@ def may_submit(principal: Principal | None, unit: str | None, state: GraphState,
 
 def may_review(principal: Principal | None, unit: str | None, state: GraphState, when: date) -> bool:
     """Whether ``principal`` approves or returns values of a metric of ``unit``."""
-    if principal is None or (Role.ADMIN in principal.roles and not principal.roles & {
-            Role.UNIT_HEAD, Role.DATA_ENTRY, Role.TEACHER, Role.STUDENT}):
+    if principal is None or (
+        Role.ADMIN in principal.roles
+        and not principal.roles & {Role.UNIT_HEAD, Role.DATA_ENTRY, Role.TEACHER, Role.STUDENT}
+    ):
         return True
     mine = _unit_roles(principal, {Role.UNIT_HEAD})
     units = state.units(when)
@@ -182,8 +197,9 @@ def _check_role(principal: Principal | None) -> None:
 
 
 # -- submitting -----------------------------------------------------------------------------------
-def value_problems(state: GraphState, rows: Sequence[ValueInput],
-                   new_metrics: Mapping[str, Metric] | None = None) -> list[Problem]:
+def value_problems(
+    state: GraphState, rows: Sequence[ValueInput], new_metrics: Mapping[str, Metric] | None = None
+) -> list[Problem]:
     """Why ``rows`` cannot be submitted, each at its index (``value`` or ``metric``)."""
     out: list[Problem] = []
     seen: dict[tuple[str, date], float] = {}
@@ -192,22 +208,42 @@ def value_problems(state: GraphState, rows: Sequence[ValueInput],
         if metric is None and state.kind_of(r.metric) == "Metric":
             metric = metric_version(state, r.metric, r.at)
         if metric is None:
-            out.append(Problem(i, "metric", f"unknown metric id {r.metric!r}", "UNKNOWN_ID", {"kind": "Metric",
-                                                                                           "id": r.metric}))
+            out.append(
+                Problem(
+                    i,
+                    "metric",
+                    f"unknown metric id {r.metric!r}",
+                    "UNKNOWN_ID",
+                    {"kind": "Metric", "id": r.metric},
+                )
+            )
             continue
         why = metric.value_problem(r.value)
         if why:
             out.append(Problem(i, "value", why, "INVALID", {"message": why}))
         previous = seen.setdefault((r.metric, r.at), r.value)
         if previous != r.value:
-            out.append(Problem(i, "value", f"conflicting value {r.value} for {r.metric} at {r.at}", "INVALID",
-                               {"message": f"{r.metric} {r.at}: {previous} / {r.value}"}))
+            out.append(
+                Problem(
+                    i,
+                    "value",
+                    f"conflicting value {r.value} for {r.metric} at {r.at}",
+                    "INVALID",
+                    {"message": f"{r.metric} {r.at}: {previous} / {r.value}"},
+                )
+            )
     return out
 
 
-def submission_events(state: GraphState, rows: Sequence[ValueInput], provenance: Provenance,
-                      source: str | None, actor: Principal | None, seq: int,
-                      trusted: frozenset[str] | None = None) -> tuple[list[Event], list[ObservedValue]]:
+def submission_events(
+    state: GraphState,
+    rows: Sequence[ValueInput],
+    provenance: Provenance,
+    source: str | None,
+    actor: Principal | None,
+    seq: int,
+    trusted: frozenset[str] | None = None,
+) -> tuple[list[Event], list[ObservedValue]]:
     """The events of submitting ``rows`` (ids ``<metric>#<seq>.<n>``) and the observations of those that
     count at once (a trusted source)."""
     trusted = trusted_sources() if trusted is None else trusted
@@ -218,19 +254,52 @@ def submission_events(state: GraphState, rows: Sequence[ValueInput], provenance:
     for n, r in enumerate(rows):
         sid = f"{r.metric}#{seq}.{n}"
         when = _now()
-        events.append(Event(STREAM, r.metric, {
-            "op": "SUBMIT", "id": sid, "metric": r.metric, "at": r.at.isoformat(), "value": r.value,
-            "source": source, "provenance": provenance.value, "by": who, "byName": name, "when": when,
-            "note": r.note}))
+        events.append(
+            Event(
+                STREAM,
+                r.metric,
+                {
+                    "op": "SUBMIT",
+                    "id": sid,
+                    "metric": r.metric,
+                    "at": r.at.isoformat(),
+                    "value": r.value,
+                    "source": source,
+                    "provenance": provenance.value,
+                    "by": who,
+                    "byName": name,
+                    "when": when,
+                    "note": r.note,
+                },
+            )
+        )
         if counts:
-            events.append(Event(STREAM, r.metric, {"op": "APPROVE", "id": sid, "by": "trusted-source",
-                                                   "byName": source, "when": when, "trusted": True}))
+            events.append(
+                Event(
+                    STREAM,
+                    r.metric,
+                    {
+                        "op": "APPROVE",
+                        "id": sid,
+                        "by": "trusted-source",
+                        "byName": source,
+                        "when": when,
+                        "trusted": True,
+                    },
+                )
+            )
             observations.append(ObservedValue(r.metric, r.at, r.value, source))
     return events, observations
 
 
-def plan_submit(view: Engine, rows: Sequence[ValueInput], provenance: Provenance, source: str | None,
-                actor: Principal | None, operation: str = "submitValues") -> Callable[[GraphState], ChangeSet]:
+def plan_submit(
+    view: Engine,
+    rows: Sequence[ValueInput],
+    provenance: Provenance,
+    source: str | None,
+    actor: Principal | None,
+    operation: str = "submitValues",
+) -> Callable[[GraphState], ChangeSet]:
     """The plan recording a submission of ``rows`` (pending unless the source is trusted); refuses hidden
     metrics as unknown, another unit's metrics as FORBIDDEN and bad values with located problems."""
     _check_role(actor)
@@ -250,18 +319,40 @@ def plan_submit(view: Engine, rows: Sequence[ValueInput], provenance: Provenance
         for r in rows:
             metric = metric_version(state, r.metric, r.at)
             if not may_submit(actor, metric_unit(metric, state, today), state, today):
-                raise ForbiddenError(texts.say("filling.not_yours", id=metric.id, name=metric.name),
-                                     "NOT_YOUR_METRIC", id=metric.id, name=metric.name)
-        events, observations = submission_events(state, rows, provenance, source, actor, state.version + 1,
-                                                 trusted)
+                raise ForbiddenError(
+                    texts.say("filling.not_yours", id=metric.id, name=metric.name),
+                    "NOT_YOUR_METRIC",
+                    id=metric.id,
+                    name=metric.name,
+                )
+        events, observations = submission_events(
+            state, rows, provenance, source, actor, state.version + 1, trusted
+        )
         counts = bool(observations)
-        summary = (texts.say("filling.submit_trusted", count=len(rows), source=source) if counts else
-                   texts.say("filling.submit", count=len(rows), provenance=provenance.value, source=source or "—"))
-        after = [{"id": e.payload["id"], "metric": e.payload["metric"], "at": e.payload["at"],
-                  "value": e.payload["value"]} for e in events if e.payload["op"] == "SUBMIT"]
-        audit = AuditEntry.of(actor, operation, summary, None,
-                              {**bounded(after), "provenance": provenance.value, "source": source,
-                               "counted": counts})
+        summary = (
+            texts.say("filling.submit_trusted", count=len(rows), source=source)
+            if counts
+            else texts.say(
+                "filling.submit", count=len(rows), provenance=provenance.value, source=source or "—"
+            )
+        )
+        after = [
+            {
+                "id": e.payload["id"],
+                "metric": e.payload["metric"],
+                "at": e.payload["at"],
+                "value": e.payload["value"],
+            }
+            for e in events
+            if e.payload["op"] == "SUBMIT"
+        ]
+        audit = AuditEntry.of(
+            actor,
+            operation,
+            summary,
+            None,
+            {**bounded(after), "provenance": provenance.value, "source": source, "counted": counts},
+        )
         return ChangeSet(audit=audit, events=events, observations=observations)
 
     return plan
@@ -275,8 +366,9 @@ def _split(submission_id: str) -> str:
     return metric
 
 
-def plan_review(view: Engine, ids: Sequence[str], approve: bool, comment: str | None,
-                actor: Principal | None) -> Callable[[GraphState], ChangeSet]:
+def plan_review(
+    view: Engine, ids: Sequence[str], approve: bool, comment: str | None, actor: Principal | None
+) -> Callable[[GraphState], ChangeSet]:
     """The plan approving (the observations written with the approval) or returning (with the reviewer's
     comment) pending submissions."""
     _check_role(actor)
@@ -301,27 +393,58 @@ def plan_review(view: Engine, ids: Sequence[str], approve: bool, comment: str | 
             if found is None:
                 raise NotFoundError("submission", sid)
             if found.status is not ReviewStatus.PENDING:
-                raise InvalidArgumentError(texts.say("filling.not_pending", id=sid, status=found.status.value))
+                raise InvalidArgumentError(
+                    texts.say("filling.not_pending", id=sid, status=found.status.value)
+                )
             metric = metric_version(state, metric_id, found.at)
             if not may_review(actor, metric_unit(metric, state, today), state, today):
-                raise ForbiddenError(texts.say("filling.not_reviewer", id=metric.id, name=metric.name),
-                                     "NOT_REVIEWER", id=metric.id, name=metric.name)
+                raise ForbiddenError(
+                    texts.say("filling.not_reviewer", id=metric.id, name=metric.name),
+                    "NOT_REVIEWER",
+                    id=metric.id,
+                    name=metric.name,
+                )
             if actor is not None and found.by == actor.sub and Role.ADMIN not in actor.roles:
                 raise ForbiddenError(texts.say("filling.own_submission"), "OWN_SUBMISSION")
             if approve and (why := metric.value_problem(found.value)):
                 raise InvalidArgumentError(f"{sid}: {why}")
-            events.append(Event(STREAM, metric_id, {
-                "op": "APPROVE" if approve else "RETURN", "id": sid,
-                "by": actor.sub if actor else "system", "byName": actor.name if actor else None,
-                "when": _now(), "comment": comment}))
+            events.append(
+                Event(
+                    STREAM,
+                    metric_id,
+                    {
+                        "op": "APPROVE" if approve else "RETURN",
+                        "id": sid,
+                        "by": actor.sub if actor else "system",
+                        "byName": actor.name if actor else None,
+                        "when": _now(),
+                        "comment": comment,
+                    },
+                )
+            )
             if approve:
                 observations.append(ObservedValue(metric_id, found.at, found.value, found.source))
-            rows.append({"id": sid, "metric": metric_id, "at": found.at.isoformat(), "value": found.value,
-                         "by": found.by})
-        summary = (texts.say("filling.approve", count=len(rows)) if approve else
-                   texts.say("filling.return", count=len(rows), comment=comment or ""))
-        audit = AuditEntry.of(actor, "reviewValues", summary, bounded(rows),
-                              {"decision": "APPROVE" if approve else "RETURN", "comment": comment})
+            rows.append(
+                {
+                    "id": sid,
+                    "metric": metric_id,
+                    "at": found.at.isoformat(),
+                    "value": found.value,
+                    "by": found.by,
+                }
+            )
+        summary = (
+            texts.say("filling.approve", count=len(rows))
+            if approve
+            else texts.say("filling.return", count=len(rows), comment=comment or "")
+        )
+        audit = AuditEntry.of(
+            actor,
+            "reviewValues",
+            summary,
+            bounded(rows),
+            {"decision": "APPROVE" if approve else "RETURN", "comment": comment},
+        )
         return ChangeSet(audit=audit, events=events, observations=observations)
 
     return plan
@@ -383,15 +506,23 @@ def fill_form(view: Engine, unit_id: str, as_of: date | None = None, include_all
         raise NotFoundError("unit", unit_id)
     mine = unit_and_below(units, unit_id)
     state = view.state
-    metrics = [m for m in view.records("Metric", when).values()
-               if isinstance(m, Metric) and metric_unit(m, state, when) in mine]
+    metrics = [
+        m
+        for m in view.records("Metric", when).values()
+        if isinstance(m, Metric) and metric_unit(m, state, when) in mine
+    ]
     latest = state.latest_observations(when, [m.id for m in metrics])
     form = Form(unit_id, units[unit_id].name, when)
     for m in sorted(metrics, key=lambda m: m.id):
         last = latest.get(m.id)
         due = next_due(m.frequency, last[0] if last else None, when)
-        status = (DueStatus.DONE if due > period_end(m.frequency, when) else
-                  DueStatus.OVERDUE if due < when else DueStatus.DUE)
+        status = (
+            DueStatus.DONE
+            if due > period_end(m.frequency, when)
+            else DueStatus.OVERDUE
+            if due < when
+            else DueStatus.DUE
+        )
         found = submissions(state.events(STREAM, m.id))
         pending = next((s for s in reversed(found) if s.status is ReviewStatus.PENDING), None)
         returned = next((s for s in reversed(found) if s.status is ReviewStatus.RETURNED), None)
@@ -409,7 +540,9 @@ def pending_submissions(view: Engine, unit_id: str | None = None, limit: int = 5
     out: list[Submission] = []
     for key in state.event_keys(STREAM):
         metric = view.node(key)
-        if not isinstance(metric, Metric) or (mine is not None and metric_unit(metric, state, today) not in mine):
+        if not isinstance(metric, Metric) or (
+            mine is not None and metric_unit(metric, state, today) not in mine
+        ):
             continue
         out += [s for s in submissions(state.events(STREAM, key)) if s.status is ReviewStatus.PENDING]
     return sorted(out, key=lambda s: s.submitted_at)[:limit]
@@ -427,6 +560,22 @@ def value_provenance(view: Engine, metric_id: str) -> dict[date, Submission]:
     return out
 
 
-__all__ = ["STREAM", "DueStatus", "Form", "FormRow", "Provenance", "ReviewStatus", "Submission", "ValueInput",
-           "fill_form", "metric_submissions", "pending_submissions", "plan_review", "plan_submit",
-           "record_at", "submission_events", "value_problems", "value_provenance"]
+__all__ = [
+    "STREAM",
+    "DueStatus",
+    "Form",
+    "FormRow",
+    "Provenance",
+    "ReviewStatus",
+    "Submission",
+    "ValueInput",
+    "fill_form",
+    "metric_submissions",
+    "pending_submissions",
+    "plan_review",
+    "plan_submit",
+    "record_at",
+    "submission_events",
+    "value_problems",
+    "value_provenance",
+]

@@ -186,8 +186,8 @@ class WriteService:
         view = view or self.engine
         self._write(plan_review(view, ids, approve, comment, actor), report=True)
         wanted = set(ids)
-        return [s for m in sorted({i.rpartition("#")[0] for i in ids}) for s in metric_submissions(self.engine, m)
-                if s.id in wanted]
+        metrics = sorted({i.rpartition("#")[0] for i in ids})
+        return [s for m in metrics for s in metric_submissions(self.engine, m) if s.id in wanted]
 
     def advance_stage(self, subject_id: str, to: Stage | None = None, actor: Principal | None = None,
                       view: Engine | None = None) -> SpiralView:

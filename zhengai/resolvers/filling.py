@@ -18,14 +18,22 @@ MAX_PENDING = 500
 
 @strawberry.type
 class FillingQuery:
-    @strawberry.field(description="填报表 of a unit (and its sub-units): the metrics due by their frequency "
-                                  "(`all`: every one), with last value, due date, pending and returned values")
-    def fill_form(self, info: Info, unit_id: strawberry.ID, as_of: AsOf = None, all: bool = False) -> FillForm:
+    @strawberry.field(
+        description="填报表 of a unit (and its sub-units): the metrics due by their frequency "
+        "(`all`: every one), with last value, due date, pending and returned values"
+    )
+    def fill_form(
+        self, info: Info, unit_id: strawberry.ID, as_of: AsOf = None, all: bool = False
+    ) -> FillForm:
         return FillForm.from_model(filling.fill_form(ctx(info).engine, str(unit_id), as_of, all))
 
-    @strawberry.field(description="Submitted values waiting for review (of a unit and its sub-units), oldest "
-                                  "first, at most `first` (≤ 500)")
-    def pending_values(self, info: Info, unit_id: strawberry.ID | None = None, first: int = 100) -> list[Submission]:
+    @strawberry.field(
+        description="Submitted values waiting for review (of a unit and its sub-units), oldest "
+        "first, at most `first` (≤ 500)"
+    )
+    def pending_values(
+        self, info: Info, unit_id: strawberry.ID | None = None, first: int = 100
+    ) -> list[Submission]:
         if not 0 <= first <= MAX_PENDING:
             raise InvalidArgumentError(f"first must be between 0 and {MAX_PENDING}")
         found = filling.pending_submissions(ctx(info).engine, str(unit_id) if unit_id else None, first)
@@ -40,26 +48,45 @@ class FillingQuery:
 
 @strawberry.type
 class FillingMutation:
-    @strawberry.mutation(description="数据填报: submit values for review (they count once approved; a trusted "
-                                     "source counts at once)")
-    def submit_values(self, info: Info, values: list[ValueInput], source: str | None = None,
-                      provenance: Provenance = filling.Provenance.ENTERED) -> list[Submission]:  # type: ignore[valid-type,assignment]
+    @strawberry.mutation(
+        description="数据填报: submit values for review (they count once approved; a trusted "
+        "source counts at once)"
+    )
+    def submit_values(
+        self,
+        info: Info,
+        values: list[ValueInput],
+        source: str | None = None,
+        provenance: Provenance = filling.Provenance.ENTERED,
+    ) -> list[Submission]:  # type: ignore[valid-type,assignment]
         c = ctx(info)
         if c.writes is None:
             raise InvalidArgumentError("this service accepts no writes")
-        made = c.writes.submit_values([v.to_model() for v in values], filling.Provenance(provenance), source,
-                                      actor=c.principal, view=c.engine)
+        made = c.writes.submit_values(
+            [v.to_model() for v in values],
+            filling.Provenance(provenance),
+            source,
+            actor=c.principal,
+            view=c.engine,
+        )
         return [Submission.from_model(s) for s in made]
 
-    @strawberry.mutation(description="审核: approve pending values (they count from now on) or return them with "
-                                     "a comment")
-    def review_values(self, info: Info, ids: list[strawberry.ID], decision: ReviewDecision,
-                      comment: str | None = None) -> list[Submission]:
+    @strawberry.mutation(
+        description="审核: approve pending values (they count from now on) or return them with a comment"
+    )
+    def review_values(
+        self, info: Info, ids: list[strawberry.ID], decision: ReviewDecision, comment: str | None = None
+    ) -> list[Submission]:
         c = ctx(info)
         if c.writes is None:
             raise InvalidArgumentError("this service accepts no writes")
-        done = c.writes.review_values([str(i) for i in ids], decision is ReviewDecision.APPROVE, comment,
-                                      actor=c.principal, view=c.engine)
+        done = c.writes.review_values(
+            [str(i) for i in ids],
+            decision is ReviewDecision.APPROVE,
+            comment,
+            actor=c.principal,
+            view=c.engine,
+        )
         return [Submission.from_model(s) for s in done]
 
 

@@ -42,28 +42,47 @@ def _day(request: Request, name: str) -> date | None:
 
 
 def _download(body: bytes, name: str) -> Response:
-    return Response(body, media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", "Cache-Control": "no-store"})
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _refused(exc: Exception) -> Response:
     if isinstance(exc, NotFoundError):
-        return PlainTextResponse(texts.say("http.report_not_found", id=exc.node_id, reason=exc) + "\n",
-                                 status_code=404)
+        return PlainTextResponse(
+            texts.say("http.report_not_found", id=exc.node_id, reason=exc) + "\n", status_code=404
+        )
     return PlainTextResponse(texts.say("http.bad_parameter", reason=exc) + "\n", status_code=400)
 
 
 def _result_json(result: ImportResult) -> dict[str, Any]:
     return {
-        "dryRun": result.dry_run, "applied": result.applied, "version": result.version,
+        "dryRun": result.dry_run,
+        "applied": result.applied,
+        "version": result.version,
         "effectiveFrom": result.effective.isoformat() if result.effective else None,
         "counts": result.counts(),
-        "changes": [{"kind": type(c).__name__, "id": getattr(c, "id", None) or getattr(c, "source", None),
-                     "target": getattr(c, "target", None), "sheet": o.sheet, "row": o.row,
-                     "fields": sorted(getattr(c, "fields", {}) or {})} for c, o in result.changes[:2000]],
+        "changes": [
+            {
+                "kind": type(c).__name__,
+                "id": getattr(c, "id", None) or getattr(c, "source", None),
+                "target": getattr(c, "target", None),
+                "sheet": o.sheet,
+                "row": o.row,
+                "fields": sorted(getattr(c, "fields", {}) or {}),
+            }
+            for c, o in result.changes[:2000]
+        ],
         "changed": [{"id": c.id, "kind": c.kind, "op": c.op.value} for c in result.changed[:2000]],
-        "problems": [{"sheet": p.sheet, "cell": p.cell, "code": p.code, "message": message(p)}
-                     for p in result.problems[:1000]],
+        "problems": [
+            {"sheet": p.sheet, "cell": p.cell, "code": p.code, "message": message(p)}
+            for p in result.problems[:1000]
+        ],
         "problemCount": len(result.problems),
     }
 
@@ -111,9 +130,16 @@ def workbook_endpoints(engine: Engine, writes: WriteService, auth_on: bool) -> d
             result = await run_in_threadpool(submit_form, writes, view, body, principal)
         except (InvalidArgumentError, NotFoundError) as exc:
             return _refused(exc)
-        return JSONResponse({"submitted": [s.id for s in result.submitted], "values": len(result.values),
-                             "problems": [{"sheet": p.sheet, "cell": p.cell, "code": p.code, "message": message(p)}
-                                          for p in result.problems]},
-                            status_code=422 if result.problems else 200)
+        return JSONResponse(
+            {
+                "submitted": [s.id for s in result.submitted],
+                "values": len(result.values),
+                "problems": [
+                    {"sheet": p.sheet, "cell": p.cell, "code": p.code, "message": message(p)}
+                    for p in result.problems
+                ],
+            },
+            status_code=422 if result.problems else 200,
+        )
 
     return {"export": export, "import": upload, "form": form, "submit_form": submit}

@@ -26,10 +26,21 @@ from zhengai.workbooks.cells import CellProblem
 from zhengai.workbooks.layout import Column
 from zhengai.workbooks.reader import LocatedProblem, Source, cell_name, open_workbook, rows
 
-COLUMNS = (Column("metric", "id", required=True), Column("metric_name"), Column("measure_unit"),
-           Column("frequency"), Column("last_value", "number"), Column("last_at", "date"),
-           Column("due_date", "date"), Column("due_status"), Column("pending", "number"), Column("returned"),
-           Column("new_value", "number", percent="points"), Column("new_at", "date"), Column("note"))
+COLUMNS = (
+    Column("metric", "id", required=True),
+    Column("metric_name"),
+    Column("measure_unit"),
+    Column("frequency"),
+    Column("last_value", "number"),
+    Column("last_at", "date"),
+    Column("due_date", "date"),
+    Column("due_status"),
+    Column("pending", "number"),
+    Column("returned"),
+    Column("new_value", "number", percent="points"),
+    Column("new_at", "date"),
+    Column("note"),
+)
 _INPUT = PatternFill("solid", fgColor="FFF2CC")
 
 
@@ -38,8 +49,9 @@ def export_form(view: Engine, unit_id: str, out: str | Path | IO[bytes], as_of: 
     form = fill_form(view, unit_id, as_of)
     wb = Workbook(write_only=True)
     guide = wb.create_sheet(texts.say("workbook.sheet.guide"))
-    title = WriteOnlyCell(guide, value=texts.say("workbook.form_guide.title", unit=form.unit_name,
-                                                 when=form.as_of.isoformat()))
+    title = WriteOnlyCell(
+        guide, value=texts.say("workbook.form_guide.title", unit=form.unit_name, when=form.as_of.isoformat())
+    )
     title.font = Font(bold=True, size=14)
     guide.append([title])
     for line in texts.words("workbook.form_guide.lines"):
@@ -52,18 +64,37 @@ def export_form(view: Engine, unit_id: str, out: str | Path | IO[bytes], as_of: 
         head.append(cell)
     ws.append(head)
     ws.freeze_panes = "C2"
-    dv = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
-                        allow_blank=True, showErrorMessage=True)
+    dv = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1000000000000",
+        formula2="1000000000000",
+        allow_blank=True,
+        showErrorMessage=True,
+    )
     dv.add(f"K2:K{len(form.rows) + 1}")
     ws.data_validations.append(dv)
     for r in form.rows:
         m = r.metric
         new = WriteOnlyCell(ws, value=None)
         new.fill = _INPUT
-        ws.append([m.id, m.name, m.unit, texts.label("frequency", m.frequency),
-                   r.last[1] if r.last else None, r.last[0] if r.last else None, r.due,
-                   texts.label("due_status", r.status), r.pending.value if r.pending else None,
-                   r.returned.comment if r.returned else None, new, None, None])
+        ws.append(
+            [
+                m.id,
+                m.name,
+                m.unit,
+                texts.label("frequency", m.frequency),
+                r.last[1] if r.last else None,
+                r.last[0] if r.last else None,
+                r.due,
+                texts.label("due_status", r.status),
+                r.pending.value if r.pending else None,
+                r.returned.comment if r.returned else None,
+                new,
+                None,
+                None,
+            ]
+        )
     wb.save(out)
     return len(form.rows)
 
@@ -92,12 +123,17 @@ def read_form(source: Source, view: Engine) -> FormResult:
             return out
         found = rows(source, wb, title, out.problems)
         header = next(found, None)
-        where = {cells.normal_text(cells.text(v) or ""): i for i, v in enumerate(header.values if header else [])}
+        where = {
+            cells.normal_text(cells.text(v) or ""): i for i, v in enumerate(header.values if header else [])
+        }
         index = {c.key: where.get(cells.normal_text(c.header)) for c in COLUMNS}
         for key in ("metric", "new_value", "due_date"):
             if index[key] is None:
-                out.problems.append(LocatedProblem(title, None, "MISSING_COLUMN",
-                                                   {"column": texts.say(f"workbook.column.{key}")}))
+                out.problems.append(
+                    LocatedProblem(
+                        title, None, "MISSING_COLUMN", {"column": texts.say(f"workbook.column.{key}")}
+                    )
+                )
         if out.problems:
             return out
         for row in found:
@@ -116,41 +152,66 @@ def _form_row(row: Any, index: dict[str, int | None], view: Engine, title: str, 
     metric_id = cells.text(row.get(index["metric"]))
     metric = view.node(metric_id) if metric_id else None
     if not isinstance(metric, Metric):
-        out.problems.append(LocatedProblem(title, cell_name(index["metric"] or 0, row.number), "UNKNOWN_METRIC",
-                                           {"id": metric_id or ""}))
+        out.problems.append(
+            LocatedProblem(
+                title, cell_name(index["metric"] or 0, row.number), "UNKNOWN_METRIC", {"id": metric_id or ""}
+            )
+        )
         return
     try:
-        value = cells.number(raw, texts.say("workbook.column.new_value"),
-                             "points" if metric.unit == "%" else "fraction", col in row.percent)
-        at_col = index["new_at"] if index["new_at"] is not None and row.get(index["new_at"]) is not None \
+        value = cells.number(
+            raw,
+            texts.say("workbook.column.new_value"),
+            "points" if metric.unit == "%" else "fraction",
+            col in row.percent,
+        )
+        at_col = (
+            index["new_at"]
+            if index["new_at"] is not None and row.get(index["new_at"]) is not None
             else index["due_date"]
+        )
         assert at_col is not None
-        at = cells.to_date(row.get(at_col), texts.say(f"workbook.column.{'new_at' if at_col == index['new_at'] else 'due_date'}"))
+        at = cells.to_date(
+            row.get(at_col),
+            texts.say(f"workbook.column.{'new_at' if at_col == index['new_at'] else 'due_date'}"),
+        )
     except CellProblem as exc:
         out.problems.append(LocatedProblem(title, cell_name(col, row.number), exc.code, dict(exc.params)))
         return
     if why := metric.value_problem(value):
-        out.problems.append(LocatedProblem(title, cell_name(col, row.number), "VALUE_OUT_OF_RANGE",
-                                           {"value": f"{value:g}", "id": metric.id, "reason": why}))
+        out.problems.append(
+            LocatedProblem(
+                title,
+                cell_name(col, row.number),
+                "VALUE_OUT_OF_RANGE",
+                {"value": f"{value:g}", "id": metric.id, "reason": why},
+            )
+        )
         return
     note = cells.text(row.get(index["note"])) if index["note"] is not None else None
     out.values.append(ValueInput(metric.id, at, value, note))
 
 
-def submit_form(writes: WriteService, view: Engine, source: Source, actor: Principal | None,
-                dry_run: bool = False) -> FormResult:
+def submit_form(
+    writes: WriteService, view: Engine, source: Source, actor: Principal | None, dry_run: bool = False
+) -> FormResult:
     """Read a filled 填报表 and submit its values for review (all or nothing)."""
     result = read_form(source, view)
     if result.problems or dry_run or not result.values:
         return result
     try:
-        result.submitted = writes.submit_values(result.values, Provenance.ENTERED, None, actor, view,
-                                                "submitForm")
+        result.submitted = writes.submit_values(
+            result.values, Provenance.ENTERED, None, actor, view, "submitForm"
+        )
     except ProblemsError as exc:
-        result.problems = [LocatedProblem(texts.say("workbook.sheet.form"), None, p.code, dict(p.params))
-                           for p in exc.problems]
+        result.problems = [
+            LocatedProblem(texts.say("workbook.sheet.form"), None, p.code, dict(p.params))
+            for p in exc.problems
+        ]
     except ForbiddenError as exc:
-        result.problems = [LocatedProblem(None, None, f"FORBIDDEN.{exc.code}", {**exc.params, "message": str(exc)})]
+        result.problems = [
+            LocatedProblem(None, None, f"FORBIDDEN.{exc.code}", {**exc.params, "message": str(exc)})
+        ]
     except (InvalidArgumentError, NotFoundError) as exc:
         result.problems = [LocatedProblem(None, None, "INVALID", {"message": str(exc)})]
     return result

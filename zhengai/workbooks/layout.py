@@ -60,39 +60,107 @@ class Sheet:
 ID = Column("id", "id", required=True)
 NAME = Column("name", required=True)
 NODE_SHEETS: tuple[Sheet, ...] = (
-    Sheet("Unit", (ID, NAME, Column("system", "choice", "system", required=True),
-                   Column("parent", "ref", ref="Unit"), Column("leader"))),
-    Sheet("Subject", (ID, NAME, Column("level", "choice", "level", required=True),
-                      Column("unit", "ref", ref="Unit"), Column("tier"), Column("category"),
-                      Column("major", "ref", ref="Subject"))),
-    Sheet("Plan", (ID, NAME, Column("parent", "ref", ref="Plan"), Column("period_start", "date"),
-                   Column("period_end", "date"))),
-    Sheet("Goal", (ID, NAME, Column("level", "choice", "level", required=True),
-                   Column("aggregate", "choice", "aggregate"), Column("period_start", "date"),
-                   Column("period_end", "date"), Column("subject", "ref", ref="Subject"),
-                   Column("owner", "ref", ref="Unit"), Column("thresholds_green", "number", percent="fraction"),
-                   Column("thresholds_yellow", "number", percent="fraction"), Column("description"))),
-    Sheet("Metric", (ID, NAME, Column("measure_unit", field="unit"), Column("direction", "choice", "direction"),
-                     Column("baseline", "number", percent="points"),
-                     Column("target", "number", required=True, percent="points"),
-                     Column("floor", "number", percent="points"), Column("min_value", "number", percent="points"),
-                     Column("max_value", "number", percent="points"),
-                     Column("frequency", "choice", "frequency"), Column("source"),
-                     Column("owner", "ref", ref="Unit"))),
+    Sheet(
+        "Unit",
+        (
+            ID,
+            NAME,
+            Column("system", "choice", "system", required=True),
+            Column("parent", "ref", ref="Unit"),
+            Column("leader"),
+        ),
+    ),
+    Sheet(
+        "Subject",
+        (
+            ID,
+            NAME,
+            Column("level", "choice", "level", required=True),
+            Column("unit", "ref", ref="Unit"),
+            Column("tier"),
+            Column("category"),
+            Column("major", "ref", ref="Subject"),
+        ),
+    ),
+    Sheet(
+        "Plan",
+        (
+            ID,
+            NAME,
+            Column("parent", "ref", ref="Plan"),
+            Column("period_start", "date"),
+            Column("period_end", "date"),
+        ),
+    ),
+    Sheet(
+        "Goal",
+        (
+            ID,
+            NAME,
+            Column("level", "choice", "level", required=True),
+            Column("aggregate", "choice", "aggregate"),
+            Column("period_start", "date"),
+            Column("period_end", "date"),
+            Column("subject", "ref", ref="Subject"),
+            Column("owner", "ref", ref="Unit"),
+            Column("thresholds_green", "number", percent="fraction"),
+            Column("thresholds_yellow", "number", percent="fraction"),
+            Column("description"),
+        ),
+    ),
+    Sheet(
+        "Metric",
+        (
+            ID,
+            NAME,
+            Column("measure_unit", field="unit"),
+            Column("direction", "choice", "direction"),
+            Column("baseline", "number", percent="points"),
+            Column("target", "number", required=True, percent="points"),
+            Column("floor", "number", percent="points"),
+            Column("min_value", "number", percent="points"),
+            Column("max_value", "number", percent="points"),
+            Column("frequency", "choice", "frequency"),
+            Column("source"),
+            Column("owner", "ref", ref="Unit"),
+        ),
+    ),
     Sheet("Standard", (ID, NAME, Column("level", "choice", "level"))),
-    Sheet("Task", (ID, NAME, Column("lead_unit", "ref", ref="Unit"), Column("leader"), Column("content"),
-                   Column("start", "date"), Column("due", "date"), Column("budget", "number"),
-                   Column("spent", "number"), Column("deliverable"),
-                   Column("progress", "number", percent="fraction"))),
+    Sheet(
+        "Task",
+        (
+            ID,
+            NAME,
+            Column("lead_unit", "ref", ref="Unit"),
+            Column("leader"),
+            Column("content"),
+            Column("start", "date"),
+            Column("due", "date"),
+            Column("budget", "number"),
+            Column("spent", "number"),
+            Column("deliverable"),
+            Column("progress", "number", percent="fraction"),
+        ),
+    ),
 )
-LINKS = Sheet("links", (Column("relation", "choice", "link_kind", required=True),
-                        Column("source_id", "id", required=True, field="source"),
-                        Column("target_id", "id", required=True, field="target"),
-                        Column("weight", "number")))
-OBSERVATIONS = Sheet("observations", (Column("metric", "ref", ref="Metric", required=True),
-                                      Column("at", "date", required=True),
-                                      Column("value", "number", required=True, percent="points"),
-                                      Column("source")))
+LINKS = Sheet(
+    "links",
+    (
+        Column("relation", "choice", "link_kind", required=True),
+        Column("source_id", "id", required=True, field="source"),
+        Column("target_id", "id", required=True, field="target"),
+        Column("weight", "number"),
+    ),
+)
+OBSERVATIONS = Sheet(
+    "observations",
+    (
+        Column("metric", "ref", ref="Metric", required=True),
+        Column("at", "date", required=True),
+        Column("value", "number", required=True, percent="points"),
+        Column("source"),
+    ),
+)
 BY_KIND = {s.key: s for s in NODE_SHEETS}
 
 
@@ -111,8 +179,11 @@ def row_of(record: Record) -> list[Any]:
 
 def scalar_fields(record: Record) -> dict[str, Any]:
     """The fields a node sheet holds (periods and thresholds as two columns each), by record field."""
-    data = {k: v for k, v in record.model_dump().items() if not isinstance(v, list | dict) or k in
-            ("period", "thresholds")}
+    data = {
+        k: v
+        for k, v in record.model_dump().items()
+        if not isinstance(v, list | dict) or k in ("period", "thresholds")
+    }
     period = data.pop("period", None)
     if isinstance(record, Goal | Plan):
         data["period_start"] = period["start"] if period else None
@@ -121,7 +192,9 @@ def scalar_fields(record: Record) -> dict[str, Any]:
     if isinstance(record, Goal):
         data["thresholds_green"] = thresholds["green"] if thresholds else None
         data["thresholds_yellow"] = thresholds["yellow"] if thresholds else None
-    return {k: (v.value if hasattr(v, "value") and not isinstance(v, int | float) else v) for k, v in data.items()}
+    return {
+        k: (v.value if hasattr(v, "value") and not isinstance(v, int | float) else v) for k, v in data.items()
+    }
 
 
 def record_fields(kind: str, cells: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,14 +207,24 @@ def record_fields(kind: str, cells: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "Goal":
         green, yellow = out.pop("thresholds_green", None), out.pop("thresholds_yellow", None)
         defaults = Thresholds()
-        out["thresholds"] = None if green is None and yellow is None else {
-            "green": defaults.green if green is None else green,
-            "yellow": defaults.yellow if yellow is None else yellow}
+        out["thresholds"] = (
+            None
+            if green is None and yellow is None
+            else {
+                "green": defaults.green if green is None else green,
+                "yellow": defaults.yellow if yellow is None else yellow,
+            }
+        )
     model = {"Goal": Goal, "Metric": Metric, "Task": Task}.get(kind)
     if model is not None:
         for name, info in model.model_fields.items():
-            if name in out and out[name] is None and info.default is not None and not info.is_required() \
-                    and not callable(info.default):
+            if (
+                name in out
+                and out[name] is None
+                and info.default is not None
+                and not info.is_required()
+                and not callable(info.default)
+            ):
                 out[name] = info.default
     return out
 
@@ -170,5 +253,18 @@ def links_of(record: Record) -> list[tuple[LinkKind, str, str, float | None]]:
     return out
 
 
-__all__ = ["BY_KIND", "LINKS", "NODE_SHEETS", "OBSERVATIONS", "OBSERVATION_ROWS", "Column", "Period", "Sheet",
-           "comparable", "links_of", "record_fields", "row_of", "scalar_fields"]
+__all__ = [
+    "BY_KIND",
+    "LINKS",
+    "NODE_SHEETS",
+    "OBSERVATIONS",
+    "OBSERVATION_ROWS",
+    "Column",
+    "Period",
+    "Sheet",
+    "comparable",
+    "links_of",
+    "record_fields",
+    "row_of",
+    "scalar_fields",
+]

@@ -1,10 +1,10 @@
 """The plan as a workbook (``zhengai export-xlsx``, ``GET /export/plan.xlsx``): what the caller sees of the
 graph on a date, one sheet per section, written in openpyxl's write-only mode (rows streamed to the file).
 
-Headers are frozen and bold; choice columns (层面, 五纵体系, 方向 …) and id columns that name another sheet's
-nodes (上级编号, 责任单位编号, 指标编号 …) carry drop-down validation over a hidden 选项 sheet or that sheet's id
-column. A scoped caller's workbook holds only the nodes and relationships they see (it is read through
-``engine.for_principal``).
+Headers are frozen and bold; choice columns (层面, 五纵体系, 方向 …) and id columns that name another
+sheet's nodes (上级编号, 责任单位编号, 指标编号 …) carry drop-down validation over a hidden 选项 sheet or
+that sheet's id column. A scoped caller's workbook holds only the nodes and relationships they see (it is
+read through ``engine.for_principal``).
 """
 
 from __future__ import annotations
@@ -68,12 +68,18 @@ def _header(ws: Any, sheet: Sheet) -> None:
 def _validate(ws: Any, sheet: Sheet, lists: dict[str, str], id_ranges: dict[str, str]) -> None:
     """Drop-downs: choices from the 选项 sheet, ids from their sheet's id column."""
     for i, column in enumerate(sheet.columns):
-        source = lists.get(column.choices or "") if column.type == "choice" else id_ranges.get(column.ref or "")
+        source = (
+            lists.get(column.choices or "") if column.type == "choice" else id_ranges.get(column.ref or "")
+        )
         if source is None:
             continue
         letter = get_column_letter(i + 1)
-        dv = DataValidation(type="list", formula1=source, allow_blank=not column.required,
-                            showErrorMessage=column.type == "choice")
+        dv = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=not column.required,
+            showErrorMessage=column.type == "choice",
+        )
         dv.add(f"{letter}2:{letter}{MAX_ROWS}")
         ws.data_validations.append(dv)
 
@@ -88,16 +94,22 @@ def _lists(wb: Workbook) -> dict[str, str]:
         ws.append([w[i] if i < len(w) else None for w in words])
     ws.sheet_state = "hidden"
     title = _quoted(ws.title)
-    return {t: f"={title}!${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}${len(w) + 1}"
-            for i, (t, w) in enumerate(zip(tables, words, strict=True))}
+    return {
+        t: f"={title}!${get_column_letter(i + 1)}$2:${get_column_letter(i + 1)}${len(w) + 1}"
+        for i, (t, w) in enumerate(zip(tables, words, strict=True))
+    }
 
 
 def _guide(wb: Workbook, view: Engine, when: date) -> Any:
     ws = wb.create_sheet(texts.say("workbook.sheet.guide"))
     schools = [s for s in view.records("Subject", when).values() if getattr(s, "level", None) == "SCHOOL"]
     college = schools[0].name if schools else ""
-    title = WriteOnlyCell(ws, value=texts.say("workbook.guide.title", college=college, when=when.isoformat(),
-                                              version=view.data_version))
+    title = WriteOnlyCell(
+        ws,
+        value=texts.say(
+            "workbook.guide.title", college=college, when=when.isoformat(), version=view.data_version
+        ),
+    )
     title.font = Font(bold=True, size=14)
     ws.append([title])
     for line in texts.words("workbook.guide.lines"):
@@ -105,8 +117,9 @@ def _guide(wb: Workbook, view: Engine, when: date) -> Any:
     return ws
 
 
-def export_plan(view: Engine, out: str | Path | IO[bytes], as_of: date | None = None,
-                progress: Progress | None = None) -> ExportSummary:
+def export_plan(
+    view: Engine, out: str | Path | IO[bytes], as_of: date | None = None, progress: Progress | None = None
+) -> ExportSummary:
     """Write the graph as ``view`` sees it on ``as_of`` (default today) to ``out`` (a path or a binary
     file); returns the rows written per sheet."""
     when = view.day(as_of)
@@ -151,12 +164,18 @@ def _links(records: Any, visible: set[str]) -> Iterator[tuple[str, str, str, flo
                 yield kind, source, target, weight
 
 
-def _observations(wb: Workbook, view: Engine, metrics: list[str], id_ranges: dict[str, str],
-                  summary: ExportSummary, tell: Progress) -> None:
+def _observations(
+    wb: Workbook,
+    view: Engine,
+    metrics: list[str],
+    id_ranges: dict[str, str],
+    summary: ExportSummary,
+    tell: Progress,
+) -> None:
     """The 观测 sheets (观测, 观测2 … of at most OBSERVATION_ROWS rows each), metric by metric."""
     ws, written, part, total = None, 0, 0, 0
     for start in range(0, len(metrics), HISTORY_CHUNK):
-        history = view.history(metrics[start:start + HISTORY_CHUNK])
+        history = view.history(metrics[start : start + HISTORY_CHUNK])
         for metric, points in history.items():
             for at, value in points:
                 if ws is None or written >= OBSERVATION_ROWS:

@@ -106,9 +106,13 @@ class ImportResult:
     def counts(self) -> dict[str, int]:
         """How many nodes were created, updated, retired, links changed and values submitted."""
         ops = [c.op for c in self.changed]
-        return {"created": ops.count(Op.CREATED), "updated": ops.count(Op.UPDATED),
-                "retired": ops.count(Op.RETIRED),
-                "links": sum(isinstance(c, Link | Unlink) for c, _ in self.changes), "values": self.values}
+        return {
+            "created": ops.count(Op.CREATED),
+            "updated": ops.count(Op.UPDATED),
+            "retired": ops.count(Op.RETIRED),
+            "links": sum(isinstance(c, Link | Unlink) for c, _ in self.changes),
+            "values": self.values,
+        }
 
 
 # -- reading ----------------------------------------------------------------------------------------
@@ -127,11 +131,13 @@ def _header(sheet: Sheet, row: Row, problems: list[LocatedProblem]) -> _Header:
             continue
         column = by_header.get(cells.normal_text(name))
         if column is None:
-            problems.append(LocatedProblem(sheet.title, cell_name(col, row.number), "UNKNOWN_COLUMN",
-                                           {"column": name}))
+            problems.append(
+                LocatedProblem(sheet.title, cell_name(col, row.number), "UNKNOWN_COLUMN", {"column": name})
+            )
         elif column.name in out.columns:
-            problems.append(LocatedProblem(sheet.title, cell_name(col, row.number), "DUPLICATE_COLUMN",
-                                           {"column": name}))
+            problems.append(
+                LocatedProblem(sheet.title, cell_name(col, row.number), "DUPLICATE_COLUMN", {"column": name})
+            )
         else:
             out.columns[column.name] = col
             out.spec[column.name] = column
@@ -156,8 +162,13 @@ def _cell(column: Column, value: Any, row: Row, col: int, percent: str | None) -
     return out
 
 
-def _parse(sheet: Sheet, header: _Header, row: Row, problems: list[LocatedProblem],
-           percent_of: Callable[[dict[str, Any]], str | None] | None = None) -> dict[str, Any] | None:
+def _parse(
+    sheet: Sheet,
+    header: _Header,
+    row: Row,
+    problems: list[LocatedProblem],
+    percent_of: Callable[[dict[str, Any]], str | None] | None = None,
+) -> dict[str, Any] | None:
     """The row's cells by record field (None after recording its problems)."""
     out: dict[str, Any] = {}
     ok = True
@@ -169,22 +180,30 @@ def _parse(sheet: Sheet, header: _Header, row: Row, problems: list[LocatedProble
         col = header.columns[name]
         percent = column.percent
         if percent == "points":
-            percent = percent_of({"unit": unit, **out}) if percent_of else ("points" if unit == "%" else "fraction")
+            percent = (
+                percent_of({"unit": unit, **out}) if percent_of else ("points" if unit == "%" else "fraction")
+            )
         try:
             out[name] = _cell(column, row.get(col), row, col, percent)
         except CellProblem as exc:
-            problems.append(LocatedProblem(sheet.title, cell_name(col, row.number), exc.code, dict(exc.params)))
+            problems.append(
+                LocatedProblem(sheet.title, cell_name(col, row.number), exc.code, dict(exc.params))
+            )
             ok = False
             continue
         if column.required and out[name] is None:
-            problems.append(LocatedProblem(sheet.title, cell_name(col, row.number), "REQUIRED_CELL",
-                                           {"column": column.header}))
+            problems.append(
+                LocatedProblem(
+                    sheet.title, cell_name(col, row.number), "REQUIRED_CELL", {"column": column.header}
+                )
+            )
             ok = False
     return out if ok else None
 
 
-def _sheet_rows(source: Source, wb: Any, title: str, sheet: Sheet,
-                problems: list[LocatedProblem]) -> tuple[_Header | None, Iterator[Row]]:
+def _sheet_rows(
+    source: Source, wb: Any, title: str, sheet: Sheet, problems: list[LocatedProblem]
+) -> tuple[_Header | None, Iterator[Row]]:
     found = rows(source, wb, title, problems)
     first = next(found, None)
     if first is None:
@@ -212,9 +231,10 @@ def read_workbook(source: Source, view: Engine, effective: date) -> WorkbookPlan
         retired = _retire(view, effective, kept, plan)
         _links(source, wb, view, effective, plan, retired, bad)
         for title in wb.sheetnames:
-            if title == OBSERVATIONS.title or (title.startswith(OBSERVATIONS.title)
-                                               and title[len(OBSERVATIONS.title):].isdigit()):
-                _observations(source, wb, title, view, effective, plan, kept["Metric"])
+            if title == OBSERVATIONS.title or (
+                title.startswith(OBSERVATIONS.title) and title[len(OBSERVATIONS.title) :].isdigit()
+            ):
+                _observations(source, wb, title, view, effective, plan, kept["Metric"], retired)
     finally:
         wb.close()
     _order(plan)
@@ -228,15 +248,30 @@ def _check_sheets(names: list[str], problems: list[LocatedProblem]) -> None:
         if title not in names:
             problems.append(LocatedProblem(title, None, "MISSING_SHEET", {"sheet": title}))
     for name in names:
-        is_obs = name == OBSERVATIONS.title or (name.startswith(OBSERVATIONS.title)
-                                                and name[len(OBSERVATIONS.title):].isdigit())
+        is_obs = name == OBSERVATIONS.title or (
+            name.startswith(OBSERVATIONS.title) and name[len(OBSERVATIONS.title) :].isdigit()
+        )
         if name not in known and name not in extra and not is_obs:
-            problems.append(LocatedProblem(name, None, "UNKNOWN_SHEET",
-                                           {"sheet": name, "known": "、".join([*known, OBSERVATIONS.title])}))
+            problems.append(
+                LocatedProblem(
+                    name,
+                    None,
+                    "UNKNOWN_SHEET",
+                    {"sheet": name, "known": "、".join([*known, OBSERVATIONS.title])},
+                )
+            )
 
 
-def _node_sheet(source: Source, wb: Any, sheet: Sheet, view: Engine, effective: date, plan: WorkbookPlan,
-                seen: dict[str, tuple[str, int]], bad: set[str]) -> set[str]:
+def _node_sheet(
+    source: Source,
+    wb: Any,
+    sheet: Sheet,
+    view: Engine,
+    effective: date,
+    plan: WorkbookPlan,
+    seen: dict[str, tuple[str, int]],
+    bad: set[str],
+) -> set[str]:
     """Upserts of the sheet's new and changed rows; returns the ids it holds."""
     header, found = _sheet_rows(source, wb, sheet.title, sheet, plan.problems)
     existing = view.records(sheet.key, effective)
@@ -252,8 +287,14 @@ def _node_sheet(source: Source, wb: Any, sheet: Sheet, view: Engine, effective: 
             ids.add(node_id)
             first = seen.get(node_id)
             if first is not None:
-                plan.problems.append(LocatedProblem(sheet.title, cell_name(id_col, row.number), "DUPLICATE_ID",
-                                                    {"id": node_id, "first": f"{first[0]}!{first[1]}"}))
+                plan.problems.append(
+                    LocatedProblem(
+                        sheet.title,
+                        cell_name(id_col, row.number),
+                        "DUPLICATE_ID",
+                        {"id": node_id, "first": f"{first[0]}!{first[1]}"},
+                    )
+                )
                 continue
             seen[node_id] = (sheet.title, row.number)
         if parsed is None or len(plan.problems) > before:
@@ -264,8 +305,9 @@ def _node_sheet(source: Source, wb: Any, sheet: Sheet, view: Engine, effective: 
     return ids
 
 
-def _diff_row(sheet: Sheet, header: _Header, row: Row, parsed: dict[str, Any], record: Any,
-              plan: WorkbookPlan) -> None:
+def _diff_row(
+    sheet: Sheet, header: _Header, row: Row, parsed: dict[str, Any], record: Any, plan: WorkbookPlan
+) -> None:
     node_id = parsed.pop("id")
     fields = record_fields(sheet.key, parsed)
     origin = Origin(sheet.title, row.number, _field_columns(header))
@@ -289,8 +331,10 @@ def _present(name: str, header: _Header) -> bool:
 def _field_columns(header: _Header) -> dict[str, int]:
     """Record field paths (as applyChanges names them) → column index."""
     out = dict(header.columns)
-    for two, (a, b) in {"period": ("period_start", "period_end"),
-                        "thresholds": ("thresholds_green", "thresholds_yellow")}.items():
+    for two, (a, b) in {
+        "period": ("period_start", "period_end"),
+        "thresholds": ("thresholds_green", "thresholds_yellow"),
+    }.items():
         if a in out:
             out[two] = out[f"{two}.start" if two == "period" else f"{two}.green"] = out[a]
         if b in out:
@@ -305,24 +349,52 @@ def _retire(view: Engine, effective: date, kept: dict[str, set[str]], plan: Work
         for node_id in view.records(sheet.key, effective):
             if node_id not in kept[sheet.key]:
                 retired.add(node_id)
-                plan.add(Retire(node_id, cascade=True), Origin(sheet.title, None, deleted=(sheet.key, node_id)))
+                plan.add(
+                    Retire(node_id, cascade=True), Origin(sheet.title, None, deleted=(sheet.key, node_id))
+                )
     return retired
 
 
-def _links(source: Source, wb: Any, view: Engine, effective: date, plan: WorkbookPlan, retired: set[str],
-           bad: set[str]) -> None:
+def _current_links(view: Engine, effective: date) -> dict[tuple[str, str, str], float | None]:
+    """(kind, source, target) → weight of the relationships among the nodes the caller sees."""
+    records = {s.key: view.records(s.key, effective) for s in NODE_SHEETS}
+    visible = {i for found in records.values() for i in found}
+    return {
+        (kind, source_id, target): weight
+        for found in records.values()
+        for record in found.values()
+        for kind, source_id, target, weight in links_of(record)
+        if target in visible
+    }
+
+
+def _link_change(
+    kind: LinkKind, parsed: dict[str, Any], current: dict[tuple[str, str, str], float | None]
+) -> Link | None:
+    """The ``link`` a 关联 row asks for (None: it holds already); a weight on an unweighted kind is passed
+    on, for applyChanges to refuse at its cell."""
+    weighted = LINK_KINDS[kind][3]
+    weight = parsed.get("weight")
+    if weighted and weight is None:
+        weight = 1.0
+    key = (kind, parsed["source"], parsed["target"])
+    if key not in current or (weighted and current[key] != weight) or (not weighted and weight is not None):
+        return Link(kind, parsed["source"], parsed["target"], weight)
+    return None
+
+
+def _links(
+    source: Source,
+    wb: Any,
+    view: Engine,
+    effective: date,
+    plan: WorkbookPlan,
+    retired: set[str],
+    bad: set[str],
+) -> None:
     """Links and unlinks: the 关联 rows against the relationships among the nodes the caller sees."""
     header, found = _sheet_rows(source, wb, LINKS.title, LINKS, plan.problems)
-    visible: set[str] = set()
-    current: dict[tuple[str, str, str], float | None] = {}
-    records = {s.key: view.records(s.key, effective) for s in NODE_SHEETS}
-    for found_records in records.values():
-        visible.update(found_records)
-    for found_records in records.values():
-        for record in found_records.values():
-            for kind, source_id, target, weight in links_of(record):
-                if target in visible:
-                    current[(kind, source_id, target)] = weight
+    current = _current_links(view, effective)
     wanted: dict[tuple[str, str, str], int] = {}
     if header is None or len(header.columns) < 3:
         return
@@ -332,52 +404,66 @@ def _links(source: Source, wb: Any, view: Engine, effective: date, plan: Workboo
             continue
         kind = LinkKind(parsed["relation"])
         key = (kind, parsed["source"], parsed["target"])
-        origin = Origin(LINKS.title, row.number, {**header.columns, "weight": header.columns.get("weight", 3)})
+        origin = Origin(
+            LINKS.title, row.number, {**header.columns, "weight": header.columns.get("weight", 3)}
+        )
         if key in wanted:
-            plan.problems.append(LocatedProblem(LINKS.title, cell_name(0, row.number), "DUPLICATE_ROW",
-                                                {"first": wanted[key]}))
+            plan.problems.append(
+                LocatedProblem(LINKS.title, cell_name(0, row.number), "DUPLICATE_ROW", {"first": wanted[key]})
+            )
             continue
         wanted[key] = row.number
         if parsed["source"] in bad or parsed["target"] in bad:
             continue
-        weighted = LINK_KINDS[kind][3]
-        weight = parsed.get("weight")
-        if weighted and weight is None:
-            weight = 1.0
-        if key not in current:
-            plan.add(Link(kind, parsed["source"], parsed["target"], weight if weighted else weight), origin)
-        elif weighted and current[key] != weight:
-            plan.add(Link(kind, parsed["source"], parsed["target"], weight), origin)
-        elif not weighted and weight is not None:
-            plan.add(Link(kind, parsed["source"], parsed["target"], weight), origin)  # refused: no weight
+        link = _link_change(kind, parsed, current)
+        if link is not None:
+            plan.add(link, origin)
     for key in current:
         kind, source_id, target = key
         if key not in wanted and source_id not in retired and target not in retired:
-            plan.add(Unlink(LinkKind(kind), source_id, target),
-                     Origin(LINKS.title, None, deleted=("Node", f"{texts.label('link_kind', kind)} "
-                                                                f"{source_id} → {target}")))
+            plan.add(
+                Unlink(LinkKind(kind), source_id, target),
+                Origin(
+                    LINKS.title,
+                    None,
+                    deleted=("Node", f"{texts.label('link_kind', kind)} {source_id} → {target}"),
+                ),
+            )
 
 
-def _observations(source: Source, wb: Any, title: str, view: Engine, effective: date, plan: WorkbookPlan,
-                  metric_ids: set[str]) -> None:
-    """New or changed values (compared metric by metric with the history): submitted for review."""
+class _PercentOf:
+    """What ``85%`` means in an observation row: points for a metric measured in %, else a fraction."""
+
+    def __init__(self, view: Engine, effective: date):
+        self.view, self.effective = view, effective
+        self.units: dict[str, str | None] = {}
+
+    def __call__(self, cells_so_far: dict[str, Any]) -> str:
+        metric_id = cells_so_far.get("metric")
+        if metric_id is not None and metric_id not in self.units:
+            record = self.view.node(metric_id, self.effective)
+            self.units[metric_id] = record.unit if isinstance(record, Metric) else None
+        return "points" if metric_id is not None and self.units[metric_id] == "%" else "fraction"
+
+
+def _observations(
+    source: Source,
+    wb: Any,
+    title: str,
+    view: Engine,
+    effective: date,
+    plan: WorkbookPlan,
+    metric_ids: set[str],
+    retired: set[str] | None = None,
+) -> None:
+    """New or changed values (compared metric by metric with the history): submitted for review. Rows of
+    a metric the workbook retires are left alone (its history stays)."""
     header, found = _sheet_rows(source, wb, title, OBSERVATIONS, plan.problems)
     if header is None or len(header.columns) < 3:
         return
-    units: dict[str, str | None] = {}
     run: list[tuple[Row, dict[str, Any]]] = []
     claimed: dict[tuple[str, date], tuple[float, int]] = {}
-
-    def unit_of(metric_id: str | None) -> str | None:
-        if metric_id is None:
-            return None
-        if metric_id not in units:
-            record = view.node(metric_id, effective)
-            units[metric_id] = record.unit if isinstance(record, Metric) else None
-        return units[metric_id]
-
-    def percent(cells_so_far: dict[str, Any]) -> str | None:
-        return "points" if unit_of(cells_so_far.get("metric")) == "%" else "fraction"
+    percent = _PercentOf(view, effective)
 
     def flush() -> None:
         if not run:
@@ -388,8 +474,14 @@ def _observations(source: Source, wb: Any, title: str, view: Engine, effective: 
             key = (metric_id, parsed["at"])
             if key in claimed:
                 if claimed[key][0] != parsed["value"]:
-                    plan.problems.append(LocatedProblem(title, cell_name(header.columns["value"], row.number),
-                                                        "CONFLICTING_VALUE", {"first": claimed[key][1]}))
+                    plan.problems.append(
+                        LocatedProblem(
+                            title,
+                            cell_name(header.columns["value"], row.number),
+                            "CONFLICTING_VALUE",
+                            {"first": claimed[key][1]},
+                        )
+                    )
                 continue
             claimed[key] = (parsed["value"], row.number)
             if held.get(parsed["at"]) != parsed["value"]:
@@ -402,9 +494,17 @@ def _observations(source: Source, wb: Any, title: str, view: Engine, effective: 
         if parsed is None:
             continue
         metric_id = parsed["metric"]
+        if retired and metric_id in retired:
+            continue
         if metric_id not in metric_ids:
-            plan.problems.append(LocatedProblem(title, cell_name(header.columns["metric"], row.number),
-                                                "UNKNOWN_METRIC", {"id": metric_id}))
+            plan.problems.append(
+                LocatedProblem(
+                    title,
+                    cell_name(header.columns["metric"], row.number),
+                    "UNKNOWN_METRIC",
+                    {"id": metric_id},
+                )
+            )
             continue
         if run and run[0][1]["metric"] != metric_id:
             flush()
@@ -423,15 +523,19 @@ def _order(plan: WorkbookPlan) -> None:
 # -- applying -------------------------------------------------------------------------------------
 def _located(problem: Problem, plan: WorkbookPlan, offset: int = 0) -> LocatedProblem:
     """An applyChanges problem (change index, field) at the workbook cell it came from."""
-    origin = plan.origins[problem.index] if problem.index is not None and problem.index < len(
-        plan.origins) else None
+    origin = (
+        plan.origins[problem.index]
+        if problem.index is not None and problem.index < len(plan.origins)
+        else None
+    )
     params = {**problem.params}
     if origin is None:
         return LocatedProblem(None, None, problem.code, params)
     if origin.deleted is not None:
         kind, node_id = origin.deleted
-        return LocatedProblem(origin.sheet, texts.say("workbook.deleted", kind=kind, id=node_id), problem.code,
-                              params)
+        return LocatedProblem(
+            origin.sheet, texts.say("workbook.deleted", kind=kind, id=node_id), problem.code, params
+        )
     name = _field_of(problem.field)
     return LocatedProblem(origin.sheet, origin.cell(name), problem.code, params)
 
@@ -456,17 +560,21 @@ def _snake(name: str) -> str:
 
 def _values_hook(plan: WorkbookPlan, actor: Principal | None) -> Callable[[GraphState, ChangeSet], None]:
     """Adds the workbook's values to the planned batch as submissions (checked against its new metrics)."""
+
     def also(state: GraphState, planned: ChangeSet) -> None:
         if not plan.values:
             return
-        new_metrics = {i: r for i, t in planned.nodes.items()
-                       if isinstance(r := record_at(t, date.max), Metric)}
+        new_metrics = {
+            i: r for i, t in planned.nodes.items() if isinstance(r := record_at(t, date.max), Metric)
+        }
         problems = value_problems(state, plan.values, new_metrics)
         if problems:
             raise _ValueProblems(problems)
-        events, _ = submission_events(state, plan.values, Provenance.IMPORTED, None, actor, state.version + 1,
-                                      frozenset())
+        events, _ = submission_events(
+            state, plan.values, Provenance.IMPORTED, None, actor, state.version + 1, frozenset()
+        )
         planned.events.extend(events)
+
     return also
 
 
@@ -474,21 +582,34 @@ class _ValueProblems(ProblemsError):
     """Problems of the workbook's values (indices into its values, not its changes)."""
 
 
-def import_plan(writes: WriteService, view: Engine, source: Source, actor: Principal | None,
-                effective: date | None = None, dry_run: bool = True,
-                expected_version: int | None = None) -> ImportResult:
+def import_plan(
+    writes: WriteService,
+    view: Engine,
+    source: Source,
+    actor: Principal | None,
+    effective: date | None = None,
+    dry_run: bool = True,
+    expected_version: int | None = None,
+) -> ImportResult:
     """Read a plan workbook and apply it (or, ``dry_run``, say what it would do) as one batch through the
     write path with the caller's rights; every problem located, nothing applied when there is any."""
     when = effective or date.today()
     plan = read_workbook(source, view, when)
-    result = ImportResult(dry_run, view.data_version, changes=list(zip(plan.changes, plan.origins, strict=True)),
-                          values=len(plan.values), problems=list(plan.problems), effective=when)
+    result = ImportResult(
+        dry_run,
+        view.data_version,
+        changes=list(zip(plan.changes, plan.origins, strict=True)),
+        values=len(plan.values),
+        problems=list(plan.problems),
+        effective=when,
+    )
     if result.problems or not (plan.changes or plan.values):
         return result
     try:
         if plan.changes:
-            done = writes.apply_changes(plan.changes, when, expected_version, dry_run, actor, view,
-                                        also=_values_hook(plan, actor))
+            done = writes.apply_changes(
+                plan.changes, when, expected_version, dry_run, actor, view, also=_values_hook(plan, actor)
+            )
             result.version, result.changed = done.version, done.changed
         elif not dry_run:
             writes.submit_values(plan.values, Provenance.IMPORTED, None, actor, view, "importWorkbook")
@@ -498,14 +619,22 @@ def import_plan(writes: WriteService, view: Engine, source: Source, actor: Princ
             if problems:
                 raise _ValueProblems(problems)
     except _ValueProblems as exc:
-        result.problems = [LocatedProblem(plan.value_origins[p.index].sheet,
-                                          plan.value_origins[p.index].cell(p.field), p.code, dict(p.params))
-                           for p in exc.problems if p.index is not None]
+        result.problems = [
+            LocatedProblem(
+                plan.value_origins[p.index].sheet,
+                plan.value_origins[p.index].cell(p.field),
+                p.code,
+                dict(p.params),
+            )
+            for p in exc.problems
+            if p.index is not None
+        ]
     except ProblemsError as exc:
         result.problems = [_located(p, plan) for p in exc.problems]
     except ForbiddenError as exc:
-        result.problems = [LocatedProblem(None, None, f"FORBIDDEN.{exc.code or 'ROLE'}",
-                                          {**exc.params, "message": str(exc)})]
+        result.problems = [
+            LocatedProblem(None, None, f"FORBIDDEN.{exc.code or 'ROLE'}", {**exc.params, "message": str(exc)})
+        ]
     except ConflictError as exc:
         result.problems = [LocatedProblem(None, None, "CONFLICT", {"message": str(exc)})]
     except (InvalidArgumentError, NotFoundError) as exc:

@@ -120,7 +120,9 @@ def rows(source: Source, wb: Workbook, sheet: str, problems: list[LocatedProblem
             if (number, col) in formulas:
                 value = _formula_value(sheet, number, col, value, formulas[(number, col)], problems)
             elif isinstance(value, str) and value in EXCEL_ERRORS:
-                problems.append(LocatedProblem(sheet, cell_name(col, number), "FORMULA_ERROR", {"text": value}))
+                problems.append(
+                    LocatedProblem(sheet, cell_name(col, number), "FORMULA_ERROR", {"text": value})
+                )
                 value = None
             values.append(value)
             if value is not None and "%" in (c.number_format or ""):
@@ -141,8 +143,9 @@ def rows(source: Source, wb: Workbook, sheet: str, problems: list[LocatedProblem
             yield Row(number, values, percent)
 
 
-def _formula_value(sheet: str, row: int, col: int, cached: Any, formula: str,
-                   problems: list[LocatedProblem]) -> Any:
+def _formula_value(
+    sheet: str, row: int, col: int, cached: Any, formula: str, problems: list[LocatedProblem]
+) -> Any:
     if cached is None:
         problems.append(LocatedProblem(sheet, cell_name(col, row), "FORMULA_NO_VALUE", {"formula": formula}))
         return None

@@ -10,8 +10,10 @@ import strawberry
 from zhengai import texts
 from zhengai.engine import filling
 
-Provenance = strawberry.enum(filling.Provenance, description="Where a value came from: 填报 ENTERED, 导入 "
-                                                            "IMPORTED, 系统采集 INGESTED, 计算 COMPUTED")
+Provenance = strawberry.enum(
+    filling.Provenance,
+    description="Where a value came from: 填报 ENTERED, 导入 IMPORTED, 系统采集 INGESTED, 计算 COMPUTED",
+)
 ReviewStatus = strawberry.enum(filling.ReviewStatus, description="待审核, 已通过, 已退回, 已被新填报替代")
 DueStatus = strawberry.enum(filling.DueStatus, description="本期待填, 已逾期, 本期已填")
 
@@ -56,12 +58,26 @@ class Submission:
 
     @classmethod
     def from_model(cls, s: filling.Submission) -> Submission:
-        return cls(id=strawberry.ID(s.id), metric_id=strawberry.ID(s.metric), at=s.at, value=s.value,
-                   source=s.source, provenance=s.provenance, provenance_name=texts.label("provenance", s.provenance),
-                   entered_by=s.by, entered_by_name=s.by_name, entered_at=s.submitted_at, note=s.note,
-                   status=s.status, status_name=texts.label("review_status", s.status), reviewed_by=s.reviewer,
-                   reviewed_by_name=s.reviewer_name, reviewed_at=s.reviewed_at, comment=s.comment,
-                   trusted=s.trusted)
+        return cls(
+            id=strawberry.ID(s.id),
+            metric_id=strawberry.ID(s.metric),
+            at=s.at,
+            value=s.value,
+            source=s.source,
+            provenance=s.provenance,
+            provenance_name=texts.label("provenance", s.provenance),
+            entered_by=s.by,
+            entered_by_name=s.by_name,
+            entered_at=s.submitted_at,
+            note=s.note,
+            status=s.status,
+            status_name=texts.label("review_status", s.status),
+            reviewed_by=s.reviewer,
+            reviewed_by_name=s.reviewer_name,
+            reviewed_at=s.reviewed_at,
+            comment=s.comment,
+            trusted=s.trusted,
+        )
 
 
 @strawberry.type(description="One line of a 填报表: a metric due by its frequency")
@@ -82,12 +98,20 @@ class FormRow:
     @classmethod
     def from_model(cls, r: filling.FormRow) -> FormRow:
         m = r.metric
-        return cls(metric_id=strawberry.ID(m.id), metric_name=m.name, unit=m.unit, frequency=m.frequency.value,
-                   frequency_name=texts.label("frequency", m.frequency),
-                   last_value=r.last[1] if r.last else None, last_at=r.last[0] if r.last else None, due=r.due,
-                   due_status=r.status, due_status_name=texts.label("due_status", r.status),
-                   pending=Submission.from_model(r.pending) if r.pending else None,
-                   returned=Submission.from_model(r.returned) if r.returned else None)
+        return cls(
+            metric_id=strawberry.ID(m.id),
+            metric_name=m.name,
+            unit=m.unit,
+            frequency=m.frequency.value,
+            frequency_name=texts.label("frequency", m.frequency),
+            last_value=r.last[1] if r.last else None,
+            last_at=r.last[0] if r.last else None,
+            due=r.due,
+            due_status=r.status,
+            due_status_name=texts.label("due_status", r.status),
+            pending=Submission.from_model(r.pending) if r.pending else None,
+            returned=Submission.from_model(r.returned) if r.returned else None,
+        )
 
 
 @strawberry.type(description="A unit's 填报表 on a date")
@@ -99,5 +123,9 @@ class FillForm:
 
     @classmethod
     def from_model(cls, f: filling.Form) -> FillForm:
-        return cls(unit_id=strawberry.ID(f.unit_id), unit_name=f.unit_name, as_of=f.as_of,
-                   rows=[FormRow.from_model(r) for r in f.rows])
+        return cls(
+            unit_id=strawberry.ID(f.unit_id),
+            unit_name=f.unit_name,
+            as_of=f.as_of,
+            rows=[FormRow.from_model(r) for r in f.rows],
+        )

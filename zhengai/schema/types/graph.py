@@ -94,8 +94,9 @@ class Observation:
     def from_model(cls, p: trends.HistoryPoint, s: filling.Submission | None = None) -> Observation:
         if s is None:
             return cls(at=p.at, value=p.value)
-        return cls(at=p.at, value=p.value, provenance=s.provenance, source=s.source, entered_by=s.by_name or s.by,
-                   entered_at=s.submitted_at, reviewed_by=s.reviewer_name or s.reviewer, reviewed_at=s.reviewed_at)
+        return cls(at=p.at, value=p.value, provenance=s.provenance, source=s.source,
+                   entered_by=s.by_name or s.by, entered_at=s.submitted_at,
+                   reviewed_by=s.reviewer_name or s.reviewer, reviewed_at=s.reviewed_at)
 
 
 def history_cursor(at: date) -> str:
