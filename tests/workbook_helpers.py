@@ -49,7 +49,7 @@ def column_of(ws: Any, header: str) -> int:
 def set_cell(wb: Workbook, sheet: str, node_id: str, header: str, value: Any) -> None:
     """Write ``value`` in ``header``'s column of ``node_id``'s row."""
     ws = wb[sheet]
-    ws.cell(row_of_id(ws, node_id), column_of(ws, header), value)
+    ws.cell(row_of_id(ws, node_id), column_of(ws, header)).value = value
 
 
 def sheet_rows(body: bytes, sheet: str) -> list[tuple[Any, ...]]:

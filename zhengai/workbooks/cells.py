@@ -91,7 +91,8 @@ def to_date(value: object, column: str) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if float(value).is_integer() and _SERIALS[0] <= value <= _SERIALS[1]:
             return _EPOCH + timedelta(days=int(value))
-        raise CellProblem("NOT_A_DATE", {"column": column, "text": f"{value:g}"})
+        shown = str(int(value)) if float(value).is_integer() else str(value)
+        raise CellProblem("NOT_A_DATE", {"column": column, "text": shown})
     raw = normal_text(value)
     m = _DATE_TEXT.match(raw)
     if m is None and raw.isdigit() and len(raw) == 8:  # 20260901

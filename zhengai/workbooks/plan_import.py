@@ -191,7 +191,7 @@ def _parse(
             )
             ok = False
             continue
-        if column.required and out[name] is None:
+        if column.required and out[name] is None and not _located_at(problems, sheet.title, col, row):
             problems.append(
                 LocatedProblem(
                     sheet.title, cell_name(col, row.number), "REQUIRED_CELL", {"column": column.header}
@@ -199,6 +199,12 @@ def _parse(
             )
             ok = False
     return out if ok else None
+
+
+def _located_at(problems: list[LocatedProblem], sheet: str, col: int, row: Row) -> bool:
+    """Whether the reader already refused this cell (a formula without a value): one message a cell."""
+    where = cell_name(col, row.number)
+    return any(p.sheet == sheet and p.cell == where for p in problems[-8:])
 
 
 def _sheet_rows(
@@ -292,7 +298,7 @@ def _node_sheet(
                         sheet.title,
                         cell_name(id_col, row.number),
                         "DUPLICATE_ID",
-                        {"id": node_id, "first": f"{first[0]}!{first[1]}"},
+                        {"id": node_id, "first": f"{first[0]}!{cell_name(id_col, first[1])}"},
                     )
                 )
                 continue
