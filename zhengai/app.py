@@ -35,6 +35,7 @@ from zhengai.queries import graphql_operations
 from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
+from zhengai.resolvers.workbooks import workbook_endpoints
 from zhengai.schema import build_schema
 from zhengai.schema.limits import MAX_JSON_DEPTH, Limits, json_depth
 from zhengai.security.tokens import AuthConfig, AuthError, AuthUnavailableError, Principal, Role, token_of
@@ -49,20 +50,27 @@ WS_TOKEN_EXPIRED = 4401
 log = logging.getLogger("zhengai.app")
 
 
-class BodyLimit:
-    """Refuses request bodies over ``max_bytes`` with 413 and a clear message, before they are read
-    whole (declared by Content-Length or streamed)."""
+#: Paths of workbook uploads: their bodies may be larger (ZHENGAI_MAX_UPLOAD_BYTES, default 64 MB).
+UPLOAD_PATHS = ("/import/", "/forms/")
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` (``upload_bytes`` for a workbook upload) with 413 and a
+    clear message, before they are read whole (declared by Content-Length or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None):
         self.app, self.max_bytes = app, max_bytes
+        self.upload_bytes = upload_bytes or int(os.environ.get("ZHENGAI_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if str(scope.get("path", "")).startswith(UPLOAD_PATHS) else self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         seen = 0
 
@@ -70,17 +78,19 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"request body too large: the limit is {self.max_bytes} bytes (ZHENGAI_MAX_BODY_BYTES)"
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        setting = "ZHENGAI_MAX_UPLOAD_BYTES" if limit == self.upload_bytes and limit != self.max_bytes \
+            else "ZHENGAI_MAX_BODY_BYTES"
+        message = f"request body too large: the limit is {limit} bytes ({setting})"
         body = {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
         await JSONResponse(body, status_code=413)(scope, receive, send)
 
@@ -305,12 +315,22 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     async def explorer(_: Request) -> Response:
         return web.explorer_page()
 
+    async def filling_page(_: Request) -> Response:
+        return web.filling_page()
+
+    books = workbook_endpoints(engine, writes, auth is not None)
+
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
     return Starlette(middleware=middleware, lifespan=lifespan, routes=[
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/reports/{subject_id}.{format}", gate.endpoint(_guarded(report_endpoint(engine), auth)),
               methods=["GET"]),
+        Route("/export/plan.xlsx", gate.endpoint(_guarded(books["export"], auth)), methods=["GET"]),
+        Route("/import/plan.xlsx", gate.endpoint(_guarded(books["import"], auth)), methods=["POST"]),
+        Route("/forms/{unit_id}.xlsx", gate.endpoint(_guarded(books["form"], auth)), methods=["GET"]),
+        Route("/forms/{unit_id}.xlsx", gate.endpoint(_guarded(books["submit_form"], auth)), methods=["POST"]),
+        Route("/filling", filling_page),
         Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),

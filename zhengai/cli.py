@@ -163,7 +163,8 @@ def _cmd_token(args: argparse.Namespace) -> int:
         print(f"zhengai: --ttl takes a number and a unit (s, m, h, d), e.g. 1h; got {args.ttl!r}",
               file=sys.stderr)
         return 2
-    needs = {"STUDENT": "subject", "TEACHER": "subject", "UNIT_HEAD": "unit"}.get(args.role)
+    needs = {"STUDENT": "subject", "TEACHER": "subject", "UNIT_HEAD": "unit",
+             "DATA_ENTRY": "unit"}.get(args.role)
     if needs and not getattr(args, needs):
         example = "--unit C-MECH" if needs == "unit" else "--subject STU-007"
         print(f"zhengai: a {args.role} token needs --{needs} (e.g. {example}): without it the token "
@@ -234,6 +235,89 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     print(f"zhengai: {path}: {result.received} observations, {result.changed} new or replaced, "
           f"{result.unchanged} unchanged → {where} (a server holding it follows within a second)")
     store.close()
+    return 0
+
+
+def _progress_bars() -> tuple[object, object]:
+    """A progress callback (stage, done, total) drawing tqdm bars on a terminal, plain lines elsewhere,
+    and a function closing the bars."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+    interactive = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not interactive:
+            print(f"zhengai: {stage} {done}/{total}", file=sys.stderr, flush=True)
+            return
+        if stage not in bars:
+            bars[stage] = tqdm(total=total or None, desc=f"{stage:>6}", unit=" rows", file=sys.stderr)
+        bar = bars[stage]
+        bar.update(done - bar.n)
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return progress, close
+
+
+def _cmd_export_xlsx(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zhengai.engine import Engine
+    from zhengai.workbooks.plan_export import export_plan
+
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, _ = opened
+    progress, close = _progress_bars()
+    started = time.perf_counter()
+    try:
+        summary = export_plan(Engine(store), args.out, date.fromisoformat(args.as_of) if args.as_of else None,
+                              progress)
+    finally:
+        close()
+    rows = ", ".join(f"{k} {v:,}" for k, v in summary.rows.items())
+    print(f"zhengai: {args.out} ({rows}) in {time.perf_counter() - started:.1f} s")
+    store.close()
+    return 0
+
+
+def _cmd_import_xlsx(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zhengai import texts
+    from zhengai.domain.audit import cli_principal
+    from zhengai.engine import Engine
+    from zhengai.engine.writes import WriteService
+    from zhengai.workbooks.plan_import import import_plan, message
+
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, _ = opened
+    engine = Engine(store)
+    effective = date.fromisoformat(args.effective) if args.effective else None
+    result = import_plan(WriteService(engine), engine, Path(args.file), cli_principal(), effective,
+                         dry_run=args.dry_run)
+    store.close()
+    if result.problems:
+        print("\n".join(message(p) for p in result.problems), file=sys.stderr)
+        print(f"zhengai: {texts.say('workbook.refused', count=len(result.problems))}", file=sys.stderr)
+        return 1
+    for change, origin in result.changes:
+        where = f"{origin.sheet}!{origin.row}" if origin.row else origin.sheet
+        print(f"  {where}: {change}")
+    counts = result.counts()
+    if not result.changes and not result.values:
+        print(f"zhengai: {texts.say('workbook.nothing', file=args.file)}")
+        return 0
+    print(f"zhengai: {texts.say('workbook.summary', file=args.file, **counts)}")
+    done = (texts.say("workbook.dry_run") if args.dry_run
+            else texts.say("workbook.applied", version=result.version))
+    print(f"zhengai: {done}")
     return 0
 
 
@@ -321,6 +405,12 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", help="embedded store: the dataset folder (default: the bundled demo)")
+    parser.add_argument("--state", help="embedded store: the journal folder (as for serve)")
+    parser.add_argument("--neo4j", metavar="URI", help="this Neo4j (or set NEO4J_URI)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhengai", description="诊改 knowledge graph service")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -371,6 +461,19 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", help="the person's id (default: <role>-dev)")
     token.add_argument("--ttl", default="1h", help="lifetime, e.g. 30m, 1h, 7d (default 1h)")
     token.set_defaults(func=_cmd_token)
+
+    export_xlsx = sub.add_parser("export-xlsx", help="write the plan as a workbook (one sheet per section)")
+    export_xlsx.add_argument("out", help="the .xlsx file to write")
+    export_xlsx.add_argument("--as-of", help="the graph as it stood on this date (default today)")
+    _store_arguments(export_xlsx)
+    export_xlsx.set_defaults(func=_cmd_export_xlsx)
+
+    import_xlsx = sub.add_parser("import-xlsx", help="apply a plan workbook as one batch of changes")
+    import_xlsx.add_argument("file", help="the .xlsx file (as export-xlsx writes it, edited)")
+    import_xlsx.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
+    import_xlsx.add_argument("--effective", help="the date the changes take effect (default today)")
+    _store_arguments(import_xlsx)
+    import_xlsx.set_defaults(func=_cmd_import_xlsx)
 
     gen = sub.add_parser("generate", help="write a deterministic synthetic dataset")
     gen.add_argument("--scale", choices=("demo", "college", "province"), default="demo")

@@ -370,6 +370,16 @@ class Engine:
         return {k: v.model_copy(update={"advances": [g for g in v.advances if g in scope.goals]})
                 for k, v in tasks.items() if k in scope.tasks}
 
+    def records(self, kind: str, as_of: date | None = None) -> dict[str, Node]:
+        """Every node of ``kind`` (Unit, Subject, Plan, Standard, Goal, Metric, Task) in force on ``as_of``
+        that the caller may see, by id (exports and workbooks)."""
+        when = self.day(as_of)
+        if kind == "Task":
+            return dict(self.tasks(when))
+        found = self.state.records(kind, when)
+        scope = self.scope(when)
+        return dict(found) if scope is None else {k: v for k, v in found.items() if scope.allows(v)}
+
     def _edges(self, ids: Sequence[str], when: date, up: bool) -> dict[str, list[FlowEdge]]:
         read = self.state.parents if up else self.state.children
         scope = self.scope(when)

@@ -24,6 +24,14 @@ from zhengai.domain.models import ObservedValue
 from zhengai.domain.spiral import Stage
 from zhengai.engine.edits import plan_changes
 from zhengai.engine.engine import Engine
+from zhengai.engine.filling import (
+    Provenance,
+    Submission,
+    ValueInput,
+    metric_submissions,
+    plan_review,
+    plan_submit,
+)
 from zhengai.engine.ingest import RecordResult, plan_observations
 from zhengai.engine.monitoring import Warning
 from zhengai.engine.permissions import EditRights, can_edit_graph
@@ -135,9 +143,11 @@ class WriteService:
 
     def apply_changes(self, changes: Sequence[Change], effective_from: date | None = None,
                       expected_version: int | None = None, dry_run: bool = False,
-                      actor: Principal | None = None, view: Engine | None = None) -> ChangeResult:
+                      actor: Principal | None = None, view: Engine | None = None,
+                      also: Callable[[GraphState, ChangeSet], None] | None = None) -> ChangeResult:
         """Apply a batch of structural edits all or nothing, from ``effective_from`` (default today) on;
-        ``view`` is the caller's view of the graph (their scope decides what they may change)."""
+        ``view`` is the caller's view of the graph (their scope decides what they may change). ``also``
+        may add to the planned change set (a workbook's submitted values: the same write) or refuse it."""
         today = self.today()
         effective = effective_from or today
         rights = None
@@ -149,9 +159,12 @@ class WriteService:
             rights.check_date(effective, today)
 
         def plan(state: GraphState) -> ChangeSet:
-            return plan_changes(state, changes, effective, actor, expected_version,
-                                rights.allow() if rights else None, rights.check_batch if rights else None,
-                                rights.sees(effective) if rights else None)
+            planned = plan_changes(state, changes, effective, actor, expected_version,
+                                   rights.allow() if rights else None, rights.check_batch if rights else None,
+                                   rights.sees(effective) if rights else None)
+            if also is not None:
+                also(state, planned)
+            return planned
 
         if dry_run:
             state = self.engine.state
@@ -161,6 +174,25 @@ class WriteService:
             return ChangeResult(version, True, planned.changed, effective)
         own, _ = self._write(plan)
         return ChangeResult(own.seq, False, own.changed, effective)
+
+    def submit_values(self, rows: Sequence[ValueInput], provenance: Provenance = Provenance.ENTERED,
+                      source: str | None = None, actor: Principal | None = None, view: Engine | None = None,
+                      operation: str = "submitValues") -> list[Submission]:
+        """数据填报: submit values for review (pending until approved; a trusted source counts at once)."""
+        view = view or self.engine
+        own, _ = self._write(plan_submit(view, rows, provenance, source, actor, operation), report=True)
+        ids = {e.payload["id"] for e in own.events if e.payload["op"] == "SUBMIT"}
+        return [s for m in sorted({r.metric for r in rows}) for s in metric_submissions(self.engine, m)
+                if s.id in ids]
+
+    def review_values(self, ids: Sequence[str], approve: bool, comment: str | None = None,
+                      actor: Principal | None = None, view: Engine | None = None) -> list[Submission]:
+        """审核: approve (the values then count) or return (with a comment) pending submissions."""
+        view = view or self.engine
+        self._write(plan_review(view, ids, approve, comment, actor), report=True)
+        wanted = set(ids)
+        metrics = sorted({i.rpartition("#")[0] for i in ids})
+        return [s for m in metrics for s in metric_submissions(self.engine, m) if s.id in wanted]
 
     def advance_stage(self, subject_id: str, to: Stage | None = None, actor: Principal | None = None,
                       view: Engine | None = None) -> SpiralView:

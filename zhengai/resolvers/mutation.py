@@ -11,6 +11,7 @@ from zhengai.domain.models import ObservedValue
 from zhengai.engine import InvalidArgumentError
 from zhengai.engine.writes import WriteService
 from zhengai.resolvers.context import ctx
+from zhengai.resolvers.filling import FillingMutation
 from zhengai.resolvers.reporting import ReportWorkflowMutation
 from zhengai.schema.types.editing import ChangeInput, ChangeResult, to_change
 from zhengai.schema.types.monitoring import ObservationInput, RecordResult
@@ -25,7 +26,7 @@ def _writes(info: Info) -> WriteService:
 
 
 @strawberry.type
-class Mutation(ReportWorkflowMutation):
+class Mutation(ReportWorkflowMutation, FillingMutation):
     @strawberry.mutation(description="Record observations, all or nothing per call; the same (metric, at, "
                                      "value) again is a no-op, a new value for a date replaces it")
     def record_observations(self, info: Info, observations: list[ObservationInput]) -> RecordResult:

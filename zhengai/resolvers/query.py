@@ -17,6 +17,7 @@ from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
 from zhengai.resolvers.dashboards import DashboardQuery
 from zhengai.resolvers.fidelity import FidelityQuery
+from zhengai.resolvers.filling import FillingQuery
 from zhengai.resolvers.reporting import ReportingQuery, ReportWorkflowQuery
 from zhengai.schema.types.analysis import GapExplanation, ImpactTrace, MetricValueInput, Simulation
 from zhengai.schema.types.common import AsOf, Direction, Level, Status, System
@@ -57,7 +58,7 @@ def _offset(cursor: str | None) -> int:
 
 
 @strawberry.type
-class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery, FidelityQuery, DashboardQuery):
+class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery, FidelityQuery, DashboardQuery, FillingQuery):
     @strawberry.field(description="Who is calling: roles, unit, subject and the subjects they answer for")
     def viewer(self, info: Info) -> Viewer:
         c = ctx(info)

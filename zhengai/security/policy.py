@@ -31,9 +31,12 @@ from zhengai.security.tokens import Principal, Role
 INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
 DATA_SERVICE_FIELDS = frozenset({"recordObservations"})
 ADMIN_ONLY_FIELDS = frozenset({"auditLog"})
-SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges",
+SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges", "submitValues",
+                              "reviewValues",
                               # 诊改报告 (zhengai.engine.reports.workflow checks writer and reviewer)
                               "saveReport", "submitReport", "reviewReport"})
+#: A 数据填报员 (DATA_ENTRY) submits its unit's values and does nothing else.
+DATA_ENTRY_MUTATIONS = frozenset({"submitValues"})
 #: Every field a DATA_SERVICE-only caller may select: what recordObservations did and the warnings it
 #: raised as ids, types, severities and counts — never a name, a leader or a message (personal data).
 DATA_SERVICE_SELECTION = frozenset({"recordObservations", "received", "changed", "unchanged",
@@ -92,8 +95,10 @@ def refusal(principal: Principal, operation: str, fields: set[str]) -> str | Non
         return None
     if Role.DATA_SERVICE in principal.roles and operation == "mutation" and wanted <= DATA_SERVICE_FIELDS:
         return None
-    if principal.roles & SCOPED_ROLES and operation == "mutation" and wanted <= SCOPED_MUTATIONS:
-        return None
+    if operation == "mutation" and scoped:
+        allowed = DATA_ENTRY_MUTATIONS if scoped == {Role.DATA_ENTRY} else SCOPED_MUTATIONS
+        if wanted <= allowed:
+            return None
     if wanted & ADMIN_ONLY_FIELDS:
         held = f" (this token also holds {', '.join(sorted(scoped))}: it reads through that scope)" if (
             scoped and Role.ADMIN in principal.roles) else ""

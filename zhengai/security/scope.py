@@ -3,6 +3,8 @@
 - STUDENT: the goals of their own subject (学生个人成长目标) and the metrics measuring them.
 - TEACHER: their own goals and those of their courses (the COURSE goals their goals SUPPORT).
 - UNIT_HEAD: the goals of their unit and its sub-units (owner, else the subject's unit).
+- DATA_ENTRY (数据填报员, claim ``unit``): reads what the unit head of that unit reads; it only submits
+  the unit's values for review (zhengai.engine.filling) and changes nothing else.
 
 Above those *own* goals, every ancestor goal is visible as an aggregate, except another person's
 (TEACHER or STUDENT level) goal. Metrics are visible when they measure a visible goal; subjects, plans,
@@ -32,7 +34,9 @@ if TYPE_CHECKING:
 #: Levels whose goals are personal data (教师, 学生).
 PERSONAL = frozenset({Level.TEACHER, Level.STUDENT})
 #: Roles that read through a scope of their own (数据权限).
-SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT})
+SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.TEACHER, Role.STUDENT, Role.DATA_ENTRY})
+#: Roles whose scope is a unit and its sub-units (claim ``unit``).
+UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.DATA_ENTRY})
 #: Roles that read unscoped — unless the token also holds a scoped role. DATA_SERVICE reads nothing (the
 #: role gate lets it only record observations, and what that answers holds ids and counts only).
 UNRESTRICTED = frozenset({Role.ADMIN, Role.LEADER, Role.DATA_SERVICE})
@@ -49,7 +53,7 @@ def scope_key(principal: Principal | None) -> tuple:
     if principal is None:
         return ()
     roles = principal.roles & SCOPED_ROLES
-    unit = principal.unit if Role.UNIT_HEAD in roles else None
+    unit = principal.unit if roles & UNIT_ROLES else None
     subject = principal.subject if roles & {Role.TEACHER, Role.STUDENT} else None
     return (tuple(sorted(roles)), unit, subject)
 
@@ -108,7 +112,7 @@ def own_goals(principal: Principal, state: GraphState,
         own_subjects |= {c for c in courses if c}
         goals |= {g.id for g in goals_in_force.values() if g.subject in courses}
     units = state.units(when)
-    if Role.UNIT_HEAD in principal.roles and principal.unit and principal.unit in units:
+    if principal.roles & UNIT_ROLES and principal.unit and principal.unit in units:
         my_units = frozenset(unit_and_below(units, principal.unit))
         subjects = state.subjects(when)
         goals |= {g.id for g in goals_in_force.values() if goal_unit(g, subjects) in my_units}

@@ -39,6 +39,7 @@ class Role(StrEnum):
     TEACHER = "TEACHER"
     STUDENT = "STUDENT"
     DATA_SERVICE = "DATA_SERVICE"  # 数据中心: recordObservations and ingest only
+    DATA_ENTRY = "DATA_ENTRY"  # 数据填报员 of a unit (claim ``unit``): submits its values for review
 
 
 class AuthError(Exception):

@@ -84,6 +84,14 @@ def dashboard_page() -> HTMLResponse:
     """驾驶舱 and 画像 at ``/dashboard`` (the role's landing board, ``?subject=`` a portrait, ``?screen=big``
     the 大屏), with the catalogue of texts in the page."""
     return HTMLResponse(_dashboard_html(), headers=PAGE_HEADERS)
+def _filling_html() -> str:
+    return with_texts(_template("filling.html"))
+
+
+def filling_page() -> HTMLResponse:
+    """The 数据填报 page at ``/filling``: the plan workbook (download, upload with its dry run), a unit's
+    填报表 and the values waiting for review."""
+    return HTMLResponse(_filling_html(), headers=PAGE_HEADERS)
 
 
 async def texts_json(request: Request) -> Response:

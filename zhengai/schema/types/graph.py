@@ -4,7 +4,7 @@ graph views with 其他 N 项 folds."""
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry.types import Info
@@ -12,12 +12,13 @@ from strawberry.types import Info
 from zhengai import texts
 from zhengai.domain import enums, models
 from zhengai.domain.relations import MEASURED_BY, SUPPORTS
-from zhengai.engine import InvalidArgumentError, impact, trends
+from zhengai.engine import InvalidArgumentError, filling, impact, trends
 from zhengai.engine.engine import FoldedNode
 from zhengai.engine.engine import GraphView as EngineGraphView
 from zhengai.engine.engine import NetworkCell as EngineCell
 from zhengai.resolvers.context import MAX_LIST, Linked, ctx
 from zhengai.schema.types.common import DEFAULT_LIST, Aggregate, AsOf, From, Level, Status, System, To
+from zhengai.schema.types.filling import Provenance
 
 
 def _nodes(linked: Linked, kind: str, first: int, model: type) -> list:
@@ -76,14 +77,26 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.type(description="A dated value of a metric")
+@strawberry.type(description="A dated value of a metric, with its provenance (数据来源: who entered or "
+                             "approved it, from which source, when)")
 class Observation:
     at: date
     value: float
+    provenance: Provenance = strawberry.field(  # type: ignore[valid-type]
+        default=Provenance.INGESTED, description="填报, 导入, 系统采集 (recorded directly) or 计算")
+    source: str | None = None
+    entered_by: str | None = None
+    entered_at: datetime | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
 
     @classmethod
-    def from_model(cls, p: trends.HistoryPoint) -> Observation:
-        return cls(at=p.at, value=p.value)
+    def from_model(cls, p: trends.HistoryPoint, s: filling.Submission | None = None) -> Observation:
+        if s is None:
+            return cls(at=p.at, value=p.value)
+        return cls(at=p.at, value=p.value, provenance=s.provenance, source=s.source,
+                   entered_by=s.by_name or s.by, entered_at=s.submitted_at,
+                   reviewed_by=s.reviewer_name or s.reviewer, reviewed_at=s.reviewed_at)
 
 
 def history_cursor(at: date) -> str:
@@ -243,8 +256,10 @@ class Metric:
     @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first; at most "
                                   "500, the newest kept (`historyPage` pages through any number)")
     def history(self, info: Info, from_: From = None, to: To = None) -> list[Observation]:
-        points = trends.metric_history(ctx(info).engine, self.id, from_, to)
-        return [Observation.from_model(p) for p in points]
+        engine = ctx(info).engine
+        points = trends.metric_history(engine, self.id, from_, to)
+        behind = filling.value_provenance(engine, self.id)
+        return [Observation.from_model(p, behind.get(p.at)) for p in points]
 
     @strawberry.field(description="Observations between `from` and `to` (inclusive), oldest first, `first` "
                                   "(≤ 500) after the cursor `after`, with their total count: following "
