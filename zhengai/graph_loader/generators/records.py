@@ -131,6 +131,8 @@ def yaml_text(header: str, sections: dict[str, list[Record]], titles: dict[str, 
     """``dataset.yaml``: the header comment, then each section (after a ``# title`` line if given)."""
     parts = [header]
     for name, section in sections.items():
+        if not section:  # a kind the dataset does not use (e.g. no 考核 schemes) is left out
+            continue
         if titles:
             parts.append(f"\n# {titles[name]}\n")
         parts.append(yaml.dump({name: section}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
