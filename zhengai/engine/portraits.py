@@ -159,6 +159,7 @@ class _Index:
     goals_of: dict[str, list[str]]
     standard_of: dict[str, Standard]  # metric id → the standard specifying it
     _profiles: dict[str, tuple[list[str], dict[str, list[str]]]] = field(default_factory=dict)
+    _tops: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, state: GraphState, when: date) -> _Index:
@@ -191,6 +192,23 @@ class _Index:
                         if e.child not in dims.setdefault(key, []):
                             dims[key].append(e.child)
             held = self._profiles[subject_id] = (top, dims)
+        return held
+
+    def tops(self) -> dict[str, list[str]]:
+        """Every 专业's, 课程's, 教师's and 学生's top goal ids (as :meth:`profile` gives them), found in one
+        pass."""
+        held = self._tops
+        if held is None:
+            state, when = self.state, self.when
+            held = {}
+            for subject_id, goals in self.goals_of.items():
+                subject = self.subjects.get(subject_id)
+                if subject is None or subject.level not in PORTRAIT_LEVELS:
+                    continue
+                ids = set(goals)
+                held[subject_id] = [g for g in sorted(goals)
+                                    if not any(e.parent in ids for e in state.parents(g, when))]
+            self._tops = held
         return held
 
     def peers(self, subject: Subject) -> list[tuple[PeerBasis, str | None, list[str]]]:
@@ -230,6 +248,20 @@ def _scores(index: _Index, snap: Snapshot, subject_id: str) -> tuple[float | Non
     top, dims = index.profile(subject_id)
     return (_mean(snap.attainment(g) for g in top),
             {k: _mean(snap.attainment(m) for m in ms) for k, ms in dims.items()})
+
+
+_all_scores: VersionedLRU[dict[str, float | None]] = VersionedLRU(8)
+
+
+def _scores_of_all(engine: Engine, index: _Index, snap: Snapshot) -> dict[str, float | None]:
+    """Every 专业's, 课程's, 教师's and 学生's score in the full snapshot (subjects without goals absent),
+    kept per data version and date: a 驾驶舱's standings are asked for on every visit."""
+
+    def compute() -> dict[str, float | None]:
+        attained = snap.goal_attainments()
+        return {s: _mean(attained.get(g) for g in top) for s, top in index.tops().items()}
+
+    return _all_scores.get(engine.base, engine.data_version, snap.as_of, compute)
 
 
 def _stats(own: float | None, values: list[float], personal: bool) -> PeerStats:
@@ -352,10 +384,11 @@ def standings(engine: Engine, as_of: date | None = None, unit_id: str | None = N
     found = [s for s in index.subjects.values() if s.level in PORTRAIT_LEVELS
              and (level is None or s.level is level) and (within is None or s.unit in within)]
     visible = engine.nodes([s.id for s in found], when)
+    scores = _scores_of_all(engine, index, snap)
     rows = []
     for s in found:
         if s.id in visible:
-            score = _scores(index, snap, s.id)[0]
+            score = scores.get(s.id)
             rows.append(Standing(s, score, status_of(score)))
     counts = Counter(r.status for r in rows)
     rows.sort(key=lambda r: (r.score is None, r.score if r.score is not None else 0, r.subject.id))
