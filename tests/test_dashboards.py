@@ -351,5 +351,7 @@ def test_standings_scores_are_each_subjects_own_and_follow_a_write():
         WriteService(engine).record_observations([ObservedValue(metric, DEMO_AS_OF, value)])
         after = scores()
         assert after[student] == portraits.portrait(engine, student, DEMO_AS_OF).score
+        assert dashboards.goal_summary(engine, DEMO_AS_OF) == dashboards._goal_summary(engine, DEMO_AS_OF,
+                                                                                       None, None)
         seen.append(after[student])
     assert seen[0] != seen[1]

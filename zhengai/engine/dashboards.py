@@ -155,15 +155,25 @@ class StatusCount:
     unknown: int
 
 
+_goal_counts: VersionedLRU[list[StatusCount]] = VersionedLRU(64)
+
+
 def goal_summary(engine: Engine, as_of: date | None = None, unit_id: str | None = None,
                  subject_id: str | None = None) -> list[StatusCount]:
     """The visible goals (of a unit and its sub-units, of a subject) by level and status: one row per level
-    with goals, then the whole."""
+    with goals, then the whole (kept per data version, date, caller's scope and filters)."""
     when = engine.day(as_of)
     if unit_id is not None and unit_id not in engine.units(when):
         raise NotFoundError("unit", unit_id)
     if subject_id is not None:
         engine.subject(subject_id, when)
+    key: Hashable = (when, scope_key(engine.principal) if engine.restricted else None, unit_id, subject_id)
+    return _goal_counts.get(engine.base, engine.data_version, key,
+                            lambda: _goal_summary(engine, when, unit_id, subject_id))
+
+
+def _goal_summary(engine: Engine, when: date, unit_id: str | None, subject_id: str | None,
+                  ) -> list[StatusCount]:
     snap = engine.base.snapshot(when)
     goals = engine.state.goals(when)
     counts: dict[Level, Counter[Status]] = {}
