@@ -160,6 +160,7 @@ class _Index:
     standard_of: dict[str, Standard]  # metric id → the standard specifying it
     _profiles: dict[str, tuple[list[str], dict[str, list[str]]]] = field(default_factory=dict)
     _tops: dict[str, list[str]] | None = None
+    _groups: dict[tuple[Level, str | None, str | None], list[str]] | None = None
 
     @classmethod
     def build(cls, state: GraphState, when: date) -> _Index:
@@ -211,21 +212,34 @@ class _Index:
             self._tops = held
         return held
 
+    def members(self, level: Level, attribute: str | None, value: str | None) -> list[str]:
+        """The ids of the subjects of ``level`` whose ``attribute`` (tier, category, major, unit; None: any)
+        is ``value``, grouped once per structure epoch."""
+        groups = self._groups
+        if groups is None:
+            groups = {}
+            for s in self.subjects.values():
+                groups.setdefault((s.level, None, None), []).append(s.id)
+                for attr in ("tier", "category", "major", "unit"):
+                    groups.setdefault((s.level, attr, getattr(s, attr)), []).append(s.id)
+            self._groups = groups
+        return groups.get((level, attribute, value), [])
+
     def peers(self, subject: Subject) -> list[tuple[PeerBasis, str | None, list[str]]]:
         """The candidate peer groups of a subject, narrowest first: (basis, value, members' ids — the
         subject among them)."""
-        same = [s for s in self.subjects.values() if s.level is subject.level]
+        level = subject.level
         groups: list[tuple[PeerBasis, str | None, list[str]]] = []
-        if subject.level is Level.MAJOR and subject.tier:
-            groups.append((PeerBasis.TIER, subject.tier, [s.id for s in same if s.tier == subject.tier]))
-        if subject.level is Level.COURSE and subject.category:
+        if level is Level.MAJOR and subject.tier:
+            groups.append((PeerBasis.TIER, subject.tier, self.members(level, "tier", subject.tier)))
+        if level is Level.COURSE and subject.category:
             groups.append((PeerBasis.CATEGORY, subject.category,
-                           [s.id for s in same if s.category == subject.category]))
-        if subject.level is Level.STUDENT and subject.major:
-            groups.append((PeerBasis.MAJOR, subject.major, [s.id for s in same if s.major == subject.major]))
-        if subject.level in PERSONAL and subject.unit:
-            groups.append((PeerBasis.UNIT, subject.unit, [s.id for s in same if s.unit == subject.unit]))
-        groups.append((PeerBasis.LEVEL, None, [s.id for s in same]))
+                           self.members(level, "category", subject.category)))
+        if level is Level.STUDENT and subject.major:
+            groups.append((PeerBasis.MAJOR, subject.major, self.members(level, "major", subject.major)))
+        if level in PERSONAL and subject.unit:
+            groups.append((PeerBasis.UNIT, subject.unit, self.members(level, "unit", subject.unit)))
+        groups.append((PeerBasis.LEVEL, None, self.members(level, None, None)))
         return groups
 
 
