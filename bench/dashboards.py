@@ -180,9 +180,11 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--browser", action="store_true")
     parser.add_argument("--visits", type=int, default=5)
+    parser.add_argument("--pages-only", action="store_true", help="skip the engine part")
     args = parser.parse_args()
-    engine_part(args)
-    if args.browser:
+    if not args.pages_only:
+        engine_part(args)
+    if args.browser or args.pages_only:
         browser_part(args)
 
 

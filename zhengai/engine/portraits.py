@@ -326,6 +326,11 @@ def _peer_group(engine: Engine, index: _Index, subject: Subject, score: float | 
     return PeerGroup(basis, value, len(values), withheld, stats), values
 
 
+#: The evaluations at previous cycles' ends, kept per data version apart from the engine's few cached dates
+#: (which the explorer's dates and trends move through): each portrait reads one.
+_previous: VersionedLRU[Snapshot] = VersionedLRU(4)
+
+
 def portrait(engine: Engine, subject_id: str, as_of: date | None = None) -> Portrait:
     """画像 of a 专业, 课程, 教师 or 学生 the caller may see (NotFoundError otherwise)."""
     when = engine.day(as_of)
@@ -344,7 +349,9 @@ def portrait(engine: Engine, subject_id: str, as_of: date | None = None) -> Port
     if end >= DATES[0]:
         prev_index = _index(engine, end)
         if subject.id in prev_index.subjects:
-            prev_score, before = _scores(prev_index, engine.base.snapshot(end), subject.id)
+            prev_snap = _previous.get(engine.base, engine.data_version, end,
+                                      lambda: engine.base.snapshot(end))
+            prev_score, before = _scores(prev_index, prev_snap, subject.id)
             previous = PreviousCycle(end, prev_score, status_of(prev_score))
     group, peer_values = _peer_group(engine, index, subject, score)
     personal = subject.level in PERSONAL
