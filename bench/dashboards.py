@@ -133,7 +133,8 @@ def browser_part(args: argparse.Namespace) -> None:
         print("| page | p50 | p95 | note |\n|---|---|---|---|")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
-            runs: dict[str, list[float]] = {"explorer": [], "dashboard": [], "search": [], "portrait": []}
+            runs: dict[str, list[float]] = {"explorer": [], "dashboard": [], "search": [], "portrait": [],
+                                            "big": []}
             for _ in range(args.visits):
                 page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 page.set_default_timeout(120_000)
@@ -157,10 +158,15 @@ def browser_part(args: argparse.Namespace) -> None:
                 page.goto(f"{url}/dashboard?subject={subject}")
                 page.wait_for_selector("[data-testid=portrait]")
                 runs["portrait"].append(time.perf_counter() - started)
+                started = time.perf_counter()
+                page.goto(f"{url}/dashboard?screen=big")
+                page.wait_for_selector("[data-testid=board][data-state=ready]")
+                runs["big"].append(time.perf_counter() - started)
                 page.close()
             browser.close()
         notes = {"explorer": "baseline: matrix and warnings ready", "dashboard": "board and charts drawn",
-                 "search": "typed → hits shown (150 ms debounce included)", "portrait": "画像 drawn"}
+                 "search": "typed → hits shown (150 ms debounce included)", "portrait": "画像 drawn",
+                 "big": "大屏 drawn"}
         for name, values in runs.items():
             _row(name, pct(values, 50), pct(values, 95), notes[name])
     finally:
@@ -174,9 +180,11 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--browser", action="store_true")
     parser.add_argument("--visits", type=int, default=5)
+    parser.add_argument("--pages-only", action="store_true", help="skip the engine part")
     args = parser.parse_args()
-    engine_part(args)
-    if args.browser:
+    if not args.pages_only:
+        engine_part(args)
+    if args.browser or args.pages_only:
         browser_part(args)
 
 

@@ -328,3 +328,30 @@ def test_warning_totals_on_college_equal_a_full_count():
     assert s.total > 1000  # more than the warnings list would ever give in one answer
     found = search.search_goals(engine, "就业", 20)
     assert found and all("就业" in g.name or "就业" in g.id for g in found)
+
+
+def test_standings_scores_are_each_subjects_own_and_follow_a_write():
+    """The standings' scores (kept per data version) equal each subject's portrait score, and a recorded
+    observation moves them."""
+    from zhengai.domain.models import ObservedValue
+    from zhengai.engine.writes import WriteService
+    from zhengai.stores import EmbeddedStore
+
+    engine = Engine(EmbeddedStore(load_dataset(demo_path())))
+
+    def scores() -> dict[str, float | None]:
+        return {r.subject.id: r.score for r in portraits.standings(engine, DEMO_AS_OF, first=200)[2]}
+
+    before = scores()
+    assert before and all(before[s] == portraits.portrait(engine, s, DEMO_AS_OF).score for s in before)
+    student = next(s for s, v in before.items() if s.startswith("STU-") and v is not None)
+    metric = next(m for ms in portraits._index(engine, DEMO_AS_OF).profile(student)[1].values() for m in ms)
+    seen = []
+    for value in (0.0, 1000.0):
+        WriteService(engine).record_observations([ObservedValue(metric, DEMO_AS_OF, value)])
+        after = scores()
+        assert after[student] == portraits.portrait(engine, student, DEMO_AS_OF).score
+        assert dashboards.goal_summary(engine, DEMO_AS_OF) == dashboards._goal_summary(engine, DEMO_AS_OF,
+                                                                                       None, None)
+        seen.append(after[student])
+    assert seen[0] != seen[1]

@@ -8,7 +8,7 @@ Totals are kept per (data version, date, caller's scope, filters): the pages ask
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +17,7 @@ from zhengai.domain.errors import InvalidArgumentError, NotFoundError
 from zhengai.domain.units import unit_and_below
 from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.engine import Engine
-from zhengai.engine.monitoring import Severity, Warning, WarningType
+from zhengai.engine.monitoring import Severity, WarningType
 from zhengai.engine.onepage import TaskRow, TaskStatus, task_rows
 from zhengai.security.scope import scope_key
 
@@ -61,11 +61,12 @@ def _counts(key: str | None, name: str | None, severities: Counter[Severity]) ->
     return WarningCount(key, name, red + yellow + info, red, yellow, info)
 
 
-def _grouped(found: Iterable[Warning], key: str) -> dict[str | None, Counter[Severity]]:
+def _grouped(combos: Counter[tuple[object, ...]], at: int) -> dict[str | None, Counter[Severity]]:
+    """Warnings by the ``at``-th item of their (level, unit, type, severity) combination, by severity."""
     out: dict[str | None, Counter[Severity]] = {}
-    for w in found:
-        value = getattr(w, key)
-        out.setdefault(None if value is None else str(value), Counter())[w.severity] += 1
+    for combo, n in combos.items():
+        value = combo[at]
+        out.setdefault(None if value is None else str(value), Counter())[combo[3]] += n  # type: ignore[index]
     return out
 
 
@@ -84,10 +85,13 @@ def warning_summary(engine: Engine, as_of: date | None = None, level: Level | No
 
     def compute() -> WarningSummary:
         found = engine.warnings(when, level, unit_id)
-        by_level = _grouped(found, "level")
-        by_unit = _grouped(found, "unit_id")
-        by_type = _grouped(found, "type")
-        total = Counter(w.severity for w in found)
+        combos = Counter((w.level, w.unit_id, w.type, w.severity) for w in found)  # one pass over them
+        by_level = _grouped(combos, 0)
+        by_unit = _grouped(combos, 1)
+        by_type = _grouped(combos, 2)
+        total: Counter[Severity] = Counter()
+        for combo, n in combos.items():
+            total[combo[3]] += n
         levels = [_counts(lv.value, None, by_level[lv.value]) for lv in sorted(Level, key=LEVEL_RANK.get)
                   if lv.value in by_level]
         if None in by_level:
@@ -155,15 +159,25 @@ class StatusCount:
     unknown: int
 
 
+_goal_counts: VersionedLRU[list[StatusCount]] = VersionedLRU(64)
+
+
 def goal_summary(engine: Engine, as_of: date | None = None, unit_id: str | None = None,
                  subject_id: str | None = None) -> list[StatusCount]:
     """The visible goals (of a unit and its sub-units, of a subject) by level and status: one row per level
-    with goals, then the whole."""
+    with goals, then the whole (kept per data version, date, caller's scope and filters)."""
     when = engine.day(as_of)
     if unit_id is not None and unit_id not in engine.units(when):
         raise NotFoundError("unit", unit_id)
     if subject_id is not None:
         engine.subject(subject_id, when)
+    key: Hashable = (when, scope_key(engine.principal) if engine.restricted else None, unit_id, subject_id)
+    return _goal_counts.get(engine.base, engine.data_version, key,
+                            lambda: _goal_summary(engine, when, unit_id, subject_id))
+
+
+def _goal_summary(engine: Engine, when: date, unit_id: str | None, subject_id: str | None,
+                  ) -> list[StatusCount]:
     snap = engine.base.snapshot(when)
     goals = engine.state.goals(when)
     counts: dict[Level, Counter[Status]] = {}

@@ -159,6 +159,8 @@ class _Index:
     goals_of: dict[str, list[str]]
     standard_of: dict[str, Standard]  # metric id → the standard specifying it
     _profiles: dict[str, tuple[list[str], dict[str, list[str]]]] = field(default_factory=dict)
+    _tops: dict[str, list[str]] | None = None
+    _groups: dict[tuple[Level, str | None, str | None], list[str]] | None = None
 
     @classmethod
     def build(cls, state: GraphState, when: date) -> _Index:
@@ -193,21 +195,51 @@ class _Index:
             held = self._profiles[subject_id] = (top, dims)
         return held
 
+    def tops(self) -> dict[str, list[str]]:
+        """Every 专业's, 课程's, 教师's and 学生's top goal ids (as :meth:`profile` gives them), found in one
+        pass."""
+        held = self._tops
+        if held is None:
+            state, when = self.state, self.when
+            held = {}
+            for subject_id, goals in self.goals_of.items():
+                subject = self.subjects.get(subject_id)
+                if subject is None or subject.level not in PORTRAIT_LEVELS:
+                    continue
+                ids = set(goals)
+                held[subject_id] = [g for g in sorted(goals)
+                                    if not any(e.parent in ids for e in state.parents(g, when))]
+            self._tops = held
+        return held
+
+    def members(self, level: Level, attribute: str | None, value: str | None) -> list[str]:
+        """The ids of the subjects of ``level`` whose ``attribute`` (tier, category, major, unit; None: any)
+        is ``value``, grouped once per structure epoch."""
+        groups = self._groups
+        if groups is None:
+            groups = {}
+            for s in self.subjects.values():
+                groups.setdefault((s.level, None, None), []).append(s.id)
+                for attr in ("tier", "category", "major", "unit"):
+                    groups.setdefault((s.level, attr, getattr(s, attr)), []).append(s.id)
+            self._groups = groups
+        return groups.get((level, attribute, value), [])
+
     def peers(self, subject: Subject) -> list[tuple[PeerBasis, str | None, list[str]]]:
         """The candidate peer groups of a subject, narrowest first: (basis, value, members' ids — the
         subject among them)."""
-        same = [s for s in self.subjects.values() if s.level is subject.level]
+        level = subject.level
         groups: list[tuple[PeerBasis, str | None, list[str]]] = []
-        if subject.level is Level.MAJOR and subject.tier:
-            groups.append((PeerBasis.TIER, subject.tier, [s.id for s in same if s.tier == subject.tier]))
-        if subject.level is Level.COURSE and subject.category:
+        if level is Level.MAJOR and subject.tier:
+            groups.append((PeerBasis.TIER, subject.tier, self.members(level, "tier", subject.tier)))
+        if level is Level.COURSE and subject.category:
             groups.append((PeerBasis.CATEGORY, subject.category,
-                           [s.id for s in same if s.category == subject.category]))
-        if subject.level is Level.STUDENT and subject.major:
-            groups.append((PeerBasis.MAJOR, subject.major, [s.id for s in same if s.major == subject.major]))
-        if subject.level in PERSONAL and subject.unit:
-            groups.append((PeerBasis.UNIT, subject.unit, [s.id for s in same if s.unit == subject.unit]))
-        groups.append((PeerBasis.LEVEL, None, [s.id for s in same]))
+                           self.members(level, "category", subject.category)))
+        if level is Level.STUDENT and subject.major:
+            groups.append((PeerBasis.MAJOR, subject.major, self.members(level, "major", subject.major)))
+        if level in PERSONAL and subject.unit:
+            groups.append((PeerBasis.UNIT, subject.unit, self.members(level, "unit", subject.unit)))
+        groups.append((PeerBasis.LEVEL, None, self.members(level, None, None)))
         return groups
 
 
@@ -230,6 +262,20 @@ def _scores(index: _Index, snap: Snapshot, subject_id: str) -> tuple[float | Non
     top, dims = index.profile(subject_id)
     return (_mean(snap.attainment(g) for g in top),
             {k: _mean(snap.attainment(m) for m in ms) for k, ms in dims.items()})
+
+
+_all_scores: VersionedLRU[dict[str, float | None]] = VersionedLRU(8)
+
+
+def _scores_of_all(engine: Engine, index: _Index, snap: Snapshot) -> dict[str, float | None]:
+    """Every 专业's, 课程's, 教师's and 学生's score in the full snapshot (subjects without goals absent),
+    kept per data version and date: a 驾驶舱's standings are asked for on every visit."""
+
+    def compute() -> dict[str, float | None]:
+        attained = snap.goal_attainments()
+        return {s: _mean(attained.get(g) for g in top) for s, top in index.tops().items()}
+
+    return _all_scores.get(engine.base, engine.data_version, snap.as_of, compute)
 
 
 def _stats(own: float | None, values: list[float], personal: bool) -> PeerStats:
@@ -280,6 +326,11 @@ def _peer_group(engine: Engine, index: _Index, subject: Subject, score: float | 
     return PeerGroup(basis, value, len(values), withheld, stats), values
 
 
+#: The evaluations at previous cycles' ends, kept per data version apart from the engine's few cached dates
+#: (which the explorer's dates and trends move through): each portrait reads one.
+_previous: VersionedLRU[Snapshot] = VersionedLRU(4)
+
+
 def portrait(engine: Engine, subject_id: str, as_of: date | None = None) -> Portrait:
     """画像 of a 专业, 课程, 教师 or 学生 the caller may see (NotFoundError otherwise)."""
     when = engine.day(as_of)
@@ -298,7 +349,9 @@ def portrait(engine: Engine, subject_id: str, as_of: date | None = None) -> Port
     if end >= DATES[0]:
         prev_index = _index(engine, end)
         if subject.id in prev_index.subjects:
-            prev_score, before = _scores(prev_index, engine.base.snapshot(end), subject.id)
+            prev_snap = _previous.get(engine.base, engine.data_version, end,
+                                      lambda: engine.base.snapshot(end))
+            prev_score, before = _scores(prev_index, prev_snap, subject.id)
             previous = PreviousCycle(end, prev_score, status_of(prev_score))
     group, peer_values = _peer_group(engine, index, subject, score)
     personal = subject.level in PERSONAL
@@ -352,10 +405,11 @@ def standings(engine: Engine, as_of: date | None = None, unit_id: str | None = N
     found = [s for s in index.subjects.values() if s.level in PORTRAIT_LEVELS
              and (level is None or s.level is level) and (within is None or s.unit in within)]
     visible = engine.nodes([s.id for s in found], when)
+    scores = _scores_of_all(engine, index, snap)
     rows = []
     for s in found:
         if s.id in visible:
-            score = _scores(index, snap, s.id)[0]
+            score = scores.get(s.id)
             rows.append(Standing(s, score, status_of(score)))
     counts = Counter(r.status for r in rows)
     rows.sort(key=lambda r: (r.score is None, r.score if r.score is not None else 0, r.subject.id))

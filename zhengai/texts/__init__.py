@@ -49,6 +49,7 @@ def catalogue() -> Mapping[str, Any]:
     return _frozen(yaml.safe_load(text))
 
 
+@cache
 def _at(path: str) -> Any:
     node: Any = catalogue()
     for part in path.split("."):
@@ -79,20 +80,35 @@ def words(path: str) -> tuple[str, ...]:
     return found
 
 
+@cache
+def _parts(template: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """``template`` cut into (literal text, placeholder's name, its label table) pieces, parsed once."""
+    parts: list[tuple[str, str | None, str | None]] = []
+    at = 0
+    for m in PLACEHOLDER.finditer(template):
+        parts.append((template[at:m.start()], m.group(1), m.group(2)))
+        at = m.end()
+    parts.append((template[at:], None, None))
+    return tuple(parts)
+
+
 def fill(template: str, params: Mapping[str, object]) -> str:
     """``template`` with its placeholders replaced (a missing parameter is an error)."""
-    def one(m: re.Match[str]) -> str:
-        name, table = m.group(1), m.group(2)
+    out: list[str] = []
+    for text, name, table in _parts(template):
+        out.append(text)
+        if name is None:
+            continue
         if name not in params:
             raise KeyError(f"template {template!r} needs the parameter {name!r}")
         value = params[name]
         if table is not None:
-            return label(table, value)
-        if isinstance(value, Sequence) and not isinstance(value, str):
-            return "、".join(str(v) for v in value)
-        return str(value)
-
-    return PLACEHOLDER.sub(one, template)
+            out.append(label(table, value))
+        elif type(value) is not str and isinstance(value, Sequence):
+            out.append("、".join(str(v) for v in value))
+        else:
+            out.append(str(value))
+    return "".join(out)
 
 
 def say(path: str, **params: object) -> str:
