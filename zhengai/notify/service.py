@@ -133,7 +133,7 @@ class Notifier:
     def claim_of_link(self, claim_id: str, signature: str) -> ledger.Claim:
         """The claim a signed link names; ForbiddenError for a bad signature, NotFoundError for none."""
         if not ledger.verify(self.key, claim_id, signature):
-            raise ForbiddenError("invalid acknowledgement link", "BAD_SIGNATURE")
+            raise ForbiddenError("invalid acknowledgement link")
         unit_id = claim_id.split("/", 1)[0]
         claim = ledger.read(self.engine.state, unit_id).claims.get(claim_id)
         if claim is None:
