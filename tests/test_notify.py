@@ -7,6 +7,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -18,6 +22,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.notify_servers import MailReceiver, WebhookReceiver
+from tests.servers import serving
 from tests.test_scopes import AUTH
 from zhengai.app import create_app
 from zhengai.engine import Engine
@@ -363,3 +368,53 @@ def test_bad_settings_are_refused_with_the_file_and_field(tmp_path, monkeypatch)
     path.write_text("secret: s\nunits:\n  JWC: {mail: a@b.cn, dingtalk: https://x/robot}\n", encoding="utf-8")
     loaded = load_settings(path)
     assert loaded.units["JWC"].mail == ["a@b.cn"] and loaded.units["JWC"].dingtalk[0].url == "https://x/robot"
+
+
+def test_two_replicas_over_one_state_send_each_warning_once(stores, receiver, smtp):
+    """Two replicas (two stores over the same journal or database) run the same round at once: the claims,
+    checked under the store's writers' lock, let each warning out once per channel and period."""
+    settings = settings_for(receiver, smtp)
+    replicas = [notifier_on(stores.first, settings, Clock(T0)),
+                notifier_on(stores.reopen(), settings, Clock(T0))]
+    results: list[list[Any]] = [[], []]
+    threads = [threading.Thread(target=lambda i=i: results[i].extend(replicas[i].run())) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert results[0] and results[1] is not None
+    claims = [(d.claim.unit, d.claim.channel, d.claim.period, w) for r in results for d in r
+              for w in d.claim.warnings]
+    assert len(claims) == len(set(claims))
+    sent = [(p.path, p.body["period"], w) for p in receiver.posts if p.path.startswith("/hook/")
+            for w in warning_ids([p])]
+    assert len(sent) == len(set(sent)) and {w for _, _, w in sent} >= {
+        w.id for w in unit_warnings(replicas[0].engine, "JWC", T0.date(), Severity.YELLOW)}
+
+
+def test_zhengai_serve_with_two_workers_sends_each_warning_once(tmp_path, receiver):
+    """`zhengai serve --workers 2` with ZHENGAI_NOTIFY_CONFIG: both workers run the catch-up round at
+    start; the receiver gets every warning of the units once."""
+    config = tmp_path / "notify.yaml"
+    config.write_text(f"base_url: http://127.0.0.1\nunits:\n  JWC: {{webhook: {receiver.url}/hook/JWC}}\n"
+                      f"  C-MECH: {{webhook: {receiver.url}/hook/C-MECH}}\n", encoding="utf-8")
+    env = {"ZHENGAI_NOTIFY_CONFIG": str(config), "ZHENGAI_NOTIFY_SECRET": SECRET}
+    with serving("--state", str(tmp_path / "state"), "--workers", "2", env=env):
+        deadline, quiet, seen = time.monotonic() + 90, time.monotonic(), 0
+        while time.monotonic() < deadline and not (receiver.at("/hook/JWC") and receiver.at("/hook/C-MECH")
+                                                   and time.monotonic() - quiet > 3):
+            if len(receiver.posts) != seen:  # wait until both workers' rounds are over
+                quiet, seen = time.monotonic(), len(receiver.posts)
+            time.sleep(0.2)
+    sent = [(p.path, p.body["period"], w) for p in receiver.posts for w in warning_ids([p])]
+    assert receiver.at("/hook/JWC") and receiver.at("/hook/C-MECH")
+    assert len(sent) == len(set(sent)), "a warning was sent twice"
+
+
+def test_serve_refuses_bad_notify_settings(tmp_path):
+    config = tmp_path / "notify.yaml"
+    config.write_text("units:\n  JWC: {fax: '0514-1234'}\n", encoding="utf-8")
+    env = {**os.environ, "ZHENGAI_NOTIFY_CONFIG": str(config), "ZHENGAI_NOTIFY_SECRET": SECRET}
+    done = subprocess.run([sys.executable, "-m", "zhengai.cli", "serve", "--port", "1"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "notify.yaml: units.JWC.fax" in done.stderr
