@@ -418,3 +418,15 @@ def test_serve_refuses_bad_notify_settings(tmp_path):
     done = subprocess.run([sys.executable, "-m", "zhengai.cli", "serve", "--port", "1"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "notify.yaml: units.JWC.fax" in done.stderr
+
+
+def test_the_readme_settings_example_loads(tmp_path, monkeypatch):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### 预警推送", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "notify.yaml"
+    path.write_text(example, encoding="utf-8")
+    monkeypatch.setenv("ZHENGAI_NOTIFY_SECRET", SECRET)
+    loaded = load_settings(path)
+    assert loaded.units["C-MECH"].dingtalk[0].secret == "SEC…" and loaded.smtp.security == "ssl"
+    assert loaded.leaders[LEADER].mail == ["vp-teaching@example.edu.cn"]
