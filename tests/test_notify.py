@@ -84,7 +84,7 @@ def settings_for(receiver: WebhookReceiver, smtp: MailReceiver, **extra: Any) ->
             "JWC": {"wecom": f"{url}/wecom/jwc?key=K1", "dingtalk": {"url": f"{url}/ding/jwc?access_token=T",
                                                                      "secret": DING_SECRET},
                     "webhook": f"{url}/hook/JWC", "mail": ["jwc@example.edu.cn"]},
-            "RSC": {"webhook": f"{url}/hook/RSC"},
+            "RSC": {"webhook": f"{url}/hook/RSC", "wecom": f"{url}/wecom/rsc", "wecom_format": "text"},
             "JSFZ": {"webhook": f"{url}/hook/JSFZ", "mail": "jsfz@example.edu.cn"},
             "XGC": {"webhook": f"{url}/hook/XGC"},
             "C-MECH": {"webhook": f"{url}/hook/C-MECH"},
@@ -159,6 +159,11 @@ def test_bulletins_reach_wecom_dingtalk_webhooks_and_mail(stores, receiver, smtp
     assert content.startswith(f"### {title}") and "红色预警" in content
     assert len(content.encode()) <= 4096
     assert "[确认已阅](https://zhengai.example.edu.cn/notify/ack?c=JWC%2FSCHOOL%2F2026-11%2Fwecom" in content
+
+    [text] = receiver.at("/wecom/rsc")  # 人事处 asked for 企业微信 text messages
+    assert set(text.body) == {"msgtype", "text"} and text.body["msgtype"] == "text"
+    assert text.body["text"]["content"].startswith("【预警简报】人事处 · 学校层面 · 2026年11月\n")
+    assert "确认已阅：https://" in text.body["text"]["content"] and "**" not in text.body["text"]["content"]
 
     [ding] = receiver.at("/ding/jwc")
     stamp, sign = ding.query["timestamp"], ding.query["sign"]
