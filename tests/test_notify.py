@@ -267,7 +267,7 @@ def test_the_signed_link_acknowledges_and_unacknowledged_red_warnings_escalate(s
     assert notifier_on(stores.reopen(), notifier.settings, clock).escalate() == []  # once, across a restart
 
 
-def test_acknowledge_warnings_mutation_follows_the_units(stores, receiver, smtp):
+def test_acknowledge_warnings_and_sent_bulletins_follow_the_units(stores, receiver, smtp):
     settings = settings_for(receiver, smtp)
     engine = Engine(stores.first)
     writes = WriteService(engine)
@@ -277,27 +277,37 @@ def test_acknowledge_warnings_mutation_follows_the_units(stores, receiver, smtp)
     client = TestClient(create_app(engine, writes=writes, auth=AUTH, follow_every=None))
     mutation = """mutation($unit: ID!, $ids: [ID!]!) { acknowledgeWarnings(unitId: $unit, warningIds: $ids) {
         unitId acknowledged { warningId period } } }"""
+    log = """query($unit: ID!) { sentBulletins(unitId: $unit) { id channel period periodName jobName ok
+        warnings { warningId severity acknowledgedAt acknowledgedBy } } }"""
 
-    def call(role: Role, sub: str, **claims: Any) -> dict[str, Any]:
+    def call(query: str, role: Role, sub: str, ids: list[str] = jwc[:2], **claims: Any) -> dict[str, Any]:
         token = AUTH.issue(role, sub, 3600, **claims)
-        return client.post("/graphql", json={"query": mutation, "variables": {"unit": "JWC", "ids": jwc[:2]}},
+        return client.post("/graphql", json={"query": query, "variables": {"unit": "JWC", "ids": ids}},
                            headers={"Authorization": f"Bearer {token}"}).json()
 
     for role, claims in ((Role.UNIT_HEAD, {"unit": "C-MECH"}), (Role.TEACHER, {"subject": "TCH-01"}),
                          (Role.STUDENT, {"subject": "STU-001"}), (Role.DATA_ENTRY, {"unit": "JWC"})):
-        refused = call(role, "someone", **claims)
-        assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", role
+        for query in (mutation, log):
+            refused = call(query, role, "someone", **claims)
+            assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", role
     assert not any(e["op"] == "ACK" for e in stores.first.state.events("notify", "JWC"))
-    answer = call(Role.UNIT_HEAD, "jwc-head", unit="JWC")["data"]["acknowledgeWarnings"]
+    answer = call(mutation, Role.UNIT_HEAD, "jwc-head", unit="JWC")["data"]["acknowledgeWarnings"]
     assert answer["unitId"] == "JWC"
     acknowledged = {(a["warningId"], a["period"]) for a in answer["acknowledged"]}
     assert acknowledged == {(w, "2026-11") for w in jwc[:2]}
-    again = call(Role.LEADER, "vice-president")["data"]["acknowledgeWarnings"]
+    again = call(mutation, Role.LEADER, "vice-president")["data"]["acknowledgeWarnings"]
     assert again["acknowledged"] == []
-    admin = {"Authorization": f"Bearer {AUTH.issue(Role.ADMIN, 'admin', 3600)}"}
-    unknown = client.post("/graphql", headers=admin, json={
-        "query": mutation, "variables": {"unit": "JWC", "ids": ["STATUS:NOPE"]}}).json()
+    unknown = call(mutation, Role.ADMIN, "admin", ids=["STATUS:NOPE"])
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+    bulletins = call(log, Role.UNIT_HEAD, "jwc-head", unit="JWC")["data"]["sentBulletins"]
+    assert {b["channel"] for b in bulletins} == {"wecom", "dingtalk", "webhook", "mail"}
+    assert all(b["ok"] and b["periodName"] == "2026年11月" and b["jobName"] == "学校层面" for b in bulletins)
+    for b in bulletins:
+        acked = {w["warningId"]: w["acknowledgedBy"] for w in b["warnings"] if w["acknowledgedAt"]}
+        assert acked == dict.fromkeys(jwc[:2], "jwc-head")
+        assert {w["warningId"] for w in b["warnings"]} == set(jwc)
+    assert call(log, Role.ADMIN, "admin")["data"]["sentBulletins"] == bulletins
 
 
 def test_a_units_bulletin_holds_only_what_its_head_may_read(stores, receiver, smtp):

@@ -229,3 +229,51 @@ def acknowledge_warnings(engine: Engine, writes: WriteService, principal: Princi
             raise NotFoundError("sent warning", warning)
         pairs += [(warning, p) for p in found]
     return acknowledge(writes, unit_id, pairs, principal, now)
+
+
+@dataclass(frozen=True)
+class SentWarning:
+    """A warning of a sent bulletin with its acknowledgement (None: not acknowledged)."""
+
+    warning_id: str
+    severity: str
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+
+
+@dataclass(frozen=True)
+class SentBulletin:
+    """A bulletin sent (or tried) over one channel, newest first in :func:`sent_bulletins`."""
+
+    id: str
+    job: str
+    period: str
+    channel: str
+    escalation: bool
+    sent_at: datetime
+    ok: bool | None
+    error: str | None
+    warnings: list[SentWarning]
+
+
+def sent_bulletins(engine: Engine, principal: Principal | None, unit_id: str, first: int,
+                   when: Any) -> list[SentBulletin]:
+    """推送记录: the newest ``first`` bulletins sent to a unit with their warnings' acknowledgements; for
+    those who may acknowledge them (:func:`may_acknowledge`), ForbiddenError for others."""
+    unit = engine.base.state.units(when).get(unit_id)
+    if not may_acknowledge(engine, principal, unit_id, when):
+        raise ForbiddenError(f"the bulletins of {unit_id} are not yours to read", "NOT_YOURS",
+                             id=unit_id, name=unit.name if unit else unit_id)
+    if unit is None:
+        raise NotFoundError("Unit", unit_id)
+    book = ledger.read(engine.base.state, unit_id)
+    claims = sorted(book.claims.values(), key=lambda c: (c.at, c.id), reverse=True)[:max(0, first)]
+    out = []
+    for c in claims:
+        warnings = []
+        for w, severity in c.warnings.items():
+            ack = book.acks.get((w, c.period))
+            warnings.append(SentWarning(w, severity, ack["at"] if ack else None, ack["by"] if ack else None))
+        out.append(SentBulletin(c.id, c.job, c.period, c.channel, c.escalation, c.at, c.ok, c.error,
+                                warnings))
+    return out

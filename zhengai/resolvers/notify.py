@@ -1,4 +1,5 @@
-"""Root field of 预警推送: acknowledging the warnings a unit was sent (the signed link's counterpart)."""
+"""Root fields of 预警推送: acknowledging the warnings a unit was sent (the signed link's counterpart) and
+the record of its sent bulletins."""
 
 from __future__ import annotations
 
@@ -6,9 +7,21 @@ import strawberry
 from strawberry.types import Info
 
 from zhengai.domain.errors import InvalidArgumentError
-from zhengai.notify.service import acknowledge_warnings, local_now
-from zhengai.resolvers.context import ctx
-from zhengai.schema.types.notify import AcknowledgedWarning, Acknowledgement
+from zhengai.notify.service import acknowledge_warnings, local_now, sent_bulletins
+from zhengai.resolvers.context import MAX_LIST, ctx
+from zhengai.schema.types.notify import AcknowledgedWarning, Acknowledgement, SentBulletin
+
+
+@strawberry.type
+class NotifyQuery:
+    @strawberry.field(description="推送记录: the newest bulletins sent to a unit (and escalated to its "
+                                  "分管领导), with each warning's acknowledgement. For the 质管办, school "
+                                  "leaders and the unit's heads")
+    def sent_bulletins(self, info: Info, unit_id: strawberry.ID, first: int = 50) -> list[SentBulletin]:
+        if not 0 <= first <= MAX_LIST:
+            raise InvalidArgumentError(f"first must be between 0 and {MAX_LIST} (got {first})")
+        found = sent_bulletins(ctx(info).base, ctx(info).principal, str(unit_id), first, local_now().date())
+        return [SentBulletin.from_model(b) for b in found]
 
 
 @strawberry.type
