@@ -166,6 +166,9 @@ class Notifier:
         scheduler.add_job(self._guarded(self.run), "date", run_date=now, id="notify-catch-up")
         scheduler.add_job(self._guarded(self.escalate), "interval", minutes=self.settings.check_every_minutes,
                           id="notify-escalate")
+        units = self.engine.state.units(self.clock().date())
+        for unit_id in sorted(set(self.settings.units) - set(units)):
+            log.warning("预警推送: unit %r of the settings is not in the graph: it gets no bulletin", unit_id)
         scheduler.start()
         self._scheduler = scheduler
 
