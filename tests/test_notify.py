@@ -21,7 +21,7 @@ from urllib.parse import quote_plus, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from tests.notify_servers import MailReceiver, WebhookReceiver
+from tests.notify_servers import MailReceiver, WebhookReceiver, self_signed
 from tests.servers import serving
 from tests.test_scopes import AUTH
 from zhengai.app import create_app
@@ -445,3 +445,32 @@ def test_the_readme_settings_example_loads(tmp_path, monkeypatch):
     loaded = load_settings(path)
     assert loaded.units["C-MECH"].dingtalk[0].secret == "SEC…" and loaded.smtp.security == "ssl"
     assert loaded.leaders[LEADER].mail == ["vp-teaching@example.edu.cn"]
+
+
+def test_mail_goes_over_starttls_with_a_login_to_a_server_of_a_private_ca(stores, tmp_path, receiver,
+                                                                          monkeypatch):
+    cert, key = self_signed(tmp_path)
+    server = MailReceiver(tls=(cert, key), login=("zhengai", "mail-Pass-1"))
+    try:
+        units = NotifySettings.model_validate({"units": {"JWC": {"mail": "jwc@example.edu.cn"}}}).units
+        smtp = {"host": "127.0.0.1", "port": server.port, "sender": "zhengai@example.edu.cn",
+                "security": "starttls", "user": "zhengai", "ca_file": str(cert)}
+        settings = settings_for(receiver, server).model_copy(update={
+            "units": units, "smtp": NotifySettings.model_validate({"smtp": smtp}).smtp})
+        monkeypatch.setenv("ZHENGAI_SMTP_PASSWORD", "wrong")
+        notifier = notifier_on(stores.first, settings, Clock(T0))
+        [refused] = notifier.run(["SCHOOL"])
+        assert not refused.ok and "535" in (refused.error or "") and server.mails == []
+        monkeypatch.setenv("ZHENGAI_SMTP_PASSWORD", "邮箱密码")
+        [refused] = notifier.run(["SCHOOL"])  # retried, and refused clearly
+        assert not refused.ok and "must be ASCII" in (refused.error or "")
+        monkeypatch.setenv("ZHENGAI_SMTP_PASSWORD", "mail-Pass-1")
+        [sent] = notifier.run(["SCHOOL"])
+        assert sent.ok and server.logins == ["zhengai"]
+        [mail] = server.to("jwc@example.edu.cn")
+        assert mail["Subject"] == "【预警简报】教务处 · 学校层面 · 2026年11月"
+        plain = settings.model_copy(update={"smtp": settings.smtp.model_copy(update={"ca_file": None})})
+        untrusted = notifier_on(stores.reopen(), plain, Clock(T0 + timedelta(days=11)))
+        assert any("CERTIFICATE_VERIFY_FAILED" in (d.error or "") for d in untrusted.run(["SCHOOL"]))
+    finally:
+        server.close()

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import smtplib
-import ssl
 import time
 import urllib.parse
 import urllib.request
@@ -80,14 +79,18 @@ def send_mail(settings: NotifySettings, to: list[str], subject: str, body: str) 
     message.set_content(body, charset="utf-8")
     try:
         client: smtplib.SMTP = (smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout,
-                                                 context=ssl.create_default_context())
+                                                 context=smtp.tls())
                                 if smtp.security == "ssl" else smtplib.SMTP(smtp.host, smtp.port,
                                                                             timeout=smtp.timeout))
         with client:
             if smtp.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(context=smtp.tls())
             if smtp.user:
-                client.login(smtp.user, settings.smtp_password() or "")
+                password = settings.smtp_password() or ""
+                if not password.isascii():  # smtplib's AUTH encodes ASCII only
+                    raise SendError(f"smtp {smtp.host}:{smtp.port}: the password of {smtp.user} must be "
+                                    "ASCII (ZHENGAI_SMTP_PASSWORD)")
+                client.login(smtp.user, password)
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise SendError(f"smtp {smtp.host}:{smtp.port}: {exc}") from exc

@@ -118,6 +118,9 @@ class Notifier:
             except SendError as exc:
                 error = str(exc)
                 log.warning("预警推送 %s failed: %s", claim.id, error)
+            except Exception as exc:  # recorded as failed (retried next round), never left half-done
+                error = f"{type(exc).__name__}: {exc}"
+                log.exception("预警推送 %s failed", claim.id)
             self.writes.notify(ledger.plan_outcome(claim, error is None, error, self.clock()))
             out.append(Delivery(claim, error is None, error))
         return out

@@ -9,6 +9,7 @@ addresses and robot keys are secrets the dataset must not carry). The link-signi
 from __future__ import annotations
 
 import os
+import ssl
 from pathlib import Path
 from typing import Literal
 
@@ -71,7 +72,12 @@ class Smtp(_Strict):
     user: str | None = None
     password: str | None = None
     security: Literal["none", "starttls", "ssl"] = "none"
+    ca_file: str | None = None  # a PEM file of the CA to trust (a campus CA); default: the system's
     timeout: float = 30.0
+
+    def tls(self) -> ssl.SSLContext:
+        """The TLS context the server's certificate is checked with."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
 
 class NotifySettings(_Strict):
