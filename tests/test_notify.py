@@ -352,7 +352,12 @@ def test_serve_starts_the_scheduler_which_catches_up_the_current_round(tmp_path,
         jobs = {j.id: j for j in scheduler.get_jobs()}
         assert {"notify-MONTHLY", "notify-HALF_MONTHLY", "notify-QUARTERLY", "notify-SEMESTER",
                 "notify-escalate"} <= set(jobs)
-        assert (jobs["notify-MONTHLY"].next_run_time.day, jobs["notify-MONTHLY"].next_run_time.hour) == (1, 8)
+        runs = {name: jobs[f"notify-{name}"].next_run_time
+                for name in ("MONTHLY", "HALF_MONTHLY", "QUARTERLY", "SEMESTER")}
+        assert all(r.hour == 8 and r.minute == 0 for r in runs.values())
+        assert runs["MONTHLY"].day == 1 and runs["HALF_MONTHLY"].day in (1, 16)
+        assert (runs["QUARTERLY"].month, runs["QUARTERLY"].day) in {(m, 1) for m in (1, 4, 7, 10)}
+        assert (runs["SEMESTER"].month, runs["SEMESTER"].day) in {(2, 1), (9, 1)}
     assert receiver.at("/hook/JWC") and app.state.notifier._scheduler is None  # stopped with the app
     off = create_app(engine, follow_every=None)
     assert off.state.notifier is None  # no settings: no scheduler, no acknowledgement route
