@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from zhengai.domain.errors import ForbiddenError, NotFoundError
 from zhengai.domain.units import unit_and_below
@@ -128,8 +129,6 @@ class Notifier:
     # -- acknowledgement --------------------------------------------------------------------------
     def ack_url(self, claim_id: str) -> str:
         """The signed link acknowledging a claim's warnings."""
-        from urllib.parse import urlencode
-
         query = urlencode({"c": claim_id, "s": ledger.sign(self.key, claim_id)})
         return f"{self.settings.base_url.rstrip('/')}/notify/ack?{query}"
 
