@@ -265,6 +265,8 @@ def test_the_signed_link_acknowledges_and_unacknowledged_red_warnings_escalate(s
     assert "未获确认" in mail.get_content()
     clock.now = T0 + timedelta(hours=60)
     assert notifier_on(stores.reopen(), notifier.settings, clock).escalate() == []  # once, across a restart
+    clock.now = T0 + timedelta(days=31)  # links are valid for 30 days
+    assert client.get(f"{path.path}?{path.query}").status_code == 403
 
 
 def test_acknowledge_warnings_and_sent_bulletins_follow_the_units(stores, receiver, smtp):

@@ -140,6 +140,8 @@ class Notifier:
         claim = ledger.read(self.engine.state, unit_id).claims.get(claim_id)
         if claim is None:
             raise NotFoundError("bulletin", claim_id)
+        if self.clock() - claim.at > timedelta(days=self.settings.ack_link_days):
+            raise ForbiddenError("expired acknowledgement link")
         return claim
 
     def acknowledge_link(self, claim_id: str, signature: str) -> list[tuple[str, str]]:

@@ -90,6 +90,7 @@ class NotifySettings(_Strict):
     escalate_after_hours: float = Field(48.0, ge=0)
     check_every_minutes: float = Field(10.0, gt=0)  # how often escalations are looked for
     min_severity: Literal["INFO", "YELLOW", "RED"] = "YELLOW"
+    ack_link_days: float = Field(30.0, gt=0)  # how long an acknowledgement link stays valid
     max_listed: int = Field(20, ge=1)  # warnings listed in a chat message (mail lists them all)
     smtp: Smtp = Field(default_factory=Smtp)
     units: dict[str, Channels] = Field(default_factory=dict)
