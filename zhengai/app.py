@@ -31,6 +31,9 @@ from zhengai import web
 from zhengai.domain.errors import StoreUnavailableError
 from zhengai.engine import Engine
 from zhengai.engine.writes import WriteService
+from zhengai.notify.service import Notifier
+from zhengai.notify.settings import NotifySettings
+from zhengai.notify.web import ack_endpoint
 from zhengai.queries import graphql_operations
 from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
@@ -280,14 +283,17 @@ class ZhengaiGraphQL(OffloadedExecution, GraphQL):
 
 def create_app(engine: Engine, *, writes: WriteService | None = None, auth: AuthConfig | None = None,
                cors: Cors | None = None, follow_every: float | None = FOLLOW_EVERY,
-               admission: AdmissionSettings | None = None) -> Starlette:
+               admission: AdmissionSettings | None = None, notify: NotifySettings | None = None,
+               notify_schedule: bool = True) -> Starlette:
     """The service over ``engine``. ``writes`` is its one write path (default: a new one over the
     engine); the warnings a write raises are pushed to subscribers. While the app runs, what other
     processes write to the same store (a CLI ingest, another replica) is followed every ``follow_every``
     seconds (None: not followed). ``cors`` (default: ZHENGAI_CORS_ORIGINS) lists the origins allowed
     cross-origin access (HTTP and websockets); CorsError for ``*`` with authentication configured.
     ``admission`` (default: ZHENGAI_MAX_INFLIGHT, ZHENGAI_MAX_QUEUE, ZHENGAI_QUEUE_WAIT) bounds the work
-    accepted at once; ValueError for a setting out of range."""
+    accepted at once; ValueError for a setting out of range. ``notify`` turns 预警推送 on (its
+    acknowledgement link; with ``notify_schedule`` and ``notify.enabled`` its scheduler runs with the
+    app); the notifier is ``app.state.notifier``."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
     gate = Admission(admission)
     writes = writes or WriteService(engine)
@@ -298,14 +304,20 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         graphql.offload = Offload(gate.settings.max_inflight)
     follower = Follower(writes, follow_every) if follow_every else None
     health = Health(engine.store, gate, auth, follower)
+    notifier = Notifier(engine, writes, notify) if notify is not None else None
+    scheduled = notifier is not None and notify_schedule and notify.enabled  # type: ignore[union-attr]
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if follower is not None:
             follower.start()
+        if scheduled:
+            notifier.start()  # type: ignore[union-attr]
         try:
             yield
         finally:
+            if scheduled:
+                notifier.stop()  # type: ignore[union-attr]
             if follower is not None:
                 follower.stop()
             if graphql.offload is not None:
@@ -321,7 +333,9 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     books = workbook_endpoints(engine, writes, auth is not None)
 
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
-    return Starlette(middleware=middleware, lifespan=lifespan, routes=[
+    extra = [] if notifier is None else [
+        Route("/notify/ack", ack_endpoint(notifier), methods=["GET", "POST"])]
+    app = Starlette(middleware=middleware, lifespan=lifespan, routes=[*extra,
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/reports/{subject_id}.{format}", gate.endpoint(_guarded(report_endpoint(engine), auth)),
@@ -338,3 +352,5 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         Route("/texts.json", web.texts_json),
         Mount("/static", app=web.static_files(), name="static"),
     ])
+    app.state.notifier = notifier
+    return app

@@ -77,6 +77,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from zhengai.app import create_app
     from zhengai.engine import Engine
+    from zhengai.notify.settings import NotifySettingsError, settings_from_env
     from zhengai.server.admission import AdmissionSettings
     from zhengai.web.cors import Cors, CorsError
 
@@ -95,6 +96,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         Cors().allowed(authenticated=auth is not None)
     except CorsError as exc:
         print(f"zhengai: {exc}", file=sys.stderr)
+        return 2
+    try:
+        notify = settings_from_env()  # 预警推送 (ZHENGAI_NOTIFY_CONFIG): refused at start if wrong
+    except NotifySettingsError as exc:
+        print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
         return 2
     opened = _open_store(args)
     if opened is None:
@@ -119,9 +125,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         from zhengai.workers import listening_socket, supervise
 
         sock = listening_socket(args.host, args.port)
-        return supervise(args.workers, lambda: create_app(engine, auth=auth, admission=admission), sock,
+        return supervise(args.workers,
+                         lambda: create_app(engine, auth=auth, admission=admission, notify=notify), sock,
                          args.log_level, after_fork=getattr(store, "reconnect", None))
-    app = create_app(engine, auth=auth, admission=admission)
+    app = create_app(engine, auth=auth, admission=admission, notify=notify)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

@@ -206,6 +206,11 @@ class WriteService:
         :mod:`zhengai.engine.reports.workflow` (its plans check the caller's rights)."""
         self._write(plan)
 
+    def notify(self, plan: Callable[[GraphState], ChangeSet]) -> ChangeSet:
+        """预警推送: record a claim, a send's outcome or an acknowledgement planned by
+        :mod:`zhengai.notify.ledger` (events of the ``notify`` stream)."""
+        return self._write(plan)[0]
+
     def record_improvement(self, subject_id: str, measure: str, owner: str | None, due: date | None,
                            answers: list[str], done: bool = False, improvement_id: str | None = None,
                            actor: Principal | None = None, view: Engine | None = None) -> ImprovementMeasure:

@@ -12,6 +12,7 @@ from zhengai.engine import InvalidArgumentError
 from zhengai.engine.writes import WriteService
 from zhengai.resolvers.context import ctx
 from zhengai.resolvers.filling import FillingMutation
+from zhengai.resolvers.notify import NotifyMutation
 from zhengai.resolvers.reporting import ReportWorkflowMutation
 from zhengai.schema.types.editing import ChangeInput, ChangeResult, to_change
 from zhengai.schema.types.monitoring import ObservationInput, RecordResult
@@ -26,7 +27,7 @@ def _writes(info: Info) -> WriteService:
 
 
 @strawberry.type
-class Mutation(ReportWorkflowMutation, FillingMutation):
+class Mutation(ReportWorkflowMutation, FillingMutation, NotifyMutation):
     @strawberry.mutation(description="Record observations, all or nothing per call; the same (metric, at, "
                                      "value) again is a no-op, a new value for a date replaces it")
     def record_observations(self, info: Info, observations: list[ObservationInput]) -> RecordResult:

@@ -18,6 +18,7 @@ from zhengai.resolvers.context import ctx
 from zhengai.resolvers.dashboards import DashboardQuery
 from zhengai.resolvers.fidelity import FidelityQuery
 from zhengai.resolvers.filling import FillingQuery
+from zhengai.resolvers.notify import NotifyQuery
 from zhengai.resolvers.reporting import ReportingQuery, ReportWorkflowQuery
 from zhengai.schema.types.analysis import GapExplanation, ImpactTrace, MetricValueInput, Simulation
 from zhengai.schema.types.common import AsOf, Direction, Level, Status, System
@@ -58,7 +59,8 @@ def _offset(cursor: str | None) -> int:
 
 
 @strawberry.type
-class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery, FidelityQuery, DashboardQuery, FillingQuery):
+class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery, FidelityQuery, DashboardQuery, FillingQuery,
+            NotifyQuery):
     @strawberry.field(description="Who is calling: roles, unit, subject and the subjects they answer for")
     def viewer(self, info: Info) -> Viewer:
         c = ctx(info)

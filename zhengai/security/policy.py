@@ -34,7 +34,11 @@ ADMIN_ONLY_FIELDS = frozenset({"auditLog"})
 SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges", "submitValues",
                               "reviewValues",
                               # 诊改报告 (zhengai.engine.reports.workflow checks writer and reviewer)
-                              "saveReport", "submitReport", "reviewReport"})
+                              "saveReport", "submitReport", "reviewReport",
+                              # 预警推送 (zhengai.notify.service.may_acknowledge checks the unit)
+                              "acknowledgeWarnings"})
+#: What a school leader (LEADER, reads everything) may write: acknowledging escalated warnings.
+LEADER_MUTATIONS = frozenset({"acknowledgeWarnings"})
 #: A 数据填报员 (DATA_ENTRY) submits its unit's values and does nothing else.
 DATA_ENTRY_MUTATIONS = frozenset({"submitValues"})
 #: Every field a DATA_SERVICE-only caller may select: what recordObservations did and the warnings it
@@ -94,6 +98,8 @@ def refusal(principal: Principal, operation: str, fields: set[str]) -> str | Non
     if reads and principal.roles & ({Role.LEADER} | SCOPED_ROLES):
         return None
     if Role.DATA_SERVICE in principal.roles and operation == "mutation" and wanted <= DATA_SERVICE_FIELDS:
+        return None
+    if operation == "mutation" and Role.LEADER in principal.roles and wanted <= LEADER_MUTATIONS:
         return None
     if operation == "mutation" and scoped:
         allowed = DATA_ENTRY_MUTATIONS if scoped == {Role.DATA_ENTRY} else SCOPED_MUTATIONS
