@@ -206,6 +206,10 @@ class WriteService:
         :mod:`zhengai.engine.reports.workflow` (its plans check the caller's rights)."""
         self._write(plan)
 
+    def attachments(self, plan: Callable[[GraphState], ChangeSet]) -> None:
+        """佐证材料: record a file attached or removed, planned by :mod:`zhengai.engine.attachments`."""
+        self._write(plan)
+
     def record_improvement(self, subject_id: str, measure: str, owner: str | None, due: date | None,
                            answers: list[str], done: bool = False, improvement_id: str | None = None,
                            actor: Principal | None = None, view: Engine | None = None) -> ImprovementMeasure:

@@ -34,7 +34,9 @@ ADMIN_ONLY_FIELDS = frozenset({"auditLog"})
 SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges", "submitValues",
                               "reviewValues",
                               # 诊改报告 (zhengai.engine.reports.workflow checks writer and reviewer)
-                              "saveReport", "submitReport", "reviewReport"})
+                              "saveReport", "submitReport", "reviewReport",
+                              # 佐证材料 (zhengai.engine.attachments checks the parent's writers)
+                              "removeAttachment"})
 #: A 数据填报员 (DATA_ENTRY) submits its unit's values and does nothing else.
 DATA_ENTRY_MUTATIONS = frozenset({"submitValues"})
 #: Every field a DATA_SERVICE-only caller may select: what recordObservations did and the warnings it
