@@ -258,3 +258,12 @@ def test_files_and_their_list_survive_a_restart_neo4j(request, tmp_path):
             store.close()
     finally:
         request.getfixturevalue("neo4j_datasets").forget()
+
+
+def test_without_a_folder_uploads_are_refused_not_lost(request):
+    """Neo4j keeps the metadata but no files: without ZHENGAI_ATTACHMENTS_DIR uploads are refused (503)."""
+    engine = engine_for(request, "neo4j", demo_path())
+    client = TestClient(create_app(engine, auth=AUTH, attachments=AttachmentSettings(None)))
+    refused = upload(client, "admin", "report", "SCH@2026", "证明.pdf", PDF)
+    assert refused.status_code == 503 and code(refused) == "ATTACHMENTS_OFF"
+    assert listed(client, "admin", "REPORT", "SCH@2026") == []

@@ -106,7 +106,7 @@ class AttachmentEndpoints:
     async def upload(self, request: Request) -> Response:
         """``POST /attachments/{kind}/{parentId}``: 201 with the new file's metadata."""
         if self.blobs is None:
-            return _refuse(503, "ATTACHMENTS_OFF", texts.say("attachments.off"))
+            return _refuse(503, "ATTACHMENTS_OFF", texts.say("attachments.no_folder"))
         principal, view = self._caller(request)
         try:
             await run_in_threadpool(self.catch_up)
