@@ -345,6 +345,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         Route("/attachments/{kind}/{parent_id:path}", gate.endpoint(_guarded(files["upload"], auth)),
               methods=["POST"]),
         Route("/filling", filling_page),
+        Route("/evidence", lambda _: web.evidence_page()),
         Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),
