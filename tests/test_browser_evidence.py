@@ -8,8 +8,6 @@ import json
 import re
 from pathlib import Path
 
-from playwright.sync_api import expect
-
 from tests.test_browser import Visit, chromium, visit  # noqa: F401 (fixtures)
 from tests.test_browser_auth import AUTH, auth_server  # noqa: F401 (fixture)
 from zhengai.security.tokens import Role
@@ -26,6 +24,8 @@ def _open(v: Visit, server: str, parent: str) -> None:
 
 
 def test_a_student_attaches_downloads_and_removes_evidence(visit, auth_server, tmp_path):  # noqa: F811
+    from playwright.sync_api import expect  # imported once the chromium fixture found Playwright
+
     page = visit.page
     _open(visit, auth_server, "REPORT:STU-001@2026")
     assert page.get_by_test_id("files").get_attribute("data-state") == "ready"
