@@ -31,10 +31,12 @@ from zhengai import web
 from zhengai.domain.errors import StoreUnavailableError
 from zhengai.engine import Engine
 from zhengai.engine.writes import WriteService
+from zhengai.files.settings import AttachmentSettings
 from zhengai.notify.service import Notifier
 from zhengai.notify.settings import NotifySettings
 from zhengai.notify.web import ack_endpoint
 from zhengai.queries import graphql_operations
+from zhengai.resolvers.attachments import attachment_endpoints, default_folder
 from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
 from zhengai.resolvers.reporting import report_endpoint
@@ -54,7 +56,7 @@ log = logging.getLogger("zhengai.app")
 
 
 #: Paths of workbook uploads: their bodies may be larger (ZHENGAI_MAX_UPLOAD_BYTES, default 64 MB).
-UPLOAD_PATHS = ("/import/", "/forms/")
+UPLOAD_PATHS = ("/import/", "/forms/", "/attachments/")
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
@@ -284,7 +286,7 @@ class ZhengaiGraphQL(OffloadedExecution, GraphQL):
 def create_app(engine: Engine, *, writes: WriteService | None = None, auth: AuthConfig | None = None,
                cors: Cors | None = None, follow_every: float | None = FOLLOW_EVERY,
                admission: AdmissionSettings | None = None, notify: NotifySettings | None = None,
-               notify_schedule: bool = True) -> Starlette:
+               notify_schedule: bool = True, attachments: AttachmentSettings | None = None) -> Starlette:
     """The service over ``engine``. ``writes`` is its one write path (default: a new one over the
     engine); the warnings a write raises are pushed to subscribers. While the app runs, what other
     processes write to the same store (a CLI ingest, another replica) is followed every ``follow_every``
@@ -293,7 +295,8 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     ``admission`` (default: ZHENGAI_MAX_INFLIGHT, ZHENGAI_MAX_QUEUE, ZHENGAI_QUEUE_WAIT) bounds the work
     accepted at once; ValueError for a setting out of range. ``notify`` turns 预警推送 on (its
     acknowledgement link; with ``notify_schedule`` and ``notify.enabled`` its scheduler runs with the
-    app); the notifier is ``app.state.notifier``."""
+    app); the notifier is ``app.state.notifier``. ``attachments`` (default:
+    ZHENGAI_ATTACHMENTS_DIR, else ``attachments/`` beside the embedded store's journal) keeps 佐证材料."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
     gate = Admission(admission)
     writes = writes or WriteService(engine)
@@ -331,6 +334,12 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         return web.filling_page()
 
     books = workbook_endpoints(engine, writes, auth is not None)
+    journal = getattr(engine.store, "journal", None)
+    kept = attachments or AttachmentSettings.from_env(default_folder(getattr(journal, "folder", None)))
+    files = attachment_endpoints(
+        engine, writes, kept,
+        lambda: writes.follow() if engine.store.behind() else 0,
+        temporary=engine.store.name == "embedded" and journal is None)
 
     middleware = [Cors.middleware(origins), Middleware(BodyLimit, max_bytes=Limits().max_body_bytes)]
     extra = [] if notifier is None else [
@@ -344,7 +353,12 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         Route("/import/plan.xlsx", gate.endpoint(_guarded(books["import"], auth)), methods=["POST"]),
         Route("/forms/{unit_id}.xlsx", gate.endpoint(_guarded(books["form"], auth)), methods=["GET"]),
         Route("/forms/{unit_id}.xlsx", gate.endpoint(_guarded(books["submit_form"], auth)), methods=["POST"]),
+        Route("/attachments/{attachment_id}", gate.endpoint(_guarded(files["download"], auth)),
+              methods=["GET"]),
+        Route("/attachments/{kind}/{parent_id:path}", gate.endpoint(_guarded(files["upload"], auth)),
+              methods=["POST"]),
         Route("/filling", filling_page),
+        Route("/evidence", lambda _: web.evidence_page()),
         Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),

@@ -210,6 +210,9 @@ class WriteService:
         """预警推送: record a claim, a send's outcome or an acknowledgement planned by
         :mod:`zhengai.notify.ledger` (events of the ``notify`` stream)."""
         return self._write(plan)[0]
+    def attachments(self, plan: Callable[[GraphState], ChangeSet]) -> None:
+        """佐证材料: record a file attached or removed, planned by :mod:`zhengai.engine.attachments`."""
+        self._write(plan)
 
     def record_improvement(self, subject_id: str, measure: str, owner: str | None, due: date | None,
                            answers: list[str], done: bool = False, improvement_id: str | None = None,

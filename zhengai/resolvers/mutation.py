@@ -10,6 +10,7 @@ from strawberry.types import Info
 from zhengai.domain.models import ObservedValue
 from zhengai.engine import InvalidArgumentError
 from zhengai.engine.writes import WriteService
+from zhengai.resolvers.attachments import AttachmentMutation
 from zhengai.resolvers.context import ctx
 from zhengai.resolvers.filling import FillingMutation
 from zhengai.resolvers.notify import NotifyMutation
@@ -27,7 +28,7 @@ def _writes(info: Info) -> WriteService:
 
 
 @strawberry.type
-class Mutation(ReportWorkflowMutation, FillingMutation, NotifyMutation):
+class Mutation(AttachmentMutation, ReportWorkflowMutation, FillingMutation, NotifyMutation):
     @strawberry.mutation(description="Record observations, all or nothing per call; the same (metric, at, "
                                      "value) again is a no-op, a new value for a date replaces it")
     def record_observations(self, info: Info, observations: list[ObservationInput]) -> RecordResult:

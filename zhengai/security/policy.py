@@ -36,7 +36,9 @@ SCOPED_MUTATIONS = frozenset({"advanceStage", "recordImprovement", "applyChanges
                               # 诊改报告 (zhengai.engine.reports.workflow checks writer and reviewer)
                               "saveReport", "submitReport", "reviewReport",
                               # 预警推送 (zhengai.notify.service.may_acknowledge checks the unit)
-                              "acknowledgeWarnings"})
+                              "acknowledgeWarnings",
+                              # 佐证材料 (zhengai.engine.attachments checks the parent's writers)
+                              "removeAttachment"})
 #: What a school leader (LEADER, reads everything) may write: acknowledging escalated warnings.
 LEADER_MUTATIONS = frozenset({"acknowledgeWarnings"})
 #: A 数据填报员 (DATA_ENTRY) submits its unit's values and does nothing else.

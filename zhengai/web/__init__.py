@@ -94,6 +94,16 @@ def filling_page() -> HTMLResponse:
     return HTMLResponse(_filling_html(), headers=PAGE_HEADERS)
 
 
+@cache
+def _evidence_html() -> str:
+    return with_texts(_template("evidence.html"))
+
+
+def evidence_page() -> HTMLResponse:
+    """The 佐证材料 page at ``/evidence`` (``?parent=REPORT:STU-001@2026``): list, upload, download."""
+    return HTMLResponse(_evidence_html(), headers=PAGE_HEADERS)
+
+
 async def texts_json(request: Request) -> Response:
     """``GET /texts.json``: the catalogue of texts (zhengai/texts/zh.yaml) for the explorer and the editor,
     revalidated by its ETag (no personal data: served without a token)."""
