@@ -239,9 +239,15 @@ def _value(
         col = columns[cells.normal_text(name)]
         raw = row.get(col)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            out.problems.append(
-                LocatedProblem(title, cell_name(col, row.number), "REQUIRED_CELL", {"column": name})
-            )
+            if not any(p.sheet == title and p.cell == cell_name(col, row.number) for p in out.problems[-8:]):
+                out.notices.append(  # left blank in the platform: listed, the metric gets no value
+                    LocatedProblem(
+                        title,
+                        cell_name(col, row.number),
+                        "BLANK_CELL",
+                        {"field": name, "metric": entry.metric},
+                    )
+                )
             return
         percent = None if entry.computed else ("points" if metric.unit == "%" else "fraction")
         try:
@@ -378,7 +384,7 @@ def export_state_data(
         if table.key is None and keyed:
             records[table.number] = [next(iter(keyed.values()))]
         else:
-            records[table.number] = [keyed[k] for k in sorted(keyed)]
+            records[table.number] = list(keyed.values())  # in the mapping's order
     write_tables(out, records)
     return result
 
