@@ -296,3 +296,18 @@ def test_the_cli_imports_and_exports(tmp_path):
     )
     assert run.returncode == 0 and out.is_file() and "RATIO_NOT_FILLED" in run.stdout, run.stderr
     assert Path(out).stat().st_size > 0
+
+
+def test_import_xlsx_tells_its_progress_sheet_by_sheet(tmp_path):
+    """Point 5: importing a plan workbook reports each sheet as it is read (the CLI draws the bars)."""
+    state = tmp_path / "state"
+    out = tmp_path / "plan.xlsx"
+    cmd = [sys.executable, "-m", "zhengai.cli"]
+    run = subprocess.run([*cmd, "export-xlsx", str(out), "--state", str(state)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([*cmd, "import-xlsx", str(out), "--dry-run", "--state", str(state)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    told = run.stderr
+    assert "zhengai: 指标 140/140" in told and "zhengai: 目标 " in told and "zhengai: 观测 " in told

@@ -309,8 +309,12 @@ def _cmd_import_xlsx(args: argparse.Namespace) -> int:
     store, _ = opened
     engine = Engine(store)
     effective = date.fromisoformat(args.effective) if args.effective else None
-    result = import_plan(WriteService(engine), engine, Path(args.file), cli_principal(), effective,
-                         dry_run=args.dry_run)
+    progress, close = _progress_bars()
+    try:
+        result = import_plan(WriteService(engine), engine, Path(args.file), cli_principal(), effective,
+                             dry_run=args.dry_run, progress=progress)
+    finally:
+        close()
     store.close()
     if result.problems:
         print("\n".join(message(p) for p in result.problems), file=sys.stderr)
