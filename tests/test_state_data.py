@@ -21,11 +21,12 @@ from zhengai.engine import Engine
 from zhengai.engine.filling import STREAM, Provenance, ReviewStatus, metric_submissions
 from zhengai.engine.writes import WriteService
 from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.graph_loader.generators.state_tables import sample_records, write_sample
 from zhengai.security.tokens import Principal, Role
 from zhengai.stores import EmbeddedStore
 from zhengai.workbooks.state_data import export_state_data, import_state_data, message, read_state_data
 from zhengai.workbooks.state_mapping import FILE_NAME, MappingError, load_mapping, parse_mapping
-from zhengai.workbooks.state_tables import sample_records, write_sample, write_tables
+from zhengai.workbooks.state_tables import write_tables
 
 AT = date(2026, 11, 30)
 SAMPLE = demo_path() / "state_data_sample.xlsx"
