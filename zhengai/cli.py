@@ -29,6 +29,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if errors:
         print(f"{len(errors)} error(s); nothing would be loaded", file=sys.stderr)
         return 1
+    from zhengai.workbooks.state_mapping import FILE_NAME, MappingError, load_mapping
+
+    if (folder / FILE_NAME).is_file():  # the 状态数据 mapping, when the dataset has one
+        try:
+            load_mapping(folder / FILE_NAME, set(ds.section("metrics")))
+        except MappingError as exc:
+            print("\n".join(exc.messages))
+            print(f"{len(exc.messages)} error(s) in {FILE_NAME}", file=sys.stderr)
+            return 1
     counts = ", ".join(f"{len(ds.section(s))} {s}" for s in
                        ("units", "subjects", "plans", "standards", "goals", "metrics", "tasks"))
     print(f"{folder}: valid ({counts}, {len(ds.observations)} observations)")
@@ -307,8 +316,12 @@ def _cmd_import_xlsx(args: argparse.Namespace) -> int:
     store, _ = opened
     engine = Engine(store)
     effective = date.fromisoformat(args.effective) if args.effective else None
-    result = import_plan(WriteService(engine), engine, Path(args.file), cli_principal(), effective,
-                         dry_run=args.dry_run)
+    progress, close = _progress_bars()
+    try:
+        result = import_plan(WriteService(engine), engine, Path(args.file), cli_principal(), effective,
+                             dry_run=args.dry_run, progress=progress)
+    finally:
+        close()
     store.close()
     if result.problems:
         print("\n".join(message(p) for p in result.problems), file=sys.stderr)
@@ -325,6 +338,96 @@ def _cmd_import_xlsx(args: argparse.Namespace) -> int:
     done = (texts.say("workbook.dry_run") if args.dry_run
             else texts.say("workbook.applied", version=result.version))
     print(f"zhengai: {done}")
+    return 0
+
+
+def _mapping(args: argparse.Namespace, store: GraphStore) -> object | None:
+    """The 状态数据 mapping of --mapping, else state_data.yaml of --data (or the demo); None after saying
+    why (its file:line errors, or no file)."""
+    from zhengai import texts
+    from zhengai.workbooks.state_mapping import FILE_NAME, MappingError, load_mapping
+
+    path = Path(args.mapping) if args.mapping else (Path(args.data) if args.data else demo_path()) / FILE_NAME
+    if not path.is_file():
+        print(f"zhengai: {texts.say('platform.no_mapping')} ({path})", file=sys.stderr)
+        return None
+    try:
+        return load_mapping(path, store.state.ids("Metric"))
+    except MappingError as exc:
+        print("\n".join(exc.messages), file=sys.stderr)
+        return None
+
+
+def _cmd_import_state_data(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zhengai import texts
+    from zhengai.domain.audit import cli_principal
+    from zhengai.engine import Engine
+    from zhengai.engine.writes import WriteService
+    from zhengai.workbooks.state_data import import_state_data, message
+
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, _ = opened
+    mapping = _mapping(args, store)
+    if mapping is None:
+        store.close()
+        return 1
+    engine = Engine(store)
+    writes = WriteService(engine)
+    progress, close = _progress_bars()
+    try:
+        result = import_state_data(writes, engine, Path(args.file), mapping, cli_principal(),
+                                   date.fromisoformat(args.at) if args.at else date.today(), args.dry_run,
+                                   progress)
+    finally:
+        close()
+        writes.close()
+        store.close()
+    for notice in result.notices:
+        print(f"  {message(notice)}")
+    if result.problems:
+        print("\n".join(message(p) for p in result.problems), file=sys.stderr)
+        print(f"zhengai: {texts.say('platform.refused', count=len(result.problems))}", file=sys.stderr)
+        return 1
+    for v in result.values:
+        print(f"  {v.cell}: {v.value.metric} = {v.value.value:g}" + (" (计算)" if v.computed else ""))
+    print("zhengai: " + texts.say("platform.imported", file=args.file, values=len(result.values),
+                                  computed=sum(v.computed for v in result.values), unmapped=result.unmapped(),
+                                  notices=len(result.notices)))
+    if args.dry_run:
+        print(f"zhengai: {texts.say('platform.dry_run')}")
+    elif result.values:
+        pending = sum(1 for s in result.submitted if s.status.value == "PENDING")
+        print("zhengai: " + texts.say("platform.submitted", count=len(result.values), source=mapping.source,
+                                      pending=pending))
+    return 0
+
+
+def _cmd_export_state_data(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zhengai import texts
+    from zhengai.engine import Engine
+    from zhengai.workbooks.state_data import export_state_data, message
+
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, _ = opened
+    mapping = _mapping(args, store)
+    if mapping is None:
+        store.close()
+        return 1
+    result = export_state_data(Engine(store), mapping, args.out,
+                               date.fromisoformat(args.as_of) if args.as_of else None)
+    store.close()
+    for notice in result.blank:
+        print(f"  {message(notice)}")
+    print("zhengai: " + texts.say("platform.exported", file=args.out, filled=result.filled,
+                                  blank=len(result.blank)))
     return 0
 
 
@@ -481,6 +584,23 @@ def build_parser() -> argparse.ArgumentParser:
     import_xlsx.add_argument("--effective", help="the date the changes take effect (default today)")
     _store_arguments(import_xlsx)
     import_xlsx.set_defaults(func=_cmd_import_xlsx)
+
+    import_state = sub.add_parser(
+        "import-state-data", help="submit the mapped fields of a 状态数据采集平台 export workbook for review")
+    import_state.add_argument("file", help="the platform's export workbook (.xlsx)")
+    import_state.add_argument("--mapping", help="the mapping file (default: state_data.yaml of the dataset)")
+    import_state.add_argument("--at", help="the date the values are recorded at (default today)")
+    import_state.add_argument("--dry-run", action="store_true",
+                              help="list what would be submitted, submit nothing")
+    _store_arguments(import_state)
+    import_state.set_defaults(func=_cmd_import_state_data)
+
+    export_state = sub.add_parser("export-state-data", help="fill the 状态数据采集平台 tables from the graph")
+    export_state.add_argument("out", help="the .xlsx file to write")
+    export_state.add_argument("--mapping", help="the mapping file (default: state_data.yaml of the dataset)")
+    export_state.add_argument("--as-of", help="the values as they stood on this date (default today)")
+    _store_arguments(export_state)
+    export_state.set_defaults(func=_cmd_export_state_data)
 
     gen = sub.add_parser("generate", help="write a deterministic synthetic dataset")
     gen.add_argument("--scale", choices=("demo", "college", "province"), default="demo")

@@ -201,6 +201,11 @@ class WriteService:
         self._write(plan_stage(view, subject_id, to, actor))
         return spiral_view(view, subject_id)
 
+    def commit_plan(self, plan: Callable[[GraphState], ChangeSet]) -> ChangeSet:
+        """Record a change set planned elsewhere (its plan checks the caller's rights), e.g. the 状态数据
+        import's submissions (:mod:`zhengai.workbooks.state_data`); returns it."""
+        return self._write(plan, report=True)[0]
+
     def report_workflow(self, plan: Callable[[GraphState], ChangeSet]) -> None:
         """诊改报告 workflow: record a save, submission or review planned by
         :mod:`zhengai.engine.reports.workflow` (its plans check the caller's rights)."""

@@ -217,8 +217,11 @@ def _sheet_rows(
     return _header(sheet, first, problems), found
 
 
-def read_workbook(source: Source, view: Engine, effective: date) -> WorkbookPlan:
-    """The batch a plan workbook asks for, against the graph as ``view`` sees it on ``effective``."""
+def read_workbook(source: Source, view: Engine, effective: date,
+                  progress: Callable[[str, int, int], None] | None = None) -> WorkbookPlan:
+    """The batch a plan workbook asks for, against the graph as ``view`` sees it on ``effective``
+    (``progress(sheet, done, total)`` told as each sheet is read)."""
+    tell = progress or (lambda stage, done, total: None)
     plan = WorkbookPlan()
     try:
         wb = open_workbook(source)
@@ -234,6 +237,7 @@ def read_workbook(source: Source, view: Engine, effective: date) -> WorkbookPlan
         bad: set[str] = set()
         for sheet in NODE_SHEETS:
             kept[sheet.key] = _node_sheet(source, wb, sheet, view, effective, plan, seen, bad)
+            tell(sheet.title, len(kept[sheet.key]), len(kept[sheet.key]))
         retired = _retire(view, effective, kept, plan)
         _links(source, wb, view, effective, plan, retired, bad)
         for title in wb.sheetnames:
@@ -241,6 +245,7 @@ def read_workbook(source: Source, view: Engine, effective: date) -> WorkbookPlan
                 title.startswith(OBSERVATIONS.title) and title[len(OBSERVATIONS.title) :].isdigit()
             ):
                 _observations(source, wb, title, view, effective, plan, kept["Metric"], retired)
+                tell(title, len(plan.values), len(plan.values))
     finally:
         wb.close()
     _order(plan)
@@ -596,11 +601,12 @@ def import_plan(
     effective: date | None = None,
     dry_run: bool = True,
     expected_version: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     """Read a plan workbook and apply it (or, ``dry_run``, say what it would do) as one batch through the
     write path with the caller's rights; every problem located, nothing applied when there is any."""
     when = effective or date.today()
-    plan = read_workbook(source, view, when)
+    plan = read_workbook(source, view, when, progress)
     result = ImportResult(
         dry_run,
         view.data_version,
