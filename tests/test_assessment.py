@@ -62,7 +62,8 @@ def engine(request) -> Iterator[Engine]:
 
 
 def by_id(a: Assessment) -> dict[str, tuple[str, int, dict[str, str]]]:
-    return {r.subject_id: (str(r.score), r.rank, {c.key: str(c.points) for c in r.components}) for r in a.rows}
+    return {r.subject_id: (str(r.score), r.rank, {c.key: str(c.points) for c in r.components})
+            for r in a.rows}
 
 
 def test_department_scores(engine):

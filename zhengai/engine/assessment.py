@@ -1,5 +1,5 @@
-"""考核 (the incentive engine, seed §四(三), §六): a scheme's score of each subject it assesses, with its rank,
-the components that made it and the previous period's score (docs/semantics.md, 考核).
+"""考核 (the incentive engine, seed §四(三), §六): a scheme's score of each subject it assesses, with its
+rank, the components that made it and the previous period's score (docs/semantics.md, 考核).
 
 Each component gives ``points × share`` with the share in [0, 1] of its measure, computed exactly (as
 fractions). The score is that sum rounded half-up to 0.01; the components' points are rounded to 0.01 by
@@ -35,8 +35,17 @@ if TYPE_CHECKING:
     from zhengai.engine.engine import Engine
     from zhengai.engine.snapshot import Snapshot
 
-__all__ = ["Assessment", "ComponentScore", "DEFAULT_SEMESTERS", "Previous", "SchemePeriod", "SubjectScore",
-           "assess", "scheme_period", "schemes"]
+__all__ = [
+    "DEFAULT_SEMESTERS",
+    "Assessment",
+    "ComponentScore",
+    "Previous",
+    "SchemePeriod",
+    "SubjectScore",
+    "assess",
+    "scheme_period",
+    "schemes",
+]
 
 CENT = Decimal("0.01")
 #: The college calendar when the school gives none: 秋季学期 09-01 … 01-31, 春季学期 02-01 … 07-31.
@@ -266,8 +275,10 @@ def _attribute(component: SchemeComponent, who: _Assessed) -> Fraction:
     return Fraction(repr(float(share)))
 
 
-_MEASURES = {ComponentMeasure.GOAL_ATTAINMENT: _goal_attainment, ComponentMeasure.TASKS_ON_TIME: _tasks_on_time,
-             ComponentMeasure.REPORTS_SUBMITTED: _report, ComponentMeasure.WARNINGS_ANSWERED: _warnings_answered}
+_MEASURES = {ComponentMeasure.GOAL_ATTAINMENT: _goal_attainment,
+             ComponentMeasure.TASKS_ON_TIME: _tasks_on_time,
+             ComponentMeasure.REPORTS_SUBMITTED: _report,
+             ComponentMeasure.WARNINGS_ANSWERED: _warnings_answered}
 
 
 # -- scores ----------------------------------------------------------------------------------------
@@ -367,7 +378,8 @@ def assess(engine: Engine, scheme_id: str, as_of: date | None = None) -> Assessm
     for w in who:
         previous = None
         if w.id in old_totals:
-            previous = Previous(_money(old_totals[w.id]), old_ranks[w.id], _money(totals[w.id] - old_totals[w.id]))
+            previous = Previous(_money(old_totals[w.id]), old_ranks[w.id],
+                                _money(totals[w.id] - old_totals[w.id]))
         rows.append(SubjectScore(w.id, w.name, w.level, w.unit_id, _money(totals[w.id]), ranks[w.id],
                                  tuple(parts[w.id]), previous))
     rows.sort(key=lambda r: (r.rank, r.subject_id))
