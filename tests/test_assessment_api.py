@@ -126,3 +126,41 @@ def test_goal_cards_of_visible_goals(served_paths):
     one = call(served_paths, "admin", graphql_operations()["goal_cards"], asOf="2026-06-30", goalId="G-BASIC",
                one=True)["data"]
     assert one["goalCard"] == cards[0]
+
+
+EDIT = """mutation($c: [ChangeInput!]!) { applyChanges(changes: $c, effectiveFrom: "2026-01-01") {
+  changed { id kind op } } }"""
+NEW_SCHEME = {"upsertScheme": {"id": "SCH-JD", "name": "机电学院教师考核", "level": "TEACHER",
+                               "units": ["JD"],
+                               "components": [{"key": "goals", "name": "目标达成度", "points": 80,
+                                               "measure": "GOAL_ATTAINMENT"},
+                                              {"key": "grade", "name": "分级分类", "points": 20,
+                                               "measure": "ATTRIBUTE", "field": "grade",
+                                               "values": {"名师": 1, "骨干教师": 0.5}}]}}
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def fresh(request) -> Iterator[TestClient]:
+    """A served copy of the assessment dataset that a test may change."""
+    yield served_on(request, DATA / "assessment")
+    if request.param == "neo4j":
+        request.getfixturevalue("neo4j_datasets").forget()
+
+
+def test_schemes_are_edited_through_apply_changes_by_the_quality_office(fresh):
+    refused = call(fresh, "jd", EDIT, c=[NEW_SCHEME])
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "ADMIN" in refused["errors"][0]["message"]
+    both = {**NEW_SCHEME["upsertScheme"], "unitTypes": ["OFFICE"]}
+    bad = call(fresh, "admin", EDIT, c=[{"upsertScheme": both}])
+    assert "level" in bad["errors"][0]["message"] and "upsertScheme" in str(bad["errors"][0])
+    assert [s["id"] for s in call(fresh, "admin", "{ schemes { id } }")["data"]["schemes"]] == \
+        ["SCH-DEPT", "SCH-TEACHER", "SCH-TEACHER-TERM"]  # the refused batches changed nothing
+    done = call(fresh, "admin", EDIT,
+                c=[NEW_SCHEME, {"upsertScheme": {"id": "SCH-DEPT", "period": "SEMESTER"}}])
+    assert done["data"]["applyChanges"]["changed"] == [{"id": "SCH-JD", "kind": "Scheme", "op": "CREATED"},
+                                                       {"id": "SCH-DEPT", "kind": "Scheme", "op": "UPDATED"}]
+    jd = ranking(fresh, "admin", "SCH-JD")
+    # 80 × attainment + 20 × the grade's share: T1 100% 名师, T3 90%, T2 50% 骨干教师
+    assert [(r["subjectId"], r["score"]) for r in jd["rows"]] == [("T1", 100.0), ("T3", 72.0), ("T2", 50.0)]
+    assert ranking(fresh, "admin", "SCH-DEPT")["periodKey"] == "2026-02-01~2026-07-31"
