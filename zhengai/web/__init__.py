@@ -94,6 +94,16 @@ def filling_page() -> HTMLResponse:
     return HTMLResponse(_filling_html(), headers=PAGE_HEADERS)
 
 
+@cache
+def _assessment_html() -> str:
+    return with_texts(_template("assessment.html"))
+
+
+def assessment_page() -> HTMLResponse:
+    """The 考核 page at ``/assessment``: a scheme's ranking with its components, and 黄牌/红牌."""
+    return HTMLResponse(_assessment_html(), headers=PAGE_HEADERS)
+
+
 async def texts_json(request: Request) -> Response:
     """``GET /texts.json``: the catalogue of texts (zhengai/texts/zh.yaml) for the explorer and the editor,
     revalidated by its ETag (no personal data: served without a token)."""
