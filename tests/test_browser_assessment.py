@@ -84,3 +84,17 @@ def test_cards_show_their_badge(visit, paths_server):  # noqa: F811
     assert visit.page.text_content("[data-testid=card][data-goal=G-BASIC] .badge").startswith(
         {"YELLOW": "黄牌", "RED": "红牌"}[badge])
     assert not visit.errors
+
+
+def test_the_explorer_shows_a_cards_goals_badge(visit, paths_server):  # noqa: F811
+    visit.page.add_init_script(f"sessionStorage.setItem('zhengai.token', {json.dumps(TOKENS['admin'])})")
+    visit.page.goto(f"{paths_server}/#goal=G-BASIC")
+    badge = visit.page.wait_for_selector("[data-testid=chain-title] [data-testid=goal-card]")
+    card = badge.get_attribute("data-card")
+    assert card in {"YELLOW", "RED"}
+    assert badge.text_content().startswith({"YELLOW": "黄牌", "RED": "红牌"}[card])
+    visit.page.goto(f"{paths_server}/#goal=G-YEAR")  # a WEIGHTED_MEAN goal: no badge
+    visit.page.wait_for_selector("[data-testid=chain-title]:has-text('年度社会服务目标')")
+    assert visit.page.query_selector("[data-testid=goal-card]") is None
+    assert visit.page.get_attribute("[data-testid=assessment-link]", "href") == "assessment"
+    assert not visit.errors
