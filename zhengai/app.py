@@ -363,6 +363,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),
         Route("/dashboard", lambda _: web.dashboard_page()),
+        Route("/assessment", lambda _: web.assessment_page()),
         Route("/texts.json", web.texts_json),
         Mount("/static", app=web.static_files(), name="static"),
     ])

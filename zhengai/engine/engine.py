@@ -334,6 +334,12 @@ class Engine:
         """黄牌/红牌 of a CARDS goal the caller may see (engine/cards.py)."""
         return cards.card(self, goal_id, as_of)
 
+    def assessment(self, scheme_id: str, as_of: date | None = None) -> Any:
+        """考核: a scheme's scores as the caller sees them (engine/assessment.py)."""
+        from zhengai.engine import assessment
+
+        return assessment.assess(self, scheme_id, as_of)
+
     def metric(self, metric_id: str, as_of: date | None = None) -> Metric:
         """The metric in force on ``as_of`` (NotFoundError if missing or hidden)."""
         return self._lookup(Metric, "metric", metric_id, as_of)

@@ -13,6 +13,7 @@ from zhengai.domain import enums
 from zhengai.domain.models import Goal as GoalModel
 from zhengai.engine import InvalidArgumentError
 from zhengai.engine.spiral import spiral_view
+from zhengai.resolvers.assessment import AssessmentQuery
 from zhengai.resolvers.attachments import AttachmentQuery
 from zhengai.resolvers.audit import AuditQuery
 from zhengai.resolvers.context import ctx
@@ -61,7 +62,7 @@ def _offset(cursor: str | None) -> int:
 
 @strawberry.type
 class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery, FidelityQuery, DashboardQuery, FillingQuery,
-            NotifyQuery, AttachmentQuery):
+            NotifyQuery, AttachmentQuery, AssessmentQuery):
     @strawberry.field(description="Who is calling: roles, unit, subject and the subjects they answer for")
     def viewer(self, info: Info) -> Viewer:
         c = ctx(info)

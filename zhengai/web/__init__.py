@@ -84,6 +84,9 @@ def dashboard_page() -> HTMLResponse:
     """驾驶舱 and 画像 at ``/dashboard`` (the role's landing board, ``?subject=`` a portrait, ``?screen=big``
     the 大屏), with the catalogue of texts in the page."""
     return HTMLResponse(_dashboard_html(), headers=PAGE_HEADERS)
+
+
+@cache
 def _filling_html() -> str:
     return with_texts(_template("filling.html"))
 
@@ -102,6 +105,16 @@ def _evidence_html() -> str:
 def evidence_page() -> HTMLResponse:
     """The 佐证材料 page at ``/evidence`` (``?parent=REPORT:STU-001@2026``): list, upload, download."""
     return HTMLResponse(_evidence_html(), headers=PAGE_HEADERS)
+
+
+@cache
+def _assessment_html() -> str:
+    return with_texts(_template("assessment.html"))
+
+
+def assessment_page() -> HTMLResponse:
+    """The 考核 page at ``/assessment``: a scheme's ranking with its components, and 黄牌/红牌."""
+    return HTMLResponse(_assessment_html(), headers=PAGE_HEADERS)
 
 
 async def texts_json(request: Request) -> Response:

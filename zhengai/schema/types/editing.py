@@ -9,10 +9,12 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 from zhengai.domain import changes as domain
 from zhengai.domain import enums
 from zhengai.engine.writes import ChangeResult as ChangeResult_
+from zhengai.schema.types.assessment import AssessmentPeriod, ComponentMeasure, UnitType
 from zhengai.schema.types.common import Aggregate, Level, System
 
 LinkKind = strawberry.enum(domain.LinkKind,
@@ -60,6 +62,30 @@ class SubjectInput:
     tier: str | None = UNSET
     category: str | None = UNSET
     major: strawberry.ID | None = UNSET
+
+
+@strawberry.input(description="One component of a 考核方案 (key, name, full points, measure; ATTRIBUTE: "
+                             "field and values, e.g. grade → {名师: 1, 骨干教师: 0.5})")
+class SchemeComponentInput:
+    key: str
+    name: str
+    points: float
+    measure: ComponentMeasure
+    field: str | None = UNSET
+    values: JSON | None = UNSET
+
+
+@strawberry.input(description="A 考核方案 (the 质管办 only); on a new id name, components and either "
+                             "level or unitTypes are required")
+class SchemeInput:
+    id: strawberry.ID
+    name: str | None = UNSET
+    level: Level | None = UNSET
+    unit_types: list[UnitType] | None = UNSET
+    units: list[strawberry.ID] | None = UNSET
+    period: AssessmentPeriod | None = UNSET
+    components: list[SchemeComponentInput] | None = UNSET
+    description: str | None = UNSET
 
 
 @strawberry.input(description="A plan (规划)")
@@ -159,13 +185,15 @@ class ChangeInput:
     upsert_metric: MetricInput | None = UNSET
     upsert_standard: StandardInput | None = UNSET
     upsert_task: TaskInput | None = UNSET
+    upsert_scheme: SchemeInput | None = UNSET
     link: LinkInput | None = UNSET
     unlink: UnlinkInput | None = UNSET
     retire: RetireInput | None = UNSET
 
 
 _KINDS = {"upsert_unit": "Unit", "upsert_subject": "Subject", "upsert_plan": "Plan", "upsert_goal": "Goal",
-          "upsert_metric": "Metric", "upsert_standard": "Standard", "upsert_task": "Task"}
+          "upsert_metric": "Metric", "upsert_standard": "Standard", "upsert_task": "Task",
+          "upsert_scheme": "Scheme"}
 
 
 def _plain(value: Any) -> Any:

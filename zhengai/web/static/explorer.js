@@ -13,6 +13,7 @@
 // Editing (编辑图谱) is editor.js's: this page hands it a few hooks (createEditor below) and tells it when
 // another goal is shown or another identity signs in.
 
+import { showCard } from "./cards.js";
 import { createEditor } from "./editor.js";
 import { attachSearch } from "./search.js";
 import { T, fmt, label } from "./texts.js";
@@ -45,8 +46,8 @@ const Q = {
       edges { node { id name attainment(asOf: $asOf) status(asOf: $asOf) unit { name system } } } } }`,
   // the chain and, in the same request, why the goal is behind (差距分析)
   chain: `query Chain($id: ID!, $asOf: Date, $depth: Int, $top: Int!) {
-    goal(id: $id, asOf: $asOf) { id name level attainment(asOf: $asOf) coverage(asOf: $asOf) status(asOf: $asOf)
-                    unit { name systemName } }
+    goal(id: $id, asOf: $asOf) { id name level aggregate attainment(asOf: $asOf) coverage(asOf: $asOf)
+                    status(asOf: $asOf) unit { name systemName } }
     up: goalChain(goalId: $id, direction: UP, asOf: $asOf) { ...View }
     down: goalChain(goalId: $id, direction: DOWN, depth: $depth, asOf: $asOf) { ...View }
     gap: explainGap(goalId: $id, asOf: $asOf, top: $top) { ...Gap } } ${VIEW} ${GAP}`,
@@ -884,6 +885,7 @@ async function selectGoal(goalId) {
   renderGraph(new Set([goalId]));
   const g = data.goal;
   $("chain-caption").textContent = `${g.name}（${T.status[g.status]}，达成度 ${pct(g.attainment)}）`;
+  showCard($("chain-caption"), g, state.asOf, gql).catch((e) => setStatus(e.message));  // 黄牌/红牌
   document.querySelectorAll("#goal-list button").forEach((b) => {
     b.classList.toggle("selected", b.dataset.goalId === goalId);
   });
