@@ -299,7 +299,7 @@ def test_the_load_command_is_audited_and_a_replace_keeps_the_log(neo4j_datasets)
         neo4j_datasets.forget()
     entry = store.state.audit_entries(1, operation="load", actor=CLI_ACTOR)[0]
     assert entry.seq > marker.seq and entry.roles == ["ADMIN"] and "（替换）" in entry.summary
-    assert entry.before == {"dataset": str(WORKED.resolve()), "nodes": 379, "relationships": 1099}
+    assert entry.before == {"dataset": str(WORKED.resolve()), "nodes": 557, "relationships": 1743}
     assert entry.after is not None and (entry.after["nodes"], entry.after["replace"]) == (7, True)
     assert store.state.audit_entries(1, actor=marker.actor) == [marker]
 

@@ -16,7 +16,7 @@ from tests.conftest import WORKED
 from zhengai.cli import _shrink_refusal
 from zhengai.graph_loader import demo_path
 
-DEMO_COUNTS = (379, 1099)
+DEMO_COUNTS = (557, 1743)
 WORKED_COUNTS = (7, 9)
 
 
@@ -49,7 +49,7 @@ def test_an_empty_dataset_is_refused_and_the_graph_kept(neo4j, tmp_path):
 def test_a_replace_that_shrinks_the_graph_by_more_than_half_is_refused(neo4j):
     run = _load(neo4j, WORKED, "--replace")
     assert run.returncode == 1
-    assert "--replace would shrink the graph from 379 to 7 nodes (−98 %, more than the allowed 50 %)" in \
+    assert "--replace would shrink the graph from 557 to 7 nodes (−99 %, more than the allowed 50 %)" in \
         run.stderr, run.stderr
     assert "--force" in run.stderr and "nothing loaded" in run.stderr
     assert neo4j.counts() == DEMO_COUNTS

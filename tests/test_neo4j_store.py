@@ -32,7 +32,7 @@ def _state(store: Neo4jStore) -> tuple[tuple[int, int], int]:
 
 def test_loading_the_same_dataset_twice_changes_nothing(neo4j):
     counts = neo4j.counts()
-    assert counts == (379, 1099)
+    assert counts == (557, 1743)
     neo4j.load(load_dataset(demo_path()))
     assert neo4j.counts() == counts
 
@@ -135,7 +135,7 @@ def test_current_attainment_is_kept_on_the_nodes_and_follows_ingests(neo4j):
     from zhengai.engine.writes import WriteService
 
     engine = Engine(neo4j)
-    assert engine.keep_current() == 76 + 140
+    assert engine.keep_current() == 139 + 196
     kept = neo4j.current_values()
     snap = engine.snapshot()
     assert kept["S-FACULTY"][0] == pytest.approx(snap.attainment("S-FACULTY"))

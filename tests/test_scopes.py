@@ -83,9 +83,12 @@ IMPROVE = 'mutation { recordImprovement(subjectId: "%s", measure: "加强过程�
 AUDIT = '{ auditLog(first: 5) { operation } }'
 WARNINGS = '{ warnings(asOf: "' + AS_OF + '") { nodeId } }'
 UNIT_HEAD_GOALS = {  # what the head of 机械工程学院 sees: the unit's goals and the aggregates above
-    "A26-COURSE", "A26-MAJOR", "A26-TEAM", "G-CRS-CNC", "G-CRS-MECHDRAW", "G-CRS-MOLD", "G-MAJ-MECH",
-    "G-MAJ-MOLD", "G-STU-001-3Y", "G-STU-001-Y26", "G-STU-002-3Y", "G-STU-002-Y26", "G-STU-007-3Y",
-    "G-STU-007-Y26", "G-TCH-01", "G-TCH-02", "S-FACULTY", "S-MAJOR", "S-TEACH"}
+    "A26-COURSE", "A26-MAJOR", "A26-TEAM", "A26-ZG", "D26-C-MECH", "G-CRS-CNC", "G-CRS-MECHDRAW",
+    "G-CRS-MOLD", "G-MAJ-MECH", "G-MAJ-MOLD", "G-STU-001-3Y", "G-STU-001-Y26", "G-STU-002-3Y",
+    "G-STU-002-Y26", "G-STU-007-3Y", "G-STU-007-Y26", "G-TCH-01", "G-TCH-01-Y26", "G-TCH-02",
+    "G-TCH-02-Y26", "S-FACULTY", "S-GOV", "S-MAJOR", "S-TEACH",
+    *(f"{g}-{s}" for g in ("G-CRS-CNC", "G-MAJ-MECH", "G-STU-001", "G-TCH-01")
+      for s in ("DEC", "RES", "SUP", "SUV"))}  # the 五纵 goals of the unit's subjects
 ONE_PAGE = '{ onePage(unitId: "%s", ' + A + ') { tasks { name goalIds } goals { goal { id } } } }'
 VIEWER = "{ viewer { sub roles scoped ownSubjects { id name } } }"
 NETWORK = '{ qualityNetwork(asOf: "' + AS_OF + '") { cells { goalCount } } }'
@@ -162,9 +165,9 @@ CASES: list[tuple[str, str, str, Callable[[dict[str, Any]], None] | None]] = [
     ("student", CHILDREN % "G-MAJ-MECH", OK, folded_children_are_exact),
     ("student", REPORT % "STU-001", OK, only("张子涵")),
     ("student", REPORT % "STU-002", HIDDEN, None),
-    ("student", *goals_total(2, 2, STUDENT_GOALS)),
+    ("student", *goals_total(6, 6, STUDENT_GOALS)),  # 三年、年度 and the four 五纵 goals
     ("student", WARNINGS, OK, None),
-    ("student", NETWORK, OK, lambda d: sum(c["goalCount"] for c in d["qualityNetwork"]["cells"]) <= 6),
+    ("student", NETWORK, OK, lambda d: sum(c["goalCount"] for c in d["qualityNetwork"]["cells"]) <= 14),
     ("student", RECORD, FORBIDDEN, None),
     ("student", AUDIT, FORBIDDEN, None),
     ("student", IMPROVE % "STU-001", OK, None),  # their own 8字螺旋
@@ -181,7 +184,7 @@ CASES: list[tuple[str, str, str, Callable[[dict[str, Any]], None] | None]] = [
     ("teacher", SIMULATE % "M-TCH-02-TRAIN", HIDDEN, None),
     ("teacher", REPORT % "CRS-CNC", OK, None),
     ("teacher", *goals_total(0, 0, STUDENT_GOALS)),
-    ("teacher", *goals_total(1, 1, '{ goals(subjectId: "CRS-CNC") { totalCount } }')),  # their course's
+    ("teacher", *goals_total(5, 5, '{ goals(subjectId: "CRS-CNC") { totalCount } }')),  # their course's
     ("teacher", *goals_total(0, 0, '{ goals(subjectId: "STU-001") { totalCount } }')),  # not a student's
     ("teacher", ADVANCE % "CRS-CNC", OK, None),
     ("teacher", RECORD, FORBIDDEN, None),

@@ -81,7 +81,7 @@ def test_counts_match_the_files(demo: tuple[Path, dict[str, int]]) -> None:
         assert tuple(rows[0]) == header
         assert len(rows) - 1 == counts[kind], kind
     data = yaml.safe_load((folder / "dataset.yaml").read_text(encoding="utf-8"))
-    assert set(data) == {"units", "plans", "standards", "tasks"}
+    assert set(data) == {"units", "plans", "standards", "tasks", "schemes"}
     for kind, records in data.items():
         assert len(records) == counts[kind], kind
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from zhengai.domain.audit import MAX_READ, AuditEntry
 from zhengai.domain.changes import ChangeSet
-from zhengai.domain.enums import LEVEL_RANK, Direction, Level, Status, System
+from zhengai.domain.enums import LEVEL_RANK, SUBJECT_UNIT_TYPES, Direction, Level, Status, System
 from zhengai.domain.errors import ForbiddenError, InvalidArgumentError, NotFoundError
 from zhengai.domain.models import Goal, Metric, Node, Subject, Task, Unit
 from zhengai.domain.relations import FlowEdge, Relationship
@@ -345,7 +345,15 @@ class Engine:
         return self._lookup(Metric, "metric", metric_id, as_of)
 
     def subject(self, subject_id: str, as_of: date | None = None) -> Subject:
-        """The quality subject in force on ``as_of`` (NotFoundError if missing or hidden)."""
+        """The quality subject in force on ``as_of`` (NotFoundError if missing or hidden); a 职能部门 or
+        二级学院 is one by its unit id (:func:`unit_subject`), seen by whoever sees that unit's goals."""
+        node = self.node(subject_id, as_of)
+        if isinstance(node, Unit) and node.type in SUBJECT_UNIT_TYPES:
+            subject = unit_subject(node)
+            scope = self.scope(as_of)
+            if scope is not None and not scope.allows(subject):
+                raise NotFoundError("subject", subject_id)
+            return subject
         return self._lookup(Subject, "subject", subject_id, as_of)
 
     def subject_goals(self, subject: Subject, as_of: date | None = None) -> list[Goal]:
@@ -530,25 +538,29 @@ class Engine:
             ids = [i for i in ids if goals[i].subject == subject_id]
         if system is not None:
             systems = self.goal_systems(when)
-            ids = [i for i in ids if systems.get(i) is system]
+            ids = [i for i in ids if system in systems.get(i, ())]
         if status is None:
             return ids
         snap = self.base.snapshot(when)
         return [i for i in ids if snap.goal_status(goals[i]) is status]
 
-    def goal_systems(self, as_of: date | None = None) -> dict[str, System]:
-        """The 五纵 system of each visible goal: that of its owning unit, else of its subject's unit."""
+    def goal_systems(self, as_of: date | None = None) -> dict[str, tuple[System, ...]]:
+        """The 五纵 systems of each visible goal: those it names (``systems``), else that of its owning unit,
+        else of its subject's unit (a goal in several systems counts in each)."""
         when = self.day(as_of)
         state, caches = self.state, self._caches
         key = (state.structure_version, state.epoch(when))
         held = caches.systems
         if held is None or held[0] != key:
             units, subjects = state.units(when), state.subjects(when)
-            out: dict[str, System] = {}
+            out: dict[str, tuple[System, ...]] = {}
             for g in state.goals(when).values():
+                if g.systems:
+                    out[g.id] = tuple(g.systems)
+                    continue
                 unit = units.get(goal_unit(g, subjects) or "")
                 if unit is not None:
-                    out[g.id] = unit.system
+                    out[g.id] = (unit.system,)
             held = caches.systems = (key, out)
         scope = self.scope(when)
         return held[1] if scope is None else {g: s for g, s in held[1].items() if g in scope.goals}
@@ -674,14 +686,21 @@ class Engine:
         return node
 
 
-def network_cells(snap: Snapshot, systems: dict[str, System]) -> list[NetworkCell]:
-    """The 五纵五横 cells over the goals of ``systems`` (goal id → its system) in ``snap``."""
+def unit_subject(unit: Unit) -> Subject:
+    """A 职能部门 or 二级学院 as a quality subject (各部门、各院部 run their own 8字螺旋 and report): at the
+    学校 level (its goals are the school's 年度任务分解), its own unit, its id the unit's."""
+    return Subject(id=unit.id, name=unit.name, level=Level.SCHOOL, unit=unit.id)
+
+
+def network_cells(snap: Snapshot, systems: dict[str, tuple[System, ...]]) -> list[NetworkCell]:
+    """The 五纵五横 cells over the goals of ``systems`` (goal id → its systems) in ``snap``."""
     structure = snap.structure
     cells: dict[tuple[System, Level], list[Goal]] = {(s, lv): [] for s in System for lv in Level}
     goals = structure.graph.goals
-    for goal_id, system in systems.items():
+    for goal_id, in_systems in systems.items():
         goal = goals[goal_id]
-        cells[(system, goal.level)].append(goal)
+        for system in in_systems:
+            cells[(system, goal.level)].append(goal)
     metrics_in_force = structure.graph.metrics
     out = []
     for (system, level), members in cells.items():

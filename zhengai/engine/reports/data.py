@@ -154,8 +154,10 @@ REPORT_KINDS = (*(lv.value for lv in Level), "DEPARTMENT")
 
 
 def report_kind(subject: Subject) -> str:
-    """Which report template a subject takes: its level's, or a department's (any subject whose level is
-    not one of the five — departments as quality subjects)."""
+    """Which report template a subject takes: its level's, or a department's (a 职能部门 or 二级学院 as
+    a quality subject — its own unit, its id the unit's — or a subject whose level is not one of the five)."""
+    if subject.unit is not None and subject.unit == subject.id:
+        return "DEPARTMENT"
     level = str(getattr(subject.level, "value", subject.level))
     return level if level in REPORT_KINDS else "DEPARTMENT"
 

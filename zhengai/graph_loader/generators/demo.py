@@ -23,22 +23,36 @@ from pathlib import Path
 from zhengai.graph_loader.generators import names, records
 from zhengai.graph_loader.generators.demo_college import (
     ANNUAL_TASKS,
+    CARDS_RULE,
     COLLEGE_FAMILY,
     COLLEGE_NAME,
+    COMMITTEES,
     COURSES,
+    DECISION_TASK,
+    DEPT_GOAL,
+    DEPT_METRIC,
+    DEPT_SUPPORT_WEIGHT,
+    DEPT_TASK_QUALITY,
+    FACBASE_EXTRA,
+    FACBASE_NAME,
     GRADUATION_RULE,
     MAJORS,
     MIN_RULE,
     MOTTO,
     PROCESS_TABLE,
     READING_CHANGES,
+    SCHEMES,
     SCHOOL_METRIC_CHANGES,
     SCHOOL_METRICS,
     SCHOOL_TARGETS,
+    SEMESTERS,
     STUDENTS,
+    SYSTEM_GOALS,
+    SYSTEM_SUBJECTS,
     TARGET_NAMES,
     TASK_PLANS,
     TASKS_2026,
+    TEACHER_GRADES,
     TEACHER_Q,
     TEACHERS,
     UNIT_NAMES,
@@ -56,6 +70,9 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 SCHOOL = "SCH"  # the 学校 subject
 COLLEGE_OF_MAJOR = {m[0]: m[3] for m in MAJORS}  # 专业 → its 二级学院
 QUALITY_OF_MAJOR = {m[0]: m[4] for m in MAJORS}
+TASK_SYSTEMS = {"ZG": ["SUPERVISION", "DECISION"]}  # 目标任务考核: monitored by 质管办, decided by the 党委
+RULES = {"MIN": MIN_RULE, "CARDS": CARDS_RULE}  # the description of a MIN or CARDS 年度任务
+COURSE_TEACH_TERM = names.Period(date(2026, 9, 1), date(2027, 1, 31))  # 课程教学: this semester
 FIVE_YEAR_PLANS_KEPT = [p for p in names.FIVE_YEAR_PLANS if p[0] not in ("PL-5Y-INTL", "PL-5Y-CAMPUS")]
 
 HEADER = (f"# {COLLEGE_NAME} 诊改知识图谱 演示数据集（虚构数据）\n"
@@ -75,6 +92,7 @@ SECTION_TITLES = {
                "课程教学 HALF_MONTHLY，教师 SEMESTER，学生 MONTHLY）",
     "tasks": "任务：建设与实施进程表（§七）各行 T-01…T-26，及2026年一页纸项目 T26-*"
              "（budget/spent 单位：万元）",
+    "schemes": "考核方案（激励引擎 §四(三)、§六）：部门（院部）年度考核、专业考核性诊改、教师实时性考核诊改",
 }
 
 
@@ -97,6 +115,7 @@ class DemoBuilder:
     def __init__(self, writer: DatasetWriter, seed: int = SEED) -> None:
         self.writer = writer
         self.rng = random.Random(seed)
+        self.extra_rng = random.Random(seed + 1)  # draws of what issue 13 added (the earlier draws unchanged)
         self.metric_ids: list[str] = []
         self.readings: list[tuple[str, MetricTemplate, Readings]] = []
 
@@ -108,6 +127,7 @@ class DemoBuilder:
         self.goals_and_metrics()
         self.standards()
         self.tasks()
+        self.schemes()
         for mid, spec, readings in self.readings:
             if not readings.nodata:
                 for day, value in self.series(spec, readings):
@@ -122,42 +142,66 @@ class DemoBuilder:
             else:
                 office = names.OFFICES[code]
                 name, system, leader = UNIT_NAMES.get(code, office.name), office.system, office.leader
-            self.writer.add("units", records.unit(code, name, system, leader=leader))
+            kind = "COLLEGE" if code in COLLEGE_FAMILY else "OFFICE"  # both are quality subjects
+            self.writer.add("units", records.unit(code, name, system, leader=leader) | {"type": kind})
+        for committee in COMMITTEES:  # 质保委员会, 诊改工作组, 二级学院质量保证工作组
+            self.writer.add("units", dict(committee))
 
     def subjects(self) -> None:
         """The 五横 subjects: the 学校, its 专业, 课程, teachers and students."""
         add = self.writer.add
-        add("subjects", records.subject(SCHOOL, COLLEGE_NAME, "SCHOOL", "YB"))
+        add("subjects", records.subject(SCHOOL, COLLEGE_NAME, "SCHOOL", "YB") | {"semesters": SEMESTERS})
         for mid, name, tier, college, _q in MAJORS:
             add("subjects", records.subject(mid, name, "MAJOR", college, tier=tier))
         for cid, name, category, majors in COURSES:
             add("subjects", records.subject(cid, name, "COURSE", COLLEGE_OF_MAJOR[majors[0]],
                                             category=category, major=majors[0]))
         for tid, name, major, _c, _p in TEACHERS:
-            add("subjects", records.subject(tid, name, "TEACHER", COLLEGE_OF_MAJOR[major], major=major))
+            title, post, grade, track = TEACHER_GRADES[tid]  # 分级分类 and 聘期
+            add("subjects", records.subject(tid, name, "TEACHER", COLLEGE_OF_MAJOR[major], major=major)
+                | {"title": title, "post": post, "grade": grade, "track": track,
+                   "term": {"start": names.TEACHER_TERM.start, "end": names.TEACHER_TERM.end}})
         for sid, name, major, _y, _c, _q in STUDENTS:
             add("subjects", records.subject(sid, name, "STUDENT", COLLEGE_OF_MAJOR[major], major=major))
 
     def plans(self) -> None:
-        """The 规划链 from the 党代会报告 down to each person's plan."""
-        add = self.writer.add
-        add("plans", records.plan("PL-CONGRESS3", f"第三次党代会报告（中共{COLLEGE_NAME}第三次代表大会）"))
+        """The 规划链 from the 党代会报告 down to each person's plan: 七大行动计划, 五年专项规划,
+        the 二级学院's 分项规划, each 专业's 建设规划 with its 人才培养方案 and 实施性建设方案,
+        each 专业's 课程建设计划 with each course's 授课计划, each person's plan."""
+        def add(pid: str, name: str, kind: str, *, subject: str | None = None, owner: str | None = None,
+                **kw: object) -> None:
+            more = {k: v for k, v in (("type", kind), ("subject", subject), ("owner", owner)) if v}
+            self.writer.add("plans", records.plan(pid, name, **kw) | more)  # type: ignore[arg-type]
+
+        add("PL-CONGRESS3", f"第三次党代会报告（中共{COLLEGE_NAME}第三次代表大会）", "党代会报告", owner="DB")
         for pid, name in names.ACTION_PLANS:
-            add("plans", records.plan(pid, name, parent="PL-CONGRESS3", period=names.SCHOOL_TERM))
+            add(pid, name, "行动计划", parent="PL-CONGRESS3", period=names.SCHOOL_TERM)
         for pid, name, parent in FIVE_YEAR_PLANS_KEPT:
-            add("plans", records.plan(pid, name, parent=parent, period=names.SCHOOL_TERM))
-        for mid, name, *_ in MAJORS:
-            add("plans", records.plan(f"PL-MAJ-{_short(mid)}", names.MAJOR_PLAN.format(name),
-                                      parent="PL-5Y-MAJOR", period=names.MAJOR_TERM))
-        for mid, name, *_ in MAJORS:
-            add("plans", records.plan(f"PL-CRS-{_short(mid)}", names.COURSE_PLAN.format(name),
-                                      parent=f"PL-MAJ-{_short(mid)}", period=names.COURSE_TERM))
-        for tid, name, *_ in TEACHERS:
-            add("plans", records.plan(f"PL-{tid}", names.TEACHER_PLAN.format(name), parent="PL-5Y-FACULTY",
-                                      period=names.TEACHER_TERM))
-        for sid, name, _m, year, *_ in STUDENTS:
-            add("plans", records.plan(f"PL-{sid}", names.STUDENT_PLAN.format(name), parent="PL-5Y-STUDENT",
-                                      period=names.student_terms(year)[0]))
+            add(pid, name, "五年专项规划", parent=parent, period=names.SCHOOL_TERM)
+        for code in COLLEGE_FAMILY:  # 二级学院（部）分项规划, between the school's plans and the 专业
+            add(f"PL-COL-{code}", f"{names.FAMILY[COLLEGE_FAMILY[code]].name}“十五五”专业建设分项规划",
+                "二级学院分项规划", subject=code, owner=code, parent="PL-5Y-MAJOR", period=names.SCHOOL_TERM)
+        for mid, name, _t, college, _q in MAJORS:
+            s = _short(mid)
+            add(f"PL-MAJ-{s}", names.MAJOR_PLAN.format(name), "专业建设规划", subject=mid, owner=college,
+                parent=f"PL-COL-{college}", period=names.MAJOR_TERM)
+            add(f"PL-MAJ-{s}-TP", f"{name}专业人才培养方案（2024级）", "人才培养方案", subject=mid,
+                owner=college, parent=f"PL-MAJ-{s}", period=names.MAJOR_TERM)
+            add(f"PL-MAJ-{s}-IMPL", f"{name}专业实施性建设方案", "实施性建设方案", subject=mid, owner=college,
+                parent=f"PL-MAJ-{s}", period=names.MAJOR_TERM)
+        for mid, name, _t, college, _q in MAJORS:
+            add(f"PL-CRS-{_short(mid)}", names.COURSE_PLAN.format(name), "课程建设计划", owner=college,
+                parent=f"PL-MAJ-{_short(mid)}", period=names.COURSE_TERM)
+        for cid, name, _c, majors in COURSES:
+            add(f"PL-{cid}-TEACH", f"《{name}》授课计划（2026–2027学年第一学期）", "授课计划", subject=cid,
+                owner=COLLEGE_OF_MAJOR[majors[0]], parent=f"PL-CRS-{_short(majors[0])}",
+                period=COURSE_TEACH_TERM)
+        for tid, name, major, *_ in TEACHERS:
+            add(f"PL-{tid}", names.TEACHER_PLAN.format(name), "个人发展规划", subject=tid,
+                owner=COLLEGE_OF_MAJOR[major], parent="PL-5Y-FACULTY", period=names.TEACHER_TERM)
+        for sid, name, major, year, *_ in STUDENTS:
+            add(f"PL-{sid}", names.STUDENT_PLAN.format(name), "个人成长规划", subject=sid,
+                owner=COLLEGE_OF_MAJOR[major], parent="PL-5Y-STUDENT", period=names.student_terms(year)[0])
 
     def _metric(self, mid: str, spec: MetricTemplate, owner: str, goal: str, readings: Readings,
                 subject: str | None = None) -> None:
@@ -182,6 +226,10 @@ class DemoBuilder:
         self.course_goals()
         self.teacher_goals()
         self.student_goals()
+        self.school_decision()
+        self.basic_conditions()
+        self.system_goals()
+        self.department_goals()
 
     def school_goals(self) -> None:
         """学校发展目标 and 2026 年度任务, and the school metrics (MONTHLY; surveys ANNUAL)."""
@@ -194,11 +242,15 @@ class DemoBuilder:
         for task in ANNUAL_TASKS:
             first_plans = {names.SCHOOL_TARGET[s].plans[0] for s, _ in task.supports}
             plans = TASK_PLANS.get(task.key) or sorted(first_plans)
-            add("goals", records.goal(f"A26-{task.key}", task.name, "SCHOOL", aggregate=task.aggregate,
-                                      period=names.YEAR_2026,
-                                      supports=[(f"S-{s}", w) for s, w in task.supports],
-                                      subject=SCHOOL, owner=task.owner, derived_from=plans,
-                                      description=MIN_RULE if task.aggregate == "MIN" else None))
+            if task.key == "FACBASE":  # 基本办学条件: 黄牌/红牌 by the national rule
+                task = replace(task, name=FACBASE_NAME, aggregate="CARDS")
+            goal = records.goal(f"A26-{task.key}", task.name, "SCHOOL", aggregate=task.aggregate,
+                                period=names.YEAR_2026, supports=[(f"S-{s}", w) for s, w in task.supports],
+                                subject=SCHOOL, owner=task.owner, derived_from=plans,
+                                description=RULES.get(task.aggregate or ""))
+            if task.key in TASK_SYSTEMS:  # a goal in several 五纵 systems
+                goal |= {"systems": TASK_SYSTEMS[task.key]}
+            add("goals", goal)
         owners = {task.key: task.owner for task in ANNUAL_TASKS}
         for code, task_key, readings in SCHOOL_METRICS:
             spec = replace(names.template("SCHOOL", code), **SCHOOL_METRIC_CHANGES.get(code, {}))
@@ -253,12 +305,16 @@ class DemoBuilder:
             self.writer.add("goals", records.goal(
                 gid, names.TEACHER_GOAL.format(name), "TEACHER", period=names.TEACHER_TERM, supports=sup,
                 subject=tid, owner=college, derived_from=[f"PL-{tid}"]))
+            self.writer.add("goals", records.goal(  # 年度任务 under the 聘期 goal
+                f"{gid}-Y26", f"{name}2026年度工作任务", "TEACHER", period=names.YEAR_2026,
+                supports=[(gid, 1)], subject=tid, owner=college, derived_from=[f"PL-{tid}"]))
             q = TEACHER_Q[tid]
             for code, spread in (("TRAIN", 0.08), ("EVAL", 0.08), ("PROJ", 0.2)):
                 if code != "PROJ" or research:  # 科研 only for teachers who do research
                     spec = names.template("TEACHER", code)
                     owner = spec.owner or college
-                    self._metric(f"M-{tid}-{code}", spec, owner, gid, self._readings(q, spread), name)
+                    goal = f"{gid}-Y26" if code == "TRAIN" else gid  # 年度培训学时: the year's task
+                    self._metric(f"M-{tid}-{code}", spec, owner, goal, self._readings(q, spread), name)
 
     def student_goals(self) -> None:
         """学生 goals: 三年成长目标 and 2026 年度成长目标 (MONTHLY: 学生层面月度监测预警)."""
@@ -291,6 +347,124 @@ class DemoBuilder:
             self._metric(f"M-{sid}-CERT", names.template("STUDENT", "CERT"), college, g3,
                          Readings(latest=certificates, start=max(0, certificates - 1)), name)
 
+    # -- what the plan adds (issue 13): 五纵 at every level, departments as subjects, 基本办学条件 ----------
+    def _extra_metric(self, mid: str, spec: MetricTemplate, owner: str, goal: str, readings: Readings,
+                      subject: str | None = None) -> None:
+        """A metric added for the plan's fidelity (its attainment drawn from its own generator)."""
+        self._metric(mid, spec, owner, goal, readings, subject)
+
+    def school_decision(self) -> None:
+        """学校 决策指挥: the 年度 decisions and decomposition of the 党委 and 院长办公会."""
+        key, name, owner, target, metrics = DECISION_TASK
+        gid = f"A26-{key}"
+        self.writer.add("goals", records.goal(gid, name, "SCHOOL", period=names.YEAR_2026,
+                                              supports=[(f"S-{target}", 1)], subject=SCHOOL, owner=owner,
+                                              derived_from=["PL-5Y-GOV"]) | {"systems": ["DECISION"]})
+        for code, mname, unit, direction, baseline, t, floor, source, latest in metrics:
+            spec = MetricTemplate(code, mname, unit, direction, baseline, t, floor, names.MONTHLY, source,
+                                  owner)
+            self._extra_metric(f"M-{code}", spec, owner, gid, Readings(latest=latest))
+
+    def basic_conditions(self) -> None:
+        """基本办学条件 (A26-FACBASE, CARDS): the national indicators beside 生师比 and “双师”比例."""
+        for code, mname, unit, direction, baseline, t, floor, source, latest in FACBASE_EXTRA:
+            spec = MetricTemplate(code, mname, unit, direction, baseline, t, floor, names.ANNUAL, source,
+                                  "RSC")
+            self._extra_metric(f"M-{code}", spec, "RSC", "A26-FACBASE",
+                               Readings(latest=latest, dates=(date(2025, 12, 31), date(2026, 10, 31))))
+
+    def system_goals(self) -> None:
+        """The goals of 决策指挥, 资源建设, 支持服务 and 监督控制 at the 专业, 课程, 教师 and 学生
+        levels (their main goals are 质量生成), for the subjects of :data:`SYSTEM_SUBJECTS`."""
+        quality = {**QUALITY_OF_MAJOR, **TEACHER_Q, **{c[0]: QUALITY_OF_MAJOR[c[3][0]] for c in COURSES},
+                   **{st[0]: st[5] for st in STUDENTS}}
+        subjects = {r["id"]: r for r in self.writer.sections["subjects"]}
+        for level, ids in SYSTEM_SUBJECTS.items():
+            for sid in ids:
+                subject = subjects[sid]
+                name = subject["name"]
+                college = subject["unit"]
+                parent, period = self._main_goal(level, sid)
+                for sg in SYSTEM_GOALS[level]:
+                    gid = f"{parent if level != 'STUDENT' else f'G-{sid}'}-{sg.code}"
+                    goal = records.goal(gid, sg.name.format(name), level, period=period,
+                                        supports=[(parent, 0.5)], subject=sid, owner=college,
+                                        derived_from=self._plans_of(level, sid))
+                    goal |= {"systems": [sg.system]}
+                    if level == "COURSE":
+                        goal |= {"spiral": "COURSE_BUILD" if sg.system == "RESOURCE" else "COURSE_TEACH"}
+                    self.writer.add("goals", goal)
+                    code, mname, unit, direction, baseline, t, floor, source, shape = sg.metric
+                    owner = sg.metric_owner or college
+                    spec = MetricTemplate(code, mname, unit, direction, baseline, t, floor,
+                                          self._frequency(level, sg.system), source, owner,
+                                          dec=0 if shape == "ytd" else 1, shape=shape)
+                    q = min(1.0, max(0.3, quality[sid] + self.extra_rng.uniform(-0.1, 0.1)))
+                    self._extra_metric(f"M-{gid[2:]}", spec, owner, gid, Readings(q=q), name)
+
+    @staticmethod
+    def _main_goal(level: str, sid: str) -> tuple[str, names.Period]:
+        """The subject's 质量生成 goal the system goals support, and their period."""
+        if level == "MAJOR":
+            return f"G-MAJ-{_short(sid)}", names.MAJOR_TERM
+        if level == "COURSE":
+            return f"G-CRS-{_short(sid)}", names.COURSE_TERM
+        if level == "TEACHER":
+            return f"G-{sid}", names.TEACHER_TERM
+        year = next(st[3] for st in STUDENTS if st[0] == sid)
+        return f"G-{sid}-Y26", names.student_terms(year)[1]
+
+    @staticmethod
+    def _plans_of(level: str, sid: str) -> list[str]:
+        """The plans a system goal of ``sid`` derives from."""
+        if level == "MAJOR":
+            return [f"PL-MAJ-{_short(sid)}-TP", f"PL-MAJ-{_short(sid)}-IMPL"]
+        if level == "COURSE":
+            return [f"PL-{sid}-TEACH"]
+        return [f"PL-{sid}"]
+
+    @staticmethod
+    def _frequency(level: str, system: str) -> str:
+        """The level's monitoring frequency (§四(二)); a course's 资源建设 follows 课程建设 (quarterly)."""
+        if level == "COURSE":
+            return names.QUARTERLY if system == "RESOURCE" else names.HALF_MONTHLY
+        return {"MAJOR": names.SEMESTER, "TEACHER": names.SEMESTER, "STUDENT": names.MONTHLY}[level]
+
+    def department_goals(self) -> None:
+        """Each 职能部门's and 二级学院's 2026 年度任务分解 (a quality subject of its own): the
+        school metrics it owns, its 年度重点工作任务按期完成率, and for a 二级学院 its 专业's goals;
+        all under A26-ZG (目标任务考核)."""
+        units = {r["id"]: r for r in self.writer.sections["units"]}
+        goals = {r["id"]: r for r in self.writer.sections["goals"]}
+        for code in UNITS:
+            gid = f"D26-{code}"
+            name = units[code]["name"]
+            self.writer.add("goals", records.goal(
+                gid, DEPT_GOAL.format(name), "SCHOOL", period=names.YEAR_2026,
+                supports=[("A26-ZG", DEPT_SUPPORT_WEIGHT)], subject=code, owner=code,
+                derived_from=[f"PL-COL-{code}" if code in COLLEGE_FAMILY else "PL-5Y-GOV"]))
+            latest = DEPT_TASK_QUALITY[code]
+            spec = MetricTemplate("TASK", DEPT_METRIC, "%", names.HIGHER, None, 100, 80, names.MONTHLY,
+                                  "目标任务管理系统", code)
+            self._extra_metric(f"M-D26-{code}-TASK", spec, code, gid,
+                               Readings(latest=latest, start=latest - self.extra_rng.uniform(2, 8)), name)
+        for record in self.writer.sections["metrics"]:  # the school metrics each office owns
+            owner = record.get("owner")
+            goal = record["measures"][0]["goal"]
+            if owner in units and owner not in COLLEGE_FAMILY and goal in goals and \
+                    goals[goal]["level"] == "SCHOOL" and not goal.startswith("D26-"):
+                record["measures"].append({"goal": f"D26-{owner}", "weight": 1})
+                self.writer.counts["measures"] += 1
+        for mid, *_rest in MAJORS:  # a 二级学院's 专业 make up its year
+            goal = goals[f"G-MAJ-{_short(mid)}"]
+            goal["supports"].append({"goal": f"D26-{COLLEGE_OF_MAJOR[mid]}", "weight": 1})
+            self.writer.counts["supports"] += 1
+
+    def schemes(self) -> None:
+        """The 考核 schemes (部门, 专业, 教师)."""
+        for scheme in SCHEMES:
+            self.writer.add("schemes", dict(scheme))
+
     def standards(self) -> None:
         """The 标准链 and the metrics each standard specifies."""
         ids = self.metric_ids
@@ -315,13 +489,20 @@ class DemoBuilder:
         for sid, metrics in specifies.items():
             name, level = names.STANDARDS[sid]
             self.writer.add("standards", records.standard(sid, name, level, metrics))
+        for cid, name, *_ in COURSES:  # each course's own 课程考核标准
+            exam = records.standard(f"STD-{cid}-EXAM", f"《{name}》课程考核标准", "COURSE",
+                                    [f"M-CRS-{_short(cid)}-GOAL"])
+            self.writer.add("standards", exam | {"subject": cid})
 
     def tasks(self) -> None:
         """Every row of the 建设与实施进程表 (done) and the 2026 一页纸项目."""
         for row in PROCESS_TABLE:  # the 2019 建设任务 are done
             self.writer.add("tasks", records.task(**{"progress": 1, "budget": 0, "spent": 0, **row}))
         for row in TASKS_2026:
-            self.writer.add("tasks", records.task(**row))
+            task = records.task(**row)
+            if row["tid"] == "T26-01":  # 年度任务分解: every year January–March
+                task |= {"recurrence": "YEARLY"}
+            self.writer.add("tasks", task)
 
     # -- observations ---------------------------------------------------------------------
     def series(self, spec: MetricTemplate, readings: Readings) -> list[tuple[date, float]]:

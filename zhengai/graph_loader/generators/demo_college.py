@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from zhengai.graph_loader.generators.names import ANNUAL_TASK, AnnualTask
+from zhengai.graph_loader.generators.names import ANNUAL_TASK, FAMILY, TEACHING_LEADER, AnnualTask
 
 COLLEGE_NAME = "扬州工业职业技术学院"
 MOTTO = "厚德强能、笃学创新"  # 校训
@@ -333,3 +333,155 @@ TASKS_2026: list[dict[str, Any]] = [
          start=D(2026, 4, 1), due=D(2026, 6, 30), advances=["A26-CULTURE"], budget=10, spent=9.5,
          progress=1),
 ]
+
+# ---------------------------------------------------------------------------------------------
+# 五纵 at every level (issue: the plan runs all five systems at each level, §二、2 and §四(一))
+# ---------------------------------------------------------------------------------------------
+
+_ACADEMIC, _TASKS, _QUALITY = "教务管理系统", "目标任务管理系统", "质量管理系统"
+_CLOUD, _FACULTY, _GROWTH = "智能云课堂", "教师发展服务平台", "学生成长服务平台"
+_ASSETS, _STUDENTS, _PERSONNEL = "资产管理系统", "学工管理系统", "人事管理系统"
+
+
+@dataclass(frozen=True)
+class SystemGoal:
+    """A goal of one 五纵 system at one level (``{}``: the subject's name) and its metric: code, name,
+    unit, direction, baseline, target, floor, source, shape."""
+
+    system: str
+    code: str
+    name: str
+    metric: tuple[str, str, str, str, float | None, float, float | None, str, str]
+    metric_owner: str | None = None  # None: the subject's 二级学院
+
+
+_SG = SystemGoal
+# The subjects that carry the system goals of their level (the plan's 标杆 and its weakest 专业, with a course,
+# a teacher and a student of each), and the goals of each level other than 质量生成 (which their main goals are).
+SYSTEM_SUBJECTS = {"MAJOR": ("MAJ-MECH", "MAJ-CONS"), "COURSE": ("CRS-CNC", "CRS-BIM"),
+                   "TEACHER": ("TCH-01", "TCH-10"), "STUDENT": ("STU-001", "STU-011")}
+SYSTEM_GOALS: dict[str, list[SystemGoal]] = {
+    "MAJOR": [
+        _SG("DECISION", "DEC", "{}专业建设规划与人才培养方案论证决策",
+            ("DEC", "{}人才培养方案与实施性建设方案按期论证审定率", "%", "HIGHER", None, 100, 80, _TASKS, "trend")),
+        _SG("RESOURCE", "RES", "{}专业实训条件与教学团队建设",
+            ("RES", "{}专业生均校内实训工位数", "个", "HIGHER", 0.5, 1.0, None, _ASSETS, "trend")),
+        _SG("SUPPORT", "SUP", "{}专业产教融合与就业服务",
+            ("SUP", "{}专业订单（现代学徒制）培养学生占比", "%", "HIGHER", 10, 30, None, _STUDENTS, "trend")),
+        _SG("SUPERVISION", "SUV", "{}专业诊改与教学质量监测",
+            ("SUV", "{}专业预警整改按期完成率", "%", "HIGHER", None, 100, 80, _QUALITY, "trend")),
+    ],
+    "COURSE": [
+        _SG("DECISION", "DEC", "《{}》课程标准、授课计划与课程考核标准审定",
+            ("DEC", "《{}》授课计划与课程考核标准按期审定率", "%", "HIGHER", None, 100, 80, _TASKS, "trend")),
+        _SG("RESOURCE", "RES", "《{}》教材与实训条件建设",
+            ("RES", "《{}》新形态教材与实训项目开发完成度", "%", "HIGHER", None, 100, None, _TASKS, "build")),
+        _SG("SUPPORT", "SUP", "《{}》教学平台与学习支持服务",
+            ("SUP", "《{}》智能云课堂在线学习活跃率", "%", "HIGHER", 50, 90, None, _CLOUD, "trend")),
+        _SG("SUPERVISION", "SUV", "《{}》课堂教学质量监控",
+            ("SUV", "《{}》督导听课评价得分", "分", "HIGHER", 70, 92, 65, _QUALITY, "trend")),
+    ],
+    "TEACHER": [
+        _SG("DECISION", "DEC", "{}聘期目标与年度任务确定",
+            ("DEC", "{}年度任务书签订与分解完成度", "%", "HIGHER", None, 100, None, _TASKS, "trend")),
+        _SG("RESOURCE", "RES", "{}企业实践与教学科研条件",
+            ("RES", "{}企业实践天数（年度累计）", "天", "HIGHER", None, 30, None, _PERSONNEL, "ytd"), "RSC"),
+        _SG("SUPPORT", "SUP", "{}培训与发展服务",
+            ("SUP", "{}教师发展中心培训与咨询服务满意度", "%", "HIGHER", 70, 95, None, _FACULTY, "trend"), "JSFZ"),
+        _SG("SUPERVISION", "SUV", "{}教学规范与师德师风监督",
+            ("SUV", "{}教学督导评价得分", "分", "HIGHER", 70, 92, 65, _QUALITY, "trend")),
+    ],
+    "STUDENT": [
+        _SG("DECISION", "DEC", "{}年度成长目标制定与修订",
+            ("DEC", "{}年度成长目标制定与修订完成度", "%", "HIGHER", None, 100, None, _GROWTH, "trend")),
+        _SG("RESOURCE", "RES", "{}学习资源与实践条件保障",
+            ("RES", "{}实践教学学时完成率", "%", "HIGHER", None, 100, None, _ACADEMIC, "trend")),
+        _SG("SUPPORT", "SUP", "{}资助、心理与就业指导服务",
+            ("SUP", "{}成长导师指导与辅导服务到位率", "%", "HIGHER", None, 100, 80, _STUDENTS, "trend")),
+        _SG("SUPERVISION", "SUV", "{}学业预警与反馈",
+            ("SUV", "{}学业预警反馈与整改完成率", "%", "HIGHER", None, 100, 70, _GROWTH, "trend")),
+    ],
+}
+# The school's 决策指挥 goal (the 年度任务 the 党委 and 院长办公会 decide and decompose, §四(三))
+DECISION_TASK = ("DECIDE", "2026年度重大事项决策与目标任务分解下达", "YB", "GOV", [
+    ("DECIDE-ON-TIME", "年度目标任务分解按期下达率", "%", "HIGHER", None, 100, 90, _TASKS, 99.0),
+    ("DECIDE-DONE", "党委会、校长办公会决议事项按期落实率", "%", "HIGHER", 80, 98, 85, _TASKS, 93.5),
+])
+
+# ---------------------------------------------------------------------------------------------
+# 职能部门 and 二级学院 as quality subjects: their 2026 年度任务分解 (each runs its own 8字螺旋)
+# ---------------------------------------------------------------------------------------------
+
+DEPT_TASK_QUALITY = {  # 部门年度重点工作任务按期完成率 at the cut-off (below the floor 80: a warning)
+    "DB": 96, "YB": 95, "ZZB": 93, "JWC": 91, "C-MECH": 94, "C-ELEC": 90, "C-CHEM": 92, "C-ECON": 86,
+    "C-ARCH": 74, "RSC": 88, "CWC": 97, "KJC": 89, "XXZX": 76, "XGC": 92, "JSFZ": 90, "JJY": 87, "XCB": 95,
+    "ZGB": 98, "GFS": 94, "GJS": 92,
+}
+DEPT_GOAL = "{}2026年度目标任务"
+DEPT_METRIC = "{}年度重点工作任务按期完成率"
+DEPT_SUPPORT_WEIGHT = 0.1  # each department's share in A26-ZG (目标任务考核)
+
+# 质保委员会 and 诊改工作组 as organisation (§三、§七 T-01, T-02)
+COMMITTEES: list[dict[str, Any]] = [
+    dict(id="ZBWYH", name="内部质量保证工作委员会（质保委员会）", system="DECISION", type="COMMITTEE",
+         leader="党委书记", members=["DB", "YB", "ZZB", "JWC", "RSC", "XGC", "ZGB", *COLLEGES]),
+    dict(id="ZGZ", name="诊改专项工作组", system="SUPERVISION", type="WORKGROUP", parent="ZBWYH",
+         leader="分管诊改工作校领导", members=["ZGB", "GFS", "GJS", "JWC", "RSC", "XGC", "XXZX"]),
+    *(dict(id=f"{c}-ZBZ", name=f"{FAMILY[COLLEGE_FAMILY[c]].name}质量保证工作组", system="SUPERVISION",
+           type="WORKGROUP", parent=c, leader=TEACHING_LEADER, members=[c]) for c in COLLEGES),
+]
+
+# 基本办学条件 (黄牌/红牌, the national rule): A26-FACBASE becomes a CARDS goal over these indicators
+FACBASE_NAME = "2026年基本办学条件达标（黄牌/红牌监测）"
+CARDS_RULE = ("基本办学条件监测：任一指标低于合格标准亮黄牌，两项及以上或连续三年黄牌亮红牌"
+              "（国家办学条件预警规则）")
+FACBASE_EXTRA = [  # code, name, unit, direction, baseline, target, floor, source, latest
+    ("EQUIP-VALUE", "生均教学科研仪器设备值", "元", "HIGHER", 4000, 8000, 4000, _ASSETS, 6850.0),
+    ("PG-RATIO", "具有研究生学位教师占专任教师比例", "%", "HIGHER", 15, 40, 15, _PERSONNEL, 31.5),
+]
+
+# 考核方案 (the incentive engine, §四(三), §六)
+SCHEMES: list[dict[str, Any]] = [
+    dict(id="KH-DEPT", name="部门（院部）年度考核", unit_types=["OFFICE", "COLLEGE"], period="ANNUAL",
+         description="各职能部门、二级学院年度考核：目标达成、任务按期、诊改报告、预警整改（§四(三)、§六）",
+         components=[
+             dict(key="goals", name="年度目标达成度", points=50, measure="GOAL_ATTAINMENT"),
+             dict(key="tasks", name="任务按期完成", points=25, measure="TASKS_ON_TIME"),
+             dict(key="reports", name="诊改报告提交", points=10, measure="REPORTS_SUBMITTED"),
+             dict(key="warnings", name="预警整改（改进措施回应预警）", points=15, measure="WARNINGS_ANSWERED"),
+         ]),
+    dict(id="KH-MAJOR", name="专业年度考核性诊改", level="MAJOR", period="ANNUAL",
+         description="专业考核性诊改（§七 T-21）：专业建设目标达成、诊改报告、预警整改与专业层次",
+         components=[
+             dict(key="goals", name="专业建设目标达成度", points=60, measure="GOAL_ATTAINMENT"),
+             dict(key="tasks", name="建设任务按期完成", points=10, measure="TASKS_ON_TIME"),
+             dict(key="reports", name="专业诊改报告提交", points=10, measure="REPORTS_SUBMITTED"),
+             dict(key="warnings", name="预警整改", points=10, measure="WARNINGS_ANSWERED"),
+             dict(key="tier", name="专业层次", points=10, measure="ATTRIBUTE", field="tier",
+                  values={"标杆": 1, "品牌": 0.8, "骨干": 0.6, "其他": 0.4}),
+         ]),
+    dict(id="KH-TEACHER", name="教师年度考核（实时性考核诊改）", level="TEACHER", period="ANNUAL",
+         description="教师实时性考核诊改（§七 T-23）：个人发展目标达成、诊改报告、预警整改与分级分类",
+         components=[
+             dict(key="goals", name="个人发展目标达成度", points=60, measure="GOAL_ATTAINMENT"),
+             dict(key="reports", name="个人诊改报告提交", points=10, measure="REPORTS_SUBMITTED"),
+             dict(key="warnings", name="预警整改", points=15, measure="WARNINGS_ANSWERED"),
+             dict(key="grade", name="分级（名师/骨干/青年）", points=15, measure="ATTRIBUTE", field="grade",
+                  values={"教学名师": 1, "骨干教师": 0.8, "青年教师": 0.5}),
+         ]),
+]
+
+# 教师分级分类 (职称, 岗位聘任, 名师/骨干, 分类) and 聘期
+TEACHER_GRADES: dict[str, tuple[str, str, str, str]] = {  # title, post, grade, track
+    "TCH-01": ("教授", "专业技术三级", "教学名师", "教学科研型"),
+    "TCH-02": ("讲师", "专业技术十级", "青年教师", "教学为主型"),
+    "TCH-03": ("副教授", "专业技术六级", "骨干教师", "教学科研型"),
+    "TCH-04": ("讲师", "专业技术九级", "骨干教师", "教学为主型"),
+    "TCH-05": ("助教", "专业技术十二级", "青年教师", "教学为主型"),
+    "TCH-06": ("教授", "专业技术四级", "教学名师", "教学科研型"),
+    "TCH-07": ("讲师", "专业技术十级", "青年教师", "教学为主型"),
+    "TCH-08": ("副教授", "专业技术五级", "骨干教师", "教学科研型"),
+    "TCH-09": ("讲师", "专业技术九级", "骨干教师", "社会服务型"),
+    "TCH-10": ("助教", "专业技术十二级", "青年教师", "教学为主型"),
+}
+SEMESTERS = [dict(name="秋季学期", start="09-01", end="01-31"), dict(name="春季学期", start="02-01", end="07-31")]
