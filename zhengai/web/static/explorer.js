@@ -40,8 +40,8 @@ const GAP = `fragment Gap on GapExplanation { goal { id name } attainment gap co
 const Q = {
   network: `query Network($asOf: Date) { qualityNetwork(asOf: $asOf) { asOf cells {
     system systemName level levelName goalCount metricCount attainment status green yellow red unknown } } }`,
-  cellGoals: `query CellGoals($level: Level!, $asOf: Date, $after: String) {
-    goals(level: $level, asOf: $asOf, first: 100, after: $after) {
+  cellGoals: `query CellGoals($level: Level!, $system: System!, $asOf: Date, $after: String) {
+    goals(level: $level, system: $system, asOf: $asOf, first: 100, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id name attainment(asOf: $asOf) status(asOf: $asOf) unit { name system } } } } }`,
   // the chain and, in the same request, why the goal is behind (差距分析)
@@ -430,17 +430,17 @@ async function selectCell(cell) {
   markSubject();
   $("goals-caption").textContent = `${cell.systemName} × ${cell.levelName}`;
   $("goal-list").dataset.state = "loading";
-  // The API filters goals by level, not by system: page through the level and keep this system's goals,
-  // scanning at most LIMITS.goalsScanned goals.
+  // A goal counts in every system it belongs to (not its owner unit's): the API filters by level and
+  // system; page through the cell's goals, at most LIMITS.goalsScanned of them.
   const found = [];
   let after = null, scanned = 0, total = 0;
   do {
-    const data = await gql(Q.cellGoals, { level: cell.level, asOf: state.asOf, after });
+    const data = await gql(Q.cellGoals, { level: cell.level, system: cell.system, asOf: state.asOf, after });
     if (!current("goals", n)) return;
     const page = data.goals;
     total = page.totalCount;
     scanned += page.edges.length;
-    found.push(...page.edges.map((e) => e.node).filter((g) => g.unit?.system === cell.system));
+    found.push(...page.edges.map((e) => e.node));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after && scanned < LIMITS.goalsScanned);
   delete $("goal-list").dataset.subjectId;
@@ -451,7 +451,7 @@ async function selectCell(cell) {
   const left = Math.max(cell.goalCount - shown.length, 0);
   $("goals-more").hidden = left === 0;
   $("goals-more").textContent = left === 0 ? "" : (scanned < total
-    ? `另有 ${left} 个目标未列出（已查看该层面 ${total} 个目标中的前 ${scanned} 个）`
+    ? `另有 ${left} 个目标未列出（已查看该格 ${total} 个目标中的前 ${scanned} 个）`
     : `另有 ${left} 个目标未列出`);
   $("goal-list").dataset.state = "ready";
   setStatus(`${cell.systemName} × ${cell.levelName}：${cell.goalCount} 个目标`);
