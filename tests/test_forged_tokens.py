@@ -35,8 +35,10 @@ EC_KEY = ec.generate_private_key(ec.SECP256R1())
 
 
 def claims(**changes: Any) -> dict[str, Any]:
+    # The corpus is minted at collection time: its good tokens stay valid for a day, however long the
+    # suite takes to reach them.
     base = {"sub": "forger", "roles": ["ADMIN"], "aud": "zhengai", "iss": ISSUER, "iat": NOW,
-            "exp": NOW + 600}
+            "exp": NOW + 86_400}
     return {k: v for k, v in {**base, **changes}.items() if v is not _DROP}
 
 

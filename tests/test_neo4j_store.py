@@ -43,6 +43,19 @@ def test_replace_swaps_the_dataset(neo4j):
     assert set(neo4j.state.ids("Goal")) == {"S", "P1", "P2"}
 
 
+def test_replace_drops_the_old_graphs_events(neo4j):
+    """A replaced graph's events (8字螺旋 stages, improvements …) go with it, as on a fresh embedded store."""
+    from zhengai.engine import Engine
+    from zhengai.engine.writes import WriteService
+
+    writes = WriteService(Engine(neo4j))
+    writes.advance_stage("STU-001")
+    assert neo4j.state.events("spiral", "STU-001")
+    neo4j.load(load_dataset(demo_path()), replace=True)
+    neo4j.reload()
+    assert neo4j.state.events("spiral", "STU-001") == []
+
+
 def test_a_load_failing_on_its_last_row_leaves_the_graph_unchanged(neo4j, monkeypatch):
     before = neo4j.counts()
     steps = list(Neo4jStore.load_steps(load_dataset(WORKED)))

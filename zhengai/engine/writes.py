@@ -215,6 +215,7 @@ class WriteService:
         """预警推送: record a claim, a send's outcome or an acknowledgement planned by
         :mod:`zhengai.notify.ledger` (events of the ``notify`` stream)."""
         return self._write(plan)[0]
+
     def attachments(self, plan: Callable[[GraphState], ChangeSet]) -> None:
         """佐证材料: record a file attached or removed, planned by :mod:`zhengai.engine.attachments`."""
         self._write(plan)
