@@ -312,7 +312,12 @@ function h(tag, attrs = {}, ...children) {
 }
 const $ = (id) => document.getElementById(id);
 const pct = (a) => (a == null ? "—" : `${(a * 100).toFixed(1)}%`);
-const sens = (s) => Number(s).toPrecision(3);
+/** 影响程度 in plain decimals with three significant digits (0.0000427, never 4.27e-5: the quality office
+ * reads numbers, not scientific notation). */
+function sens(s) {
+  const r = Number(Number(s).toPrecision(3));
+  return r === 0 ? "0.00" : r.toFixed(Math.min(Math.max(0, 2 - Math.floor(Math.log10(Math.abs(r)))), 100));
+}
 const num = (x) => (x == null ? "—" : String(Math.round(x * 1000) / 1000));
 const short = (text, n = 18) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 const chip = (status, text = T.status[status]) => h("span", { class: `chip ${status}`, "data-status": status, title: T.status[status] }, text ?? status);
