@@ -498,6 +498,9 @@ def test_explorer_shows_the_catalogues_words(visit, server):
     again = httpx.get(f"{server}/texts.json", headers={"If-None-Match": served.headers["etag"]})
     assert again.status_code == 304
 
+    # the 学校 level's warnings hold every type (the tasks' OVERDUE and OVER_BUDGET among them)
+    page.select_option("[data-testid=warnings-level]", "SCHOOL")
+    page.wait_for_selector("[data-testid=warnings][data-state=ready] [data-warning-id='OVERDUE:T26-03']")
     rows = page.locator("[data-testid=warning-item]").evaluate_all("""rows => rows.map(r => ({
         type: r.dataset.type, severity: r.dataset.severity, kind: r.dataset.kind,
         chip: r.querySelector('.chip').textContent, title: r.querySelector('.chip').title,
@@ -545,19 +548,31 @@ def test_explorer_warnings(visit, server):
     shown = rows.evaluate_all("rows => rows.map(r => [r.dataset.warningId, r.dataset.severity])")
     assert shown == [[w["id"], w["severity"]] for w in expected[:100]]
     assert f"另有 {len(expected) - 100} 条" in page.inner_text("[data-testid=warnings-more]")
+    floor = page.locator("[data-warning-id='FLOOR:M-SSR']")
+    assert "底线预警" in floor.inner_text() and floor.get_attribute("data-severity") == "RED"
+
+    # a task's warning, found by the level filter (not by its place in the whole list): the 学校 level's
+    # warnings as the service lists them
+    page.select_option("[data-testid=warnings-level]", "SCHOOL")
+    school = gql(server, query.replace("$minSeverity: Severity)", "$minSeverity: Severity, $level: Level)")
+                 .replace("minSeverity: $minSeverity,", "minSeverity: $minSeverity, level: $level,"),
+                 asOf=AS_OF, minSeverity="YELLOW", level="SCHOOL")["warnings"]
+    page.wait_for_selector("[data-testid=warnings][data-state=ready] [data-warning-id='OVERDUE:T26-03']")
+    shown = rows.evaluate_all("rows => rows.map(r => r.dataset.warningId)")
+    assert shown == [w["id"] for w in school[:100]]
     overdue = page.locator("[data-warning-id='OVERDUE:T26-03']")
-    w = next(w for w in expected if w["id"] == "OVERDUE:T26-03")
+    w = next(w for w in school if w["id"] == "OVERDUE:T26-03")
     text = overdue.inner_text()
     assert overdue.get_attribute("data-severity") == "RED"
     assert "任务逾期" in text and w["nodeName"] in text and w["message"] in text
     assert w["unitName"] in text and w["leader"] in text  # the unit by name (教务处), not its id
-    floor = page.locator("[data-warning-id='FLOOR:M-SSR']")
-    assert "底线预警" in floor.inner_text() and floor.get_attribute("data-severity") == "RED"
     colour = page.locator("[data-testid=warning-item][data-severity=RED]").first.evaluate(
         "el => getComputedStyle(el).borderLeftColor")
     assert colour == "rgb(214, 69, 69)"
 
-    # only the red ones
+    # only the red ones (of every level)
+    page.select_option("[data-testid=warnings-level]", "")
+    _warnings_ready(visit, total=str(len(expected)))
     page.select_option("[data-testid=warnings-severity]", "RED")
     _warnings_ready(visit, total=str(len(red)))
     severities = rows.evaluate_all("rows => rows.map(r => r.dataset.severity)")
