@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,7 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-def serve_demo(state: Path, *args: str, startup: float = 30, **env: str) -> Iterator[str]:
+def serve_demo(state: Path, *args: str, startup: float = 180, **env: str) -> Iterator[str]:
     """``zhengai serve`` on the bundled demo (or ``args``, e.g. ``--data`` FOLDER) on a free loopback port
     with the state folder ``state`` and ``env`` added to (or, empty, removed from) the environment; yields
     its URL once /healthz answers (within ``startup`` seconds)."""
@@ -176,7 +177,8 @@ def serve_demo(state: Path, *args: str, startup: float = 30, **env: str) -> Iter
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start: {proc.communicate()[0][-2000:]}")
+                proc.kill()  # (a server still starting would keep communicate() waiting for ever)
+                pytest.fail(f"the server did not start within {startup:g} s: {proc.communicate()[0][-2000:]}")
             time.sleep(0.1)
         yield url
     finally:
@@ -269,8 +271,8 @@ def _graph(v: Visit) -> dict[str, Any]:
 
 
 def _sens(x: float) -> str:
-    """explorer.js's sensitivity format (three significant digits, as Number.toPrecision(3))."""
-    return f"{x:#.3g}"
+    """explorer.js's 影响程度 format: three significant digits in plain decimals, never an exponent."""
+    return format(Decimal(f"{x:.2e}"), "f")
 
 
 def test_harness_blocks_and_records_other_hosts(visit):
@@ -346,7 +348,8 @@ def test_explorer_goal_chain_trace_and_simulation(visit, server):
         pathCount targets { goal { id name } sensitivity paths { nodeIds weight } } } }""", asOf=AS_OF)
     trace = trace["traceImpact"]
     rows = page.locator("[data-testid=trace-target]")
-    assert rows.count() == len(trace["targets"]) == 5  # A26-MAJOR, S-MAJOR; the 学院 D26-C-MECH, A26-ZG, S-GOV
+    # A26-MAJOR, S-MAJOR; and through the 二级学院's yearly goal D26-C-MECH, A26-ZG, S-GOV
+    assert rows.count() == len(trace["targets"]) == 5
     for i, t in enumerate(trace["targets"]):
         row = rows.nth(i)
         assert row.get_attribute("data-goal-id") == t["goal"]["id"]
@@ -361,9 +364,19 @@ def test_explorer_goal_chain_trace_and_simulation(visit, server):
                   for k in range(len(p["nodeIds"]) - 1)}
     assert {k for k, e in drawn["edges"].items() if "on-path" in e["classes"]} == path_edges
     assert all(drawn["edges"][k]["flow"] for k in path_edges)
-    top = next(t for t in trace["targets"] if t["goal"]["id"] == "S-MAJOR")
-    direct = next(p for p in top["paths"] if "G-CRS-CNC" not in p["nodeIds"])
-    assert drawn["edges"]["G-STU-001-3Y>G-MAJ-MECH"]["flow"] == _sens(direct["weight"])
+    # an edge carries what flows through it to the top-most targets (S-MAJOR and S-GOV, the school's plans):
+    # the sum of the weights of their paths through it; the edges into a top target add up to its 影响程度
+    inner = {i for t in trace["targets"] for p in t["paths"] for i in p["nodeIds"][:-1]}
+    tops = [t for t in trace["targets"] if t["goal"]["id"] not in inner]
+    assert {t["goal"]["id"] for t in tops} == {"S-MAJOR", "S-GOV"}
+    flow: dict[str, float] = {}
+    for t in tops:
+        for p in t["paths"]:
+            for k in range(len(p["nodeIds"]) - 1):
+                key = f"{p['nodeIds'][k]}>{p['nodeIds'][k + 1]}"
+                flow[key] = flow.get(key, 0.0) + p["weight"]
+    assert {k: drawn["edges"][k]["flow"] for k in flow} == {k: _sens(f) for k, f in flow.items()}
+    top = next(t for t in tops if t["goal"]["id"] == "S-MAJOR")
     assert drawn["edges"]["A26-MAJOR>S-MAJOR"]["flow"] == _sens(top["sensitivity"])
     assert f"影响程度 {_sens(top['sensitivity'])}" in drawn["nodes"]["S-MAJOR"]["label"]
     visit.shot("03-trace.png", doc="explorer-trace.png")
@@ -485,6 +498,9 @@ def test_explorer_shows_the_catalogues_words(visit, server):
     again = httpx.get(f"{server}/texts.json", headers={"If-None-Match": served.headers["etag"]})
     assert again.status_code == 304
 
+    # the 学校 level's warnings hold every type (the tasks' OVERDUE and OVER_BUDGET among them)
+    page.select_option("[data-testid=warnings-level]", "SCHOOL")
+    page.wait_for_selector("[data-testid=warnings][data-state=ready] [data-warning-id='OVERDUE:T26-03']")
     rows = page.locator("[data-testid=warning-item]").evaluate_all("""rows => rows.map(r => ({
         type: r.dataset.type, severity: r.dataset.severity, kind: r.dataset.kind,
         chip: r.querySelector('.chip').textContent, title: r.querySelector('.chip').title,
@@ -532,19 +548,31 @@ def test_explorer_warnings(visit, server):
     shown = rows.evaluate_all("rows => rows.map(r => [r.dataset.warningId, r.dataset.severity])")
     assert shown == [[w["id"], w["severity"]] for w in expected[:100]]
     assert f"另有 {len(expected) - 100} 条" in page.inner_text("[data-testid=warnings-more]")
+    floor = page.locator("[data-warning-id='FLOOR:M-SSR']")
+    assert "底线预警" in floor.inner_text() and floor.get_attribute("data-severity") == "RED"
+
+    # a task's warning, found by the level filter (not by its place in the whole list): the 学校 level's
+    # warnings as the service lists them
+    page.select_option("[data-testid=warnings-level]", "SCHOOL")
+    school = gql(server, query.replace("$minSeverity: Severity)", "$minSeverity: Severity, $level: Level)")
+                 .replace("minSeverity: $minSeverity,", "minSeverity: $minSeverity, level: $level,"),
+                 asOf=AS_OF, minSeverity="YELLOW", level="SCHOOL")["warnings"]
+    page.wait_for_selector("[data-testid=warnings][data-state=ready] [data-warning-id='OVERDUE:T26-03']")
+    shown = rows.evaluate_all("rows => rows.map(r => r.dataset.warningId)")
+    assert shown == [w["id"] for w in school[:100]]
     overdue = page.locator("[data-warning-id='OVERDUE:T26-03']")
-    w = next(w for w in expected if w["id"] == "OVERDUE:T26-03")
+    w = next(w for w in school if w["id"] == "OVERDUE:T26-03")
     text = overdue.inner_text()
     assert overdue.get_attribute("data-severity") == "RED"
     assert "任务逾期" in text and w["nodeName"] in text and w["message"] in text
     assert w["unitName"] in text and w["leader"] in text  # the unit by name (教务处), not its id
-    floor = page.locator("[data-warning-id='FLOOR:M-SSR']")
-    assert "底线预警" in floor.inner_text() and floor.get_attribute("data-severity") == "RED"
     colour = page.locator("[data-testid=warning-item][data-severity=RED]").first.evaluate(
         "el => getComputedStyle(el).borderLeftColor")
     assert colour == "rgb(214, 69, 69)"
 
-    # only the red ones
+    # only the red ones (of every level)
+    page.select_option("[data-testid=warnings-level]", "")
+    _warnings_ready(visit, total=str(len(expected)))
     page.select_option("[data-testid=warnings-severity]", "RED")
     _warnings_ready(visit, total=str(len(red)))
     severities = rows.evaluate_all("rows => rows.map(r => r.dataset.severity)")

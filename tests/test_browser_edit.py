@@ -372,7 +372,9 @@ def test_retire_a_goal_from_a_date_with_cascade(visit, editable):  # noqa: F811
 def test_record_a_task_progress_and_spending(visit, editable):  # noqa: F811
     page = visit.page
     _open_goal(visit, editable, "A26-COURSE")
-    page.wait_for_selector("[data-testid=warnings][data-state=ready]")
+    # the task's warning in the 学校 level's list (the whole list's first page is other levels' by now)
+    page.select_option("[data-testid=warnings-level]", "SCHOOL")
+    page.wait_for_selector("[data-testid=warnings][data-state=ready] [data-node-id=T26-03]")
     red = int(page.get_attribute("[data-testid=warnings]", "data-red"))
     assert page.locator("[data-testid=warning-item][data-node-id=T26-03][data-type=OVERDUE]").count() == 1
     _form(visit, "task")

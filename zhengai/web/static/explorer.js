@@ -16,6 +16,7 @@
 import { showCard } from "./cards.js";
 import { createEditor } from "./editor.js";
 import { attachSearch } from "./search.js";
+import { createSubjectPanel } from "./subject.js";
 import { T, fmt, label } from "./texts.js";
 
 const ENDPOINT = new URL("graphql", document.baseURI).href;
@@ -47,7 +48,7 @@ const Q = {
   // the chain and, in the same request, why the goal is behind (差距分析)
   chain: `query Chain($id: ID!, $asOf: Date, $depth: Int, $top: Int!) {
     goal(id: $id, asOf: $asOf) { id name level aggregate attainment(asOf: $asOf) coverage(asOf: $asOf)
-                    status(asOf: $asOf) unit { name systemName } }
+                    status(asOf: $asOf) subjectId unit { name systemName } }
     up: goalChain(goalId: $id, direction: UP, asOf: $asOf) { ...View }
     down: goalChain(goalId: $id, direction: DOWN, depth: $depth, asOf: $asOf) { ...View }
     gap: explainGap(goalId: $id, asOf: $asOf, top: $top) { ...Gap } } ${VIEW} ${GAP}`,
@@ -312,7 +313,12 @@ function h(tag, attrs = {}, ...children) {
 }
 const $ = (id) => document.getElementById(id);
 const pct = (a) => (a == null ? "—" : `${(a * 100).toFixed(1)}%`);
-const sens = (s) => Number(s).toPrecision(3);
+/** 影响程度 in plain decimals with three significant digits (0.0000427, never 4.27e-5: the quality office
+ * reads numbers, not scientific notation). */
+function sens(s) {
+  const r = Number(Number(s).toPrecision(3));
+  return r === 0 ? "0.00" : r.toFixed(Math.min(Math.max(0, 2 - Math.floor(Math.log10(Math.abs(r)))), 100));
+}
 const num = (x) => (x == null ? "—" : String(Math.round(x * 1000) / 1000));
 const short = (text, n = 18) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 const chip = (status, text = T.status[status]) => h("span", { class: `chip ${status}`, "data-status": status, title: T.status[status] }, text ?? status);
@@ -886,6 +892,7 @@ async function selectGoal(goalId) {
   const g = data.goal;
   $("chain-caption").textContent = `${g.name}（${T.status[g.status]}，达成度 ${pct(g.attainment)}）`;
   showCard($("chain-caption"), g, state.asOf, gql).catch((e) => setStatus(e.message));  // 黄牌/红牌
+  $("subject-slot").replaceChildren(...[subjects.button(g.subjectId)].filter(Boolean));  // 8字螺旋, 诊改报告
   document.querySelectorAll("#goal-list button").forEach((b) => {
     b.classList.toggle("selected", b.dataset.goalId === goalId);
   });
@@ -1307,6 +1314,7 @@ function updateHash() {
   const params = new URLSearchParams();
   if (state.goal) params.set("goal", state.goal.id);
   if (state.metric) params.set("metric", state.metric.id);
+  if (subjects.shown) params.set("subject", subjects.shown);
   const hash = params.toString();
   history.replaceState(null, "", hash ? `#${hash}` : window.location.pathname);
 }
@@ -1323,6 +1331,7 @@ async function reloadAll() {
   const metricId = state.metric?.id;
   if (state.goal) await selectGoal(state.goal.id);
   if (metricId) await selectMetric(metricId);
+  if (subjects.shown) await subjects.open(subjects.shown);
 }
 
 $("as-of").addEventListener("change", () => {
@@ -1374,6 +1383,9 @@ editor = createEditor({
   goal: () => state.goal, metric: () => state.metric?.id ?? null, asOf: () => state.asOf,
   nameOf: (id) => state.model?.nodes.get(id)?.label ?? null, reload: showEdited,
 });
+// 质量主体 (subject.js): the spiral and 诊改报告 of the drawn goal's subject or the hash's #subject=ID
+const subjects = createSubjectPanel($("subject-panel"), { gql, api, asOf: () => state.asOf, guarded,
+  notFound: (e) => e instanceof ApiError && e.notFound, changed: updateHash });
 renderAuth();
 
 window.zhengaiExplorer = { get cy() { return cy; }, state, get editor() { return editor; } };
@@ -1392,7 +1404,8 @@ guarded("加载质量网络", async () => {
 /** The first screen: the hash's goal if it names one; else, for a scoped user (学生, 教师, 部门负责人),
  * their own goal chain. Resolves to a status line when it opened a chain of its own choice. */
 async function openStart() {
-  if (new URLSearchParams(window.location.hash.slice(1)).get("goal")) {
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  if (params.get("goal") || params.get("subject")) {
     await openHash();
     return null;
   }
@@ -1441,6 +1454,7 @@ function resetView() {
   for (const channel of ["goals", "trace", "simulate"]) ticket(channel);
   Object.assign(state, { cell: null, subject: null });
   editor?.reset();
+  subjects.close();
   clearChain();
   $("goals-caption").textContent = "";
   $("goal-list").replaceChildren();
@@ -1458,6 +1472,7 @@ function clearChain() {
   hideChainNotice();
   if (cy) cy.elements().remove();
   $("chain-caption").textContent = "";
+  $("subject-slot").replaceChildren();
   $("chain-summary").textContent = "";
   $("chain-graph").dataset.state = "empty";
   editor?.goalShown(null);
@@ -1483,7 +1498,8 @@ async function showEdited({ asOf = null, goalId } = {}) {
 /** Opens the goal (and metric) named by the location's hash, if they are not shown already. */
 async function openHash() {
   const params = new URLSearchParams(window.location.hash.slice(1));
-  const goalId = params.get("goal"), metricId = params.get("metric");
+  const goalId = params.get("goal"), metricId = params.get("metric"), subjectId = params.get("subject");
+  if (subjectId && subjectId !== subjects.shown) await subjects.open(subjectId);
   if (!goalId) return;
   if (goalId !== state.goal?.id) await selectGoal(goalId);
   if (metricId && metricId !== state.metric?.id) await selectMetric(metricId);
