@@ -50,6 +50,21 @@ NEO4J_HOWTO = ("run ./scripts/test (it starts a real Neo4j with scripts/neo4j-lo
                "Maven) or set NEO4J_TEST_URI=bolt://…")
 
 
+NEO4J_FIXTURES = {"neo4j_store", "neo4j_datasets"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's ``--dist loadgroup`` (./scripts/test runs two workers): every test on the
+    single Neo4j database in one group, run by one worker in order; the others grouped by module, so a
+    module's servers and browser start once."""
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        params = spec.params.values() if spec is not None else ()
+        on_neo4j = (NEO4J_FIXTURES & set(getattr(item, "fixturenames", ()))
+                    or any(isinstance(v, str) and v == "neo4j" for v in params))
+        item.add_marker(pytest.mark.xdist_group("neo4j" if on_neo4j else item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session")
 def neo4j_store() -> Iterator[Neo4jStore]:
     """A store on the test Neo4j server. With CI=true a missing server fails; elsewhere it skips."""
