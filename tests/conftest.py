@@ -7,6 +7,7 @@ the embedded store and once on a real Neo4j (``NEO4J_TEST_URI``, started by ``./
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,21 @@ NEO4J_HOWTO = ("run ./scripts/test (it starts a real Neo4j with scripts/neo4j-lo
                "Maven) or set NEO4J_TEST_URI=bolt://…")
 
 
+NEO4J_FIXTURES = {"neo4j_store", "neo4j_datasets"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's ``--dist loadgroup`` (./scripts/test runs two workers): every test on the
+    single Neo4j database in one group, run by one worker in order; the others grouped by module, so a
+    module's servers and browser start once."""
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        params = spec.params.values() if spec is not None else ()
+        on_neo4j = (NEO4J_FIXTURES & set(getattr(item, "fixturenames", ()))
+                    or any(isinstance(v, str) and v == "neo4j" for v in params))
+        item.add_marker(pytest.mark.xdist_group("neo4j" if on_neo4j else item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session")
 def neo4j_store() -> Iterator[Neo4jStore]:
     """A store on the test Neo4j server. With CI=true a missing server fails; elsewhere it skips."""
@@ -62,23 +78,47 @@ def neo4j_store() -> Iterator[Neo4jStore]:
     store.close()
 
 
+_parsed: dict[Path, bytes] = {}
+
+
+def dataset_copy(folder: Path) -> Any:
+    """A fresh, private copy of the dataset in ``folder`` (parsed once per session, then unpickled: a
+    test may change its copy freely)."""
+    if folder not in _parsed:
+        _parsed[folder] = pickle.dumps(load_dataset(folder), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.loads(_parsed[folder])
+
+
 class Neo4jDatasets:
-    """Keeps track of which dataset the single Neo4j database holds; reloads on a change."""
+    """Keeps track of which dataset the single Neo4j database holds; reloads on a change.
+
+    A reload of the demo is the most expensive step of the suite, so after ``forget`` the database is
+    checked first: if its data version, load generation and graph size are those right after the
+    load, nothing wrote to it and it is kept."""
 
     def __init__(self, store: Neo4jStore):
         self.store = store
         self.current: Path | None = None
+        self.loaded: tuple[int, ...] | None = None
+        self.suspect = False
         self.engines: dict[Path, Engine] = {}
 
+    def _fingerprint(self) -> tuple[int, ...]:
+        [meta] = self.store._read("meta_version")
+        return (meta["version"], meta["generation"], *self.store.counts())
+
     def engine(self, folder: Path) -> Engine:
+        if self.current == folder and self.suspect and self._fingerprint() != self.loaded:
+            self.current = None
+        self.suspect = False
         if self.current != folder:
-            self.store.load(load_dataset(folder), replace=True)
-            self.current = folder
+            self.store.load(dataset_copy(folder), replace=True)
+            self.current, self.loaded = folder, self._fingerprint()
         return self.engines.setdefault(folder, Engine(self.store))
 
     def forget(self) -> None:
-        """Call after a test changed the database by other means."""
-        self.current = None
+        """Call after a test changed (or may have changed) the database by other means."""
+        self.suspect = True
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +134,7 @@ def engine_for(request: pytest.FixtureRequest, kind: str, folder: Path) -> Engin
     if kind == "neo4j":
         return request.getfixturevalue("neo4j_datasets").engine(folder)
     if folder not in _embedded:
-        _embedded[folder] = Engine(EmbeddedStore(load_dataset(folder)))
+        _embedded[folder] = Engine(EmbeddedStore(dataset_copy(folder)))
     return _embedded[folder]
 
 
@@ -105,7 +145,7 @@ def store_kind(request) -> str:
 
 @pytest.fixture(scope="session")
 def demo_dataset():
-    return load_dataset(demo_path())
+    return dataset_copy(demo_path())
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ import pytest
 from docx import Document
 from starlette.testclient import TestClient
 
-from tests.conftest import engine_for
+from tests.conftest import dataset_copy, engine_for
 from tests.test_scopes import AUTH, token
 from zhengai.app import create_app
 from zhengai.engine import Engine
 from zhengai.files.settings import AttachmentSettings
-from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.graph_loader import demo_path
 from zhengai.stores import EmbeddedStore
 
 LIST = """query($k: AttachmentParentKind!, $p: ID!) { attachments(parentKind: $k, parentId: $p) {
@@ -68,7 +68,7 @@ def served(request, tmp_path_factory) -> Iterator[TestClient]:
     """The demo college served with authentication and a folder for files; a module of its own."""
     folder = tmp_path_factory.mktemp("files")
     if request.param == "embedded":
-        yield make_app(Engine(EmbeddedStore(load_dataset(demo_path()))), folder)
+        yield make_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), folder)
         return
     yield make_app(engine_for(request, "neo4j", demo_path()), folder)
     request.getfixturevalue("neo4j_datasets").forget()  # attachments and reports made here
@@ -194,7 +194,7 @@ def test_a_submitted_report_takes_no_files_and_removal_follows_the_writers(serve
 
 
 def test_size_and_type_limits_are_configurable(tmp_path):
-    client = make_app(Engine(EmbeddedStore(load_dataset(demo_path()))), tmp_path, max_bytes=1000,
+    client = make_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), tmp_path, max_bytes=1000,
                       types=frozenset({"pdf"}))
     small = upload(client, "admin", "report", "SCH@2026", "小.pdf", PDF)
     assert small.status_code == 201, small.text
@@ -228,12 +228,12 @@ def test_size_and_type_limits_are_configurable(tmp_path):
 
 def test_files_and_their_list_survive_a_restart_embedded(tmp_path):
     state = tmp_path / "state"
-    engine = Engine(EmbeddedStore(load_dataset(demo_path()), state))
+    engine = Engine(EmbeddedStore(dataset_copy(demo_path()), state))
     with TestClient(create_app(engine, auth=AUTH)) as client:
         made = upload(client, "student", "report", "STU-001@2026", "证明.pdf", PDF)
         assert made.status_code == 201, made.text
     assert (state / "attachments").is_dir()  # kept beside the journal
-    again = Engine(EmbeddedStore(load_dataset(demo_path()), state))
+    again = Engine(EmbeddedStore(dataset_copy(demo_path()), state))
     with TestClient(create_app(again, auth=AUTH)) as client:
         files = listed(client, "student", "REPORT", "STU-001@2026")
         assert [(f["id"], f["uploadedBy"]) for f in files] == [(made.json()["id"], "student-1")]

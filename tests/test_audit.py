@@ -18,7 +18,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import WORKED
+from tests.conftest import WORKED, dataset_copy
 from tests.test_ingest import _serve
 from zhengai.app import create_app
 from zhengai.domain.audit import AuditEntry
@@ -90,7 +90,7 @@ def service(request, store_kind) -> Iterator[Service]:
         _clear_spiral(engine.store)
         datasets.forget()
     else:
-        engine = Engine(EmbeddedStore(load_dataset(demo_path())))
+        engine = Engine(EmbeddedStore(dataset_copy(demo_path())))
         yield Service(engine, TestClient(create_app(engine, auth=AUTH)), tag)
 
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import engine_for
+from tests.conftest import dataset_copy, engine_for
 from tests.test_scopes import AUTH, token
 from zhengai.app import create_app
 from zhengai.engine import Engine
-from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.graph_loader import demo_path
 from zhengai.stores import EmbeddedStore
 
 APPLY = """mutation($changes: [ChangeInput!]!, $from: Date, $dry: Boolean! = true) {
@@ -73,7 +73,7 @@ CASES: list[tuple[str, list[dict[str, Any]], str]] = [
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def served(request) -> Iterator[TestClient]:
     if request.param == "embedded":
-        yield TestClient(create_app(Engine(EmbeddedStore(load_dataset(demo_path()))), auth=AUTH))
+        yield TestClient(create_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), auth=AUTH))
         return
     request.getfixturevalue("neo4j_datasets").forget()
     engine = engine_for(request, "neo4j", demo_path())

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import DEMO_AS_OF, WORKED, GraphQLClient
+from tests.conftest import DEMO_AS_OF, WORKED, GraphQLClient, dataset_copy
 from zhengai.app import create_app
 from zhengai.engine import Engine
 from zhengai.graph_loader import demo_path, load_dataset
@@ -36,7 +36,7 @@ def demo(request, store_kind, tmp_path) -> Iterator[GraphQLClient]:
         yield GraphQLClient(TestClient(create_app(Engine(engine.store))))
         datasets.forget()
     else:
-        yield GraphQLClient(TestClient(create_app(Engine(EmbeddedStore(load_dataset(demo_path()),
+        yield GraphQLClient(TestClient(create_app(Engine(EmbeddedStore(dataset_copy(demo_path()),
                                                                          tmp_path / "state")))))
 
 

@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import engine_for
+from tests.conftest import dataset_copy, engine_for
 from tests.test_scopes import AUTH, token
 from zhengai.app import create_app
 from zhengai.engine import Engine
-from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.graph_loader import demo_path
 from zhengai.security.tokens import Role
 from zhengai.stores import EmbeddedStore
 
@@ -71,7 +71,7 @@ def http(request, store_kind, tmp_path) -> Iterator[TestClient]:
         yield TestClient(create_app(Engine(engine_for(request, "neo4j", demo_path()).store), auth=AUTH))
         datasets.forget()
     else:
-        store = EmbeddedStore(load_dataset(demo_path()), tmp_path / "s")
+        store = EmbeddedStore(dataset_copy(demo_path()), tmp_path / "s")
         yield TestClient(create_app(Engine(store), auth=AUTH))
 
 

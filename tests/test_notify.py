@@ -21,6 +21,7 @@ from urllib.parse import quote_plus, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import dataset_copy
 from tests.notify_servers import MailReceiver, WebhookReceiver, self_signed
 from tests.servers import serving
 from tests.test_scopes import AUTH
@@ -28,7 +29,7 @@ from zhengai.app import create_app
 from zhengai.engine import Engine
 from zhengai.engine.monitoring import Severity
 from zhengai.engine.writes import WriteService
-from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.graph_loader import demo_path
 from zhengai.notify.bulletin import unit_head, unit_warnings
 from zhengai.notify.periods import period_key, period_name
 from zhengai.notify.service import Notifier
@@ -105,12 +106,12 @@ class Stores:
             datasets.forget()
             self.first = datasets.engine(demo_path()).store
         else:
-            self.first = EmbeddedStore(load_dataset(demo_path()), folder)
+            self.first = EmbeddedStore(dataset_copy(demo_path()), folder)
         self.opened: list[Any] = []
 
     def reopen(self) -> Any:
         store = (Neo4jStore(self.first.settings) if self.kind == "neo4j"
-                 else EmbeddedStore(load_dataset(demo_path()), self.folder))
+                 else EmbeddedStore(dataset_copy(demo_path()), self.folder))
         self.opened.append(store)
         return store
 
@@ -344,7 +345,7 @@ def test_a_units_bulletin_holds_only_what_its_head_may_read(stores, receiver, sm
 
 def test_serve_starts_the_scheduler_which_catches_up_the_current_round(tmp_path, receiver, smtp):
     settings = settings_for(receiver, smtp)
-    engine = Engine(EmbeddedStore(load_dataset(demo_path()), tmp_path))
+    engine = Engine(EmbeddedStore(dataset_copy(demo_path()), tmp_path))
     app = create_app(engine, notify=settings, follow_every=None)
     with TestClient(app):
         deadline = time.monotonic() + 30

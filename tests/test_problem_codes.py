@@ -14,13 +14,13 @@ import pytest
 from starlette.testclient import TestClient
 
 import zhengai
-from tests.conftest import engine_for
+from tests.conftest import dataset_copy, engine_for
 from tests.test_scopes import AUTH, token
 from zhengai import texts
 from zhengai.app import create_app
 from zhengai.engine import Engine
 from zhengai.engine.edits import PYDANTIC_CODES
-from zhengai.graph_loader import demo_path, load_dataset
+from zhengai.graph_loader import demo_path
 from zhengai.stores import EmbeddedStore
 
 APPLY = """mutation($changes: [ChangeInput!]!, $from: Date) {
@@ -31,7 +31,7 @@ TODAY = date.today()
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def served(request) -> Iterator[TestClient]:
     if request.param == "embedded":
-        yield TestClient(create_app(Engine(EmbeddedStore(load_dataset(demo_path()))), auth=AUTH))
+        yield TestClient(create_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), auth=AUTH))
         return
     request.getfixturevalue("neo4j_datasets").forget()
     engine = engine_for(request, "neo4j", demo_path())
