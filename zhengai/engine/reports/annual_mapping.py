@@ -102,7 +102,7 @@ class AnnualMappingError(ValueError):
         self.messages = messages
 
 
-def _say(key: str, **params: object) -> str:
+def _say(key: str, /, **params: object) -> str:
     return texts.say(f"annual_report.mapping.{key}", **params)
 
 
