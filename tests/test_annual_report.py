@@ -25,7 +25,7 @@ from tests.test_scopes import AUTH, token
 from zhengai.app import create_app
 from zhengai.cli import main
 from zhengai.engine import Engine
-from zhengai.engine.reports.annual import annual_report
+from zhengai.engine.reports.annual import annual_report, mapping_for
 from zhengai.engine.reports.annual_mapping import (
     FILE_NAME,
     AnnualMapping,
@@ -37,7 +37,6 @@ from zhengai.engine.reports.annual_mapping import (
 from zhengai.engine.writes import WriteService
 from zhengai.graph_loader import demo_path, load_dataset
 from zhengai.reports import annual, markdown, pdf, word
-from zhengai.resolvers.annual_report import mapping_for
 from zhengai.stores import EmbeddedStore
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"

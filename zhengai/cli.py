@@ -67,8 +67,9 @@ def _cmd_annual_report(args: argparse.Namespace) -> int:
 
     from zhengai import texts
     from zhengai.engine import Engine
+    from zhengai.engine.reports.annual import mapping_for
     from zhengai.engine.reports.annual_mapping import AnnualMappingError, layout
-    from zhengai.resolvers.annual_report import default_mapping_path, mapping_for, render_annual_report
+    from zhengai.resolvers.annual_report import default_mapping_path, render_annual_report
 
     opened = _open_store(args)
     if opened is None:

@@ -15,15 +15,15 @@ from starlette.responses import PlainTextResponse, Response
 
 from zhengai import texts
 from zhengai.engine import Engine, InvalidArgumentError, NotFoundError
-from zhengai.engine.reports.annual import annual_report
-from zhengai.engine.reports.annual_mapping import FILE_NAME, AnnualMapping, AnnualMappingError, load_mapping
+from zhengai.engine.reports.annual import annual_report, mapping_for
+from zhengai.engine.reports.annual_mapping import FILE_NAME, AnnualMapping, AnnualMappingError
 from zhengai.graph_loader import demo_path
 from zhengai.reports import annual
 from zhengai.reports.document import Document
 from zhengai.resolvers.reporting import FORMATS
 from zhengai.security.tokens import Principal, Role
 
-__all__ = ["ANNUAL_FORMATS", "READERS", "annual_endpoint", "default_mapping_path", "mapping_for",
+__all__ = ["ANNUAL_FORMATS", "READERS", "annual_endpoint", "default_mapping_path", "may_read",
            "render_annual_report"]
 
 #: The formats of the 质量年报.
@@ -39,15 +39,6 @@ def default_mapping_path(data: str | Path | None = None) -> Path:
     if configured:
         return Path(configured)
     return (Path(data) if data else demo_path()) / FILE_NAME
-
-
-def mapping_for(engine: Engine, path: Path) -> AnnualMapping:
-    """The mapping at ``path`` checked against the graph's metrics, goals and subjects
-    (AnnualMappingError with ``file:line`` messages)."""
-    if not path.is_file():
-        raise AnnualMappingError([f"{path}:1: {texts.say('annual_report.mapping.missing')}"])
-    state = engine.state
-    return load_mapping(path, state.ids("Metric"), state.ids("Goal"), state.ids("Subject"))
 
 
 def render_annual_report(engine: Engine, year: int, mapping: AnnualMapping, fmt: str,

@@ -19,20 +19,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from zhengai import texts
 from zhengai.domain.enums import Level
 from zhengai.domain.errors import InvalidArgumentError
 from zhengai.domain.models import Goal, Metric, Subject, Unit
 from zhengai.engine import monitoring
 from zhengai.engine.engine import Engine
 from zhengai.engine.monitoring import SEVERITY_RANK
-from zhengai.engine.reports.annual_mapping import AnnualMapping, layout
+from zhengai.engine.reports.annual_mapping import AnnualMapping, AnnualMappingError, layout, load_mapping
 from zhengai.engine.reports.data import GoalLine, MetricLine
 from zhengai.engine.spiral import STREAM, ImprovementMeasure, spiral_view
 from zhengai.engine.trends import goal_trends, month_ends, summarise
 
 __all__ = ["AnnualReport", "AnnualTable", "ImprovementLine", "TableRow", "YearWarning", "annual_report",
-           "report_date"]
+           "mapping_for", "report_date"]
 
 #: Bounds of the report's lists.
 MAX_SCHOOL_WARNINGS = 200
@@ -114,6 +116,15 @@ class AnnualReport:
     def unmapped(self) -> list[tuple[str, str]]:
         """(table, row) of every row no metric fills."""
         return [(t.name, row) for t in self.tables for row in t.unmapped()]
+
+
+def mapping_for(engine: Engine, path: Path) -> AnnualMapping:
+    """The mapping at ``path`` checked against the metrics, goals and subjects the graph has or had
+    (AnnualMappingError with ``file:line`` messages)."""
+    if not path.is_file():
+        raise AnnualMappingError([f"{path}:1: {texts.say('annual_report.mapping.missing')}"])
+    state = engine.state
+    return load_mapping(path, state.ids("Metric"), state.ids("Goal"), state.ids("Subject"))
 
 
 def report_date(year: int, as_of: date | None = None) -> date:
