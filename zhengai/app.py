@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException  # what strawberry's ASGI view turns into a plain response
@@ -36,6 +37,7 @@ from zhengai.notify.service import Notifier
 from zhengai.notify.settings import NotifySettings
 from zhengai.notify.web import ack_endpoint
 from zhengai.queries import graphql_operations
+from zhengai.resolvers.annual_report import annual_endpoint
 from zhengai.resolvers.attachments import attachment_endpoints, default_folder
 from zhengai.resolvers.context import Context
 from zhengai.resolvers.live import WarningHub
@@ -286,7 +288,8 @@ class ZhengaiGraphQL(OffloadedExecution, GraphQL):
 def create_app(engine: Engine, *, writes: WriteService | None = None, auth: AuthConfig | None = None,
                cors: Cors | None = None, follow_every: float | None = FOLLOW_EVERY,
                admission: AdmissionSettings | None = None, notify: NotifySettings | None = None,
-               notify_schedule: bool = True, attachments: AttachmentSettings | None = None) -> Starlette:
+               notify_schedule: bool = True, attachments: AttachmentSettings | None = None,
+               annual_mapping: Path | None = None) -> Starlette:
     """The service over ``engine``. ``writes`` is its one write path (default: a new one over the
     engine); the warnings a write raises are pushed to subscribers. While the app runs, what other
     processes write to the same store (a CLI ingest, another replica) is followed every ``follow_every``
@@ -296,7 +299,8 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     accepted at once; ValueError for a setting out of range. ``notify`` turns 预警推送 on (its
     acknowledgement link; with ``notify_schedule`` and ``notify.enabled`` its scheduler runs with the
     app); the notifier is ``app.state.notifier``. ``attachments`` (default:
-    ZHENGAI_ATTACHMENTS_DIR, else ``attachments/`` beside the embedded store's journal) keeps 佐证材料."""
+    ZHENGAI_ATTACHMENTS_DIR, else ``attachments/`` beside the embedded store's journal) keeps 佐证材料.
+    ``annual_mapping`` (default: ZHENGAI_ANNUAL_MAPPING, else the demo's) maps the 质量年报's rows."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
     gate = Admission(admission)
     writes = writes or WriteService(engine)
@@ -347,6 +351,8 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     app = Starlette(middleware=middleware, lifespan=lifespan, routes=[*extra,
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
+        Route("/reports/annual/{year}.{format}",  # 质量年报 (annual_mapping: its annual_report.yaml)
+              gate.endpoint(_guarded(annual_endpoint(engine, annual_mapping), auth)), methods=["GET"]),
         Route("/reports/{subject_id}.{format}", gate.endpoint(_guarded(report_endpoint(engine), auth)),
               methods=["GET"]),
         Route("/export/plan.xlsx", gate.endpoint(_guarded(books["export"], auth)), methods=["GET"]),

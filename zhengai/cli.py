@@ -38,9 +38,62 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print("\n".join(exc.messages))
             print(f"{len(exc.messages)} error(s) in {FILE_NAME}", file=sys.stderr)
             return 1
+    if (failed := _check_annual_mapping(folder, ds)) is not None:
+        return failed
     counts = ", ".join(f"{len(ds.section(s))} {s}" for s in
                        ("units", "subjects", "plans", "standards", "goals", "metrics", "tasks"))
     print(f"{folder}: valid ({counts}, {len(ds.observations)} observations)")
+    return 0
+
+
+def _check_annual_mapping(folder: Path, ds: Dataset) -> int | None:
+    """The 质量年报 mapping of the dataset, when it has one: 1 after printing its file:line errors."""
+    from zhengai.engine.reports.annual_mapping import FILE_NAME, AnnualMappingError, load_mapping
+
+    if not (folder / FILE_NAME).is_file():
+        return None
+    try:
+        load_mapping(folder / FILE_NAME, set(ds.section("metrics")), set(ds.section("goals")),
+                     set(ds.section("subjects")))
+    except AnnualMappingError as exc:
+        print("\n".join(exc.messages))
+        print(f"{len(exc.messages)} error(s) in {FILE_NAME}", file=sys.stderr)
+        return 1
+    return None
+
+
+def _cmd_annual_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zhengai import texts
+    from zhengai.engine import Engine
+    from zhengai.engine.reports.annual import mapping_for
+    from zhengai.engine.reports.annual_mapping import AnnualMappingError, layout
+    from zhengai.resolvers.annual_report import default_mapping_path, render_annual_report
+
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, _ = opened
+    engine = Engine(store)
+    try:
+        mapping = mapping_for(engine, Path(args.mapping) if args.mapping else default_mapping_path(args.data))
+        body, doc = render_annual_report(engine, args.year, mapping, args.format,
+                                         date.fromisoformat(args.as_of) if args.as_of else None)
+    except AnnualMappingError as exc:
+        print("\n".join(exc.messages), file=sys.stderr)
+        return 1
+    except ValueError as exc:  # a year or date out of range
+        print(f"zhengai: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    Path(args.out).write_bytes(data)
+    rows = sum(len(t.rows) for t in layout().tables)
+    said = texts.say("annual_report.cli.wrote", file=args.out, title=doc.title, format=args.format,
+                     size=len(data), mapped=len(mapping.rows), unmapped=rows - len(mapping.rows))
+    print(f"zhengai: {said}")
     return 0
 
 
@@ -130,14 +183,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as exc:  # an admission setting out of range
         print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
         return 2
+    from zhengai.resolvers.annual_report import default_mapping_path
+
+    annual_mapping = default_mapping_path(getattr(args, "data", None))  # the 质量年报's rows
     if args.workers > 1:
         from zhengai.workers import listening_socket, supervise
 
         sock = listening_socket(args.host, args.port)
         return supervise(args.workers,
-                         lambda: create_app(engine, auth=auth, admission=admission, notify=notify), sock,
+                         lambda: create_app(engine, auth=auth, admission=admission, notify=notify,
+                                            annual_mapping=annual_mapping), sock,
                          args.log_level, after_fork=getattr(store, "reconnect", None))
-    app = create_app(engine, auth=auth, admission=admission, notify=notify)
+    app = create_app(engine, auth=auth, admission=admission, notify=notify, annual_mapping=annual_mapping)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -601,6 +658,17 @@ def build_parser() -> argparse.ArgumentParser:
     export_state.add_argument("--as-of", help="the values as they stood on this date (default today)")
     _store_arguments(export_state)
     export_state.set_defaults(func=_cmd_export_state_data)
+
+    annual = sub.add_parser("annual-report", help="write the college's 质量年报 of a year (Word or PDF)")
+    annual.add_argument("year", type=int, help="the year, e.g. 2026")
+    annual.add_argument("--format", choices=("docx", "pdf", "md"), default="docx")
+    annual.add_argument("-o", "--out", required=True, help="the file to write")
+    annual.add_argument("--as-of", help="the report's date inside the year (default: its last day, or "
+                                        "today for the current year)")
+    annual.add_argument("--mapping", help="the mapping file (default: ZHENGAI_ANNUAL_MAPPING, else "
+                                          "annual_report.yaml of the dataset)")
+    _store_arguments(annual)
+    annual.set_defaults(func=_cmd_annual_report)
 
     gen = sub.add_parser("generate", help="write a deterministic synthetic dataset")
     gen.add_argument("--scale", choices=("demo", "college", "province"), default="demo")

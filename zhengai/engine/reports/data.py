@@ -41,6 +41,7 @@ __all__ = [
     "StandardSection",
     "diagnosis_report",
     "plain_message",
+    "proposed_measure",
     "report_kind",
     "title_of",
 ]
@@ -209,6 +210,11 @@ def _measure(w: monitoring.Warning) -> str:
     key = w.type if w.type in (WarningType.FLOOR, WarningType.OVERDUE, WarningType.OVER_BUDGET,
                                WarningType.BEHIND_PACE) else ("Metric" if w.kind == "Metric" else "Goal")
     return texts.say(f"report.measure.{key}", name=w.node_name)
+
+
+def proposed_measure(w: monitoring.Warning) -> str:
+    """The 改进措施 proposed for a RED warning (as the 诊改报告 proposes it)."""
+    return _measure(w)
 
 
 def _improvements(warnings: Iterable[monitoring.Warning], units: dict[str, Unit]) -> list[Improvement]:
