@@ -498,48 +498,59 @@ def _observations(
     tell: Progress = _quiet,
 ) -> None:
     """New or changed values (compared metric by metric with the history): submitted for review. Rows of
-    a metric the workbook retires are left alone (its history stays)."""
+    a metric the workbook retires are left alone (its history stays).
+
+    A metric's rows are checked as one run when they follow each other (as exported): only the current
+    run is held, so memory does not grow with the sheet. A metric whose rows are scattered (a row added
+    at the bottom) is checked again, all its rows together, in a second pass over the sheet."""
     header, found = _sheet_rows(source, wb, title, OBSERVATIONS, plan.problems)
     if header is None or len(header.columns) < 3:
         return
     counted = _Counted(found, title, tell)
     run: list[tuple[Row, dict[str, Any]]] = []
-    claimed: dict[tuple[str, date], tuple[float, int]] = {}
+    checked: set[str] = set()  # metrics whose run is over
+    scattered: set[str] = set()
     percent = _PercentOf(view, effective)
 
     def flush() -> None:
-        if not run:
-            return
-        metric_id = run[0][1]["metric"]
-        held = dict(view.history([metric_id]).get(metric_id, []))
-        for row, parsed in run:
-            key = (metric_id, parsed["at"])
-            if key in claimed:
-                if claimed[key][0] != parsed["value"]:
-                    plan.problems.append(
-                        LocatedProblem(
-                            title,
-                            cell_name(header.columns["value"], row.number),
-                            "CONFLICTING_VALUE",
-                            {"first": claimed[key][1]},
-                        )
-                    )
-                continue
-            claimed[key] = (parsed["value"], row.number)
-            if held.get(parsed["at"]) != parsed["value"]:
-                plan.values.append(ValueInput(metric_id, parsed["at"], parsed["value"], parsed.get("source")))
-                plan.value_origins.append(Origin(title, row.number, header.columns))
-        run.clear()
+        if run:
+            metric_id = run[0][1]["metric"]
+            if metric_id in checked:
+                scattered.add(metric_id)
+            else:
+                checked.add(metric_id)
+                _check_values(title, header, view, metric_id, run, plan)
+            run.clear()
 
-    for row in counted:
-        parsed = _parse(OBSERVATIONS, header, row, plan.problems, percent)
+    for row, parsed in _value_rows(counted, title, header, plan.problems, percent, metric_ids, retired):
+        if run and run[0][1]["metric"] != parsed["metric"]:
+            flush()
+        run.append((row, parsed))
+    flush()
+    counted.done()
+    if scattered:
+        _recheck(source, wb, title, header, view, plan, scattered, percent)
+
+
+def _value_rows(
+    found: Any,
+    title: str,
+    header: _Header,
+    problems: list[LocatedProblem],
+    percent: _PercentOf,
+    metric_ids: set[str],
+    retired: set[str] | None,
+) -> Iterator[tuple[Row, dict[str, Any]]]:
+    """The readable rows of an observations sheet naming a metric the workbook keeps."""
+    for row in found:
+        parsed = _parse(OBSERVATIONS, header, row, problems, percent)
         if parsed is None:
             continue
         metric_id = parsed["metric"]
         if retired and metric_id in retired:
             continue
         if metric_id not in metric_ids:
-            plan.problems.append(
+            problems.append(
                 LocatedProblem(
                     title,
                     cell_name(header.columns["metric"], row.number),
@@ -548,11 +559,65 @@ def _observations(
                 )
             )
             continue
-        if run and run[0][1]["metric"] != metric_id:
-            flush()
-        run.append((row, parsed))
-    flush()
-    counted.done()
+        yield row, parsed
+
+
+def _check_values(
+    title: str,
+    header: _Header,
+    view: Engine,
+    metric_id: str,
+    run: list[tuple[Row, dict[str, Any]]],
+    plan: WorkbookPlan,
+) -> None:
+    """One metric's rows against its history: a date given twice with two values is a conflict; a new or
+    changed value is planned."""
+    held = dict(view.history([metric_id]).get(metric_id, []))
+    claimed: dict[date, tuple[float, int]] = {}
+    for row, parsed in run:
+        at = parsed["at"]
+        if at in claimed:
+            if claimed[at][0] != parsed["value"]:
+                plan.problems.append(
+                    LocatedProblem(
+                        title,
+                        cell_name(header.columns["value"], row.number),
+                        "CONFLICTING_VALUE",
+                        {"first": claimed[at][1]},
+                    )
+                )
+            continue
+        claimed[at] = (parsed["value"], row.number)
+        if held.get(at) != parsed["value"]:
+            plan.values.append(ValueInput(metric_id, at, parsed["value"], parsed.get("source")))
+            plan.value_origins.append(Origin(title, row.number, header.columns))
+
+
+def _recheck(
+    source: Source,
+    wb: Any,
+    title: str,
+    header: _Header,
+    view: Engine,
+    plan: WorkbookPlan,
+    scattered: set[str],
+    percent: _PercentOf,
+) -> None:
+    """The metrics whose rows are scattered over the sheet, checked again with all their rows (the first
+    pass already reported the sheet's unreadable cells)."""
+    kept = [
+        (value, origin)
+        for value, origin in zip(plan.values, plan.value_origins, strict=True)
+        if not (origin.sheet == title and value.metric in scattered)
+    ]
+    plan.values = [v for v, _ in kept]
+    plan.value_origins = [o for _, o in kept]
+    found = _sheet_rows(source, wb, title, OBSERVATIONS, [])[1]
+    runs: dict[str, list[tuple[Row, dict[str, Any]]]] = {m: [] for m in scattered}
+    for row, parsed in _value_rows(found, title, header, [], percent, scattered, None):
+        runs[parsed["metric"]].append((row, parsed))
+    for metric_id, run in runs.items():
+        _check_values(title, header, view, metric_id, run, plan)
 
 
 def _order(plan: WorkbookPlan) -> None:
