@@ -319,13 +319,16 @@ def _progress_bars() -> tuple[object, object]:
     bars: dict[str, tqdm] = {}
     interactive = sys.stderr.isatty()
 
-    def progress(stage: str, done: int, total: int) -> None:
+    def progress(stage: str, done: int, total: int) -> None:  # total 0: not known yet
         if not interactive:
-            print(f"zhengai: {stage} {done}/{total}", file=sys.stderr, flush=True)
+            print(f"zhengai: {stage} {done}/{total}" if total else f"zhengai: {stage} {done} …",
+                  file=sys.stderr, flush=True)
             return
         if stage not in bars:
             bars[stage] = tqdm(total=total or None, desc=f"{stage:>6}", unit=" rows", file=sys.stderr)
         bar = bars[stage]
+        if total and bar.total != total:
+            bar.total = total
         bar.update(done - bar.n)
 
     def close() -> None:

@@ -53,6 +53,31 @@ from zhengai.workbooks.reader import LocatedProblem, Row, Source, cell_name, ope
 
 MAX_ID = 200
 HISTORY_CHUNK = 2000
+#: Rows read between two progress reports within a sheet (its total is unknown until it is read).
+TELL_EVERY = 20_000
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class _Counted:
+    """A sheet's rows, counted as read; ``tell(title, rows so far, 0)`` every TELL_EVERY rows."""
+
+    def __init__(self, found: Iterator[Row], title: str, tell: Progress) -> None:
+        self.found, self.title, self.tell, self.count = found, title, tell, 0
+
+    def __iter__(self) -> Iterator[Row]:
+        for row in self.found:
+            self.count += 1
+            if self.count % TELL_EVERY == 0:
+                self.tell(self.title, self.count, 0)
+            yield row
+
+    def done(self) -> None:
+        """Tell the sheet's rows read (the total now known)."""
+        self.tell(self.title, self.count, self.count)
 
 
 @dataclass(frozen=True)
@@ -221,7 +246,7 @@ def read_workbook(source: Source, view: Engine, effective: date,
                   progress: Callable[[str, int, int], None] | None = None) -> WorkbookPlan:
     """The batch a plan workbook asks for, against the graph as ``view`` sees it on ``effective``
     (``progress(sheet, done, total)`` told as each sheet is read)."""
-    tell = progress or (lambda stage, done, total: None)
+    tell = progress or _quiet
     plan = WorkbookPlan()
     try:
         wb = open_workbook(source)
@@ -236,16 +261,14 @@ def read_workbook(source: Source, view: Engine, effective: date,
         kept: dict[str, set[str]] = {}
         bad: set[str] = set()
         for sheet in NODE_SHEETS:
-            kept[sheet.key] = _node_sheet(source, wb, sheet, view, effective, plan, seen, bad)
-            tell(sheet.title, len(kept[sheet.key]), len(kept[sheet.key]))
+            kept[sheet.key] = _node_sheet(source, wb, sheet, view, effective, plan, seen, bad, tell)
         retired = _retire(view, effective, kept, plan)
-        _links(source, wb, view, effective, plan, retired, bad)
+        _links(source, wb, view, effective, plan, retired, bad, tell)
         for title in wb.sheetnames:
             if title == OBSERVATIONS.title or (
                 title.startswith(OBSERVATIONS.title) and title[len(OBSERVATIONS.title) :].isdigit()
             ):
-                _observations(source, wb, title, view, effective, plan, kept["Metric"], retired)
-                tell(title, len(plan.values), len(plan.values))
+                _observations(source, wb, title, view, effective, plan, kept["Metric"], retired, tell)
     finally:
         wb.close()
     _order(plan)
@@ -282,14 +305,16 @@ def _node_sheet(
     plan: WorkbookPlan,
     seen: dict[str, tuple[str, int]],
     bad: set[str],
+    tell: Progress = _quiet,
 ) -> set[str]:
     """Upserts of the sheet's new and changed rows; returns the ids it holds."""
     header, found = _sheet_rows(source, wb, sheet.title, sheet, plan.problems)
+    counted = _Counted(found, sheet.title, tell)
     existing = view.records(sheet.key, effective)
     ids: set[str] = set()
     if header is None or "id" not in header.columns:
         return set(existing)  # a sheet without its id column: refused (MISSING_COLUMN), nothing retired
-    for row in found:
+    for row in counted:
         id_col = header.columns["id"]
         before = len(plan.problems)
         parsed = _parse(sheet, header, row, plan.problems)
@@ -313,6 +338,7 @@ def _node_sheet(
                 bad.add(node_id)
             continue
         _diff_row(sheet, header, row, parsed, existing.get(node_id), plan)
+    counted.done()
     return ids
 
 
@@ -402,14 +428,16 @@ def _links(
     plan: WorkbookPlan,
     retired: set[str],
     bad: set[str],
+    tell: Progress = _quiet,
 ) -> None:
     """Links and unlinks: the 关联 rows against the relationships among the nodes the caller sees."""
     header, found = _sheet_rows(source, wb, LINKS.title, LINKS, plan.problems)
+    counted = _Counted(found, LINKS.title, tell)
     current = _current_links(view, effective)
     wanted: dict[tuple[str, str, str], int] = {}
     if header is None or len(header.columns) < 3:
         return
-    for row in found:
+    for row in counted:
         parsed = _parse(LINKS, header, row, plan.problems)
         if parsed is None:
             continue
@@ -429,6 +457,7 @@ def _links(
         link = _link_change(kind, parsed, current)
         if link is not None:
             plan.add(link, origin)
+    counted.done()
     for key in current:
         kind, source_id, target = key
         if key not in wanted and source_id not in retired and target not in retired:
@@ -466,49 +495,62 @@ def _observations(
     plan: WorkbookPlan,
     metric_ids: set[str],
     retired: set[str] | None = None,
+    tell: Progress = _quiet,
 ) -> None:
     """New or changed values (compared metric by metric with the history): submitted for review. Rows of
-    a metric the workbook retires are left alone (its history stays)."""
+    a metric the workbook retires are left alone (its history stays).
+
+    A metric's rows are checked as one run when they follow each other (as exported): only the current
+    run is held, so memory does not grow with the sheet. A metric whose rows are scattered (a row added
+    at the bottom) is checked again, all its rows together, in a second pass over the sheet."""
     header, found = _sheet_rows(source, wb, title, OBSERVATIONS, plan.problems)
     if header is None or len(header.columns) < 3:
         return
+    counted = _Counted(found, title, tell)
     run: list[tuple[Row, dict[str, Any]]] = []
-    claimed: dict[tuple[str, date], tuple[float, int]] = {}
+    checked: set[str] = set()  # metrics whose run is over
+    scattered: set[str] = set()
     percent = _PercentOf(view, effective)
 
     def flush() -> None:
-        if not run:
-            return
-        metric_id = run[0][1]["metric"]
-        held = dict(view.history([metric_id]).get(metric_id, []))
-        for row, parsed in run:
-            key = (metric_id, parsed["at"])
-            if key in claimed:
-                if claimed[key][0] != parsed["value"]:
-                    plan.problems.append(
-                        LocatedProblem(
-                            title,
-                            cell_name(header.columns["value"], row.number),
-                            "CONFLICTING_VALUE",
-                            {"first": claimed[key][1]},
-                        )
-                    )
-                continue
-            claimed[key] = (parsed["value"], row.number)
-            if held.get(parsed["at"]) != parsed["value"]:
-                plan.values.append(ValueInput(metric_id, parsed["at"], parsed["value"], parsed.get("source")))
-                plan.value_origins.append(Origin(title, row.number, header.columns))
-        run.clear()
+        if run:
+            metric_id = run[0][1]["metric"]
+            if metric_id in checked:
+                scattered.add(metric_id)
+            else:
+                checked.add(metric_id)
+                _check_values(title, header, view, metric_id, run, plan)
+            run.clear()
 
+    for row, parsed in _value_rows(counted, title, header, plan.problems, percent, metric_ids, retired):
+        if run and run[0][1]["metric"] != parsed["metric"]:
+            flush()
+        run.append((row, parsed))
+    flush()
+    counted.done()
+    if scattered:
+        _recheck(source, wb, title, header, view, plan, scattered, percent)
+
+
+def _value_rows(
+    found: Any,
+    title: str,
+    header: _Header,
+    problems: list[LocatedProblem],
+    percent: _PercentOf,
+    metric_ids: set[str],
+    retired: set[str] | None,
+) -> Iterator[tuple[Row, dict[str, Any]]]:
+    """The readable rows of an observations sheet naming a metric the workbook keeps."""
     for row in found:
-        parsed = _parse(OBSERVATIONS, header, row, plan.problems, percent)
+        parsed = _parse(OBSERVATIONS, header, row, problems, percent)
         if parsed is None:
             continue
         metric_id = parsed["metric"]
         if retired and metric_id in retired:
             continue
         if metric_id not in metric_ids:
-            plan.problems.append(
+            problems.append(
                 LocatedProblem(
                     title,
                     cell_name(header.columns["metric"], row.number),
@@ -517,10 +559,65 @@ def _observations(
                 )
             )
             continue
-        if run and run[0][1]["metric"] != metric_id:
-            flush()
-        run.append((row, parsed))
-    flush()
+        yield row, parsed
+
+
+def _check_values(
+    title: str,
+    header: _Header,
+    view: Engine,
+    metric_id: str,
+    run: list[tuple[Row, dict[str, Any]]],
+    plan: WorkbookPlan,
+) -> None:
+    """One metric's rows against its history: a date given twice with two values is a conflict; a new or
+    changed value is planned."""
+    held = dict(view.history([metric_id]).get(metric_id, []))
+    claimed: dict[date, tuple[float, int]] = {}
+    for row, parsed in run:
+        at = parsed["at"]
+        if at in claimed:
+            if claimed[at][0] != parsed["value"]:
+                plan.problems.append(
+                    LocatedProblem(
+                        title,
+                        cell_name(header.columns["value"], row.number),
+                        "CONFLICTING_VALUE",
+                        {"first": claimed[at][1]},
+                    )
+                )
+            continue
+        claimed[at] = (parsed["value"], row.number)
+        if held.get(at) != parsed["value"]:
+            plan.values.append(ValueInput(metric_id, at, parsed["value"], parsed.get("source")))
+            plan.value_origins.append(Origin(title, row.number, header.columns))
+
+
+def _recheck(
+    source: Source,
+    wb: Any,
+    title: str,
+    header: _Header,
+    view: Engine,
+    plan: WorkbookPlan,
+    scattered: set[str],
+    percent: _PercentOf,
+) -> None:
+    """The metrics whose rows are scattered over the sheet, checked again with all their rows (the first
+    pass already reported the sheet's unreadable cells)."""
+    kept = [
+        (value, origin)
+        for value, origin in zip(plan.values, plan.value_origins, strict=True)
+        if not (origin.sheet == title and value.metric in scattered)
+    ]
+    plan.values = [v for v, _ in kept]
+    plan.value_origins = [o for _, o in kept]
+    found = _sheet_rows(source, wb, title, OBSERVATIONS, [])[1]
+    runs: dict[str, list[tuple[Row, dict[str, Any]]]] = {m: [] for m in scattered}
+    for row, parsed in _value_rows(found, title, header, [], percent, scattered, None):
+        runs[parsed["metric"]].append((row, parsed))
+    for metric_id, run in runs.items():
+        _check_values(title, header, view, metric_id, run, plan)
 
 
 def _order(plan: WorkbookPlan) -> None:
