@@ -365,6 +365,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
               methods=["POST"]),
         Route("/filling", filling_page),
         Route("/evidence", lambda _: web.evidence_page()),
+        Route("/report", lambda _: web.report_page()),
         Route("/graphql", gate.asgi(graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", explorer),

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zhengai.domain.enums import Level
 from zhengai.domain.errors import StoreUnavailableError
 from zhengai.domain.models import Dataset
 from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
@@ -575,6 +576,32 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_render_reports(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from zhengai.engine import Engine
+    from zhengai.reports.batch import Options, run_batch, subjects_at
+
+    opened = _open_store(args)
+    if opened is None:
+        return 1
+    store, label = opened
+    engine = Engine(store)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    options = Options(args.format, as_of, date.fromisoformat(args.from_) if args.from_ else None, args.period)
+    ids = args.subject or subjects_at(engine, Level(args.level), as_of)
+    print(f"zhengai: {label}: {len(ids):,} {args.level} reports as {args.format} → {args.out} "
+          f"({args.jobs} job(s))", file=sys.stderr, flush=True)
+    result = run_batch(engine, ids, Path(args.out), options, jobs=args.jobs, every=args.progress_seconds,
+                       progress=lambda p: print(f"zhengai: {p.line()}", file=sys.stderr, flush=True),
+                       failed=lambda f: print(f"zhengai: {f.subject_id}: {f.message}", file=sys.stderr,
+                                              flush=True))
+    store.close()
+    print(f"zhengai: {result.written:,} written, {result.skipped:,} already complete, "
+          f"{len(result.failures):,} failed in {result.seconds:.1f} s → {args.out}")
+    return 1 if result.failures else 0
+
+
 def _store_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", help="embedded store: the dataset folder (default: the bundled demo)")
     parser.add_argument("--state", help="embedded store: the journal folder (as for serve)")
@@ -672,6 +699,21 @@ def build_parser() -> argparse.ArgumentParser:
                                           "annual_report.yaml of the dataset)")
     _store_arguments(annual)
     annual.set_defaults(func=_cmd_annual_report)
+
+    batch = sub.add_parser("render-reports", help="write every 诊改报告 of a level (or the --subject ones) "
+                           "to a folder; resumable, exit 1 if any failed")
+    batch.add_argument("--level", choices=[level.value for level in Level], default="STUDENT")
+    batch.add_argument("--subject", action="append", metavar="ID", help="this subject only (repeatable)")
+    batch.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf")
+    batch.add_argument("--out", required=True, help="the folder to write <subject>.<format> into")
+    batch.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes (default 1)")
+    batch.add_argument("--period", help="the report's year (YYYY; default this year)")
+    batch.add_argument("--as-of", help="the report's date (YYYY-MM-DD)")
+    batch.add_argument("--from", dest="from_", help="the period's first day (YYYY-MM-DD)")
+    batch.add_argument("--progress-seconds", type=float, default=2.0, metavar="S",
+                       help="a progress line at most every S seconds (default 2)")
+    _store_arguments(batch)
+    batch.set_defaults(func=_cmd_render_reports)
 
     gen = sub.add_parser("generate", help="write a deterministic synthetic dataset")
     gen.add_argument("--scale", choices=("demo", "college", "province"), default="demo")

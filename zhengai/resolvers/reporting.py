@@ -19,8 +19,7 @@ from zhengai.engine import Engine, InvalidArgumentError, NotFoundError, onepage
 from zhengai.engine.reports import workflow
 from zhengai.engine.reports.data import diagnosis_report
 from zhengai.engine.reports.workflow import report_record
-from zhengai.reports import diagnosis, markdown, pdf, word
-from zhengai.reports.document import Document
+from zhengai.reports.render import FORMATS, render_subject
 from zhengai.resolvers.context import ctx
 from zhengai.schema.types.common import AsOf
 from zhengai.schema.types.report_workflow import ReportPartsInput, ReportRecord
@@ -112,27 +111,11 @@ def _date_param(params: Mapping[str, str], name: str) -> date | None:
         raise InvalidArgumentError(f"{name} must be an ISO date (YYYY-MM-DD), got {raw!r}") from None
 
 
-#: The formats of /reports/{subjectId}.{format}: renderer and media type.
-FORMATS: dict[str, tuple[Callable[[Document], str | bytes], str]] = {
-    "md": (markdown.render, "text/markdown; charset=utf-8"),
-    "docx": (word.render, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "pdf": (pdf.render, "application/pdf"),
-}
-
-
 def render_report(engine: Engine, subject_id: str, params: Mapping[str, str], fmt: str = "md") -> str | bytes:
     """The 诊改报告 of ``subject_id`` in ``fmt`` as the caller's view sees it, with the written parts of
     the period's report (the workflow's current version)."""
-    as_of, start = _date_param(params, "asOf"), _date_param(params, "from")
-    period = params.get("period")
-    if period:
-        if not (period.isdigit() and len(period) == 4):
-            raise InvalidArgumentError(f"period must be a year (YYYY), got {period!r}")
-        start = start or date(int(period), 1, 1)
-        as_of = as_of or min(date.today(), date(int(period), 12, 31))
-    data = diagnosis_report(engine, subject_id, as_of, start)
-    record = report_record(engine, subject_id, period, data.as_of)
-    return FORMATS[fmt][0](diagnosis.document(data, record))
+    return render_subject(engine, subject_id, fmt, _date_param(params, "asOf"), _date_param(params, "from"),
+                          params.get("period"))
 
 
 def report_endpoint(engine: Engine) -> Callable[[Request], Awaitable[Response]]:

@@ -108,6 +108,17 @@ def evidence_page() -> HTMLResponse:
 
 
 @cache
+def _report_html() -> str:
+    return with_texts(_template("report.html"))
+
+
+def report_page() -> HTMLResponse:
+    """The 诊改报告 page at ``/report`` (``?subject=STU-001&period=2026``): write, submit, review, attach,
+    download."""
+    return HTMLResponse(_report_html(), headers=PAGE_HEADERS)
+
+
+@cache
 def _assessment_html() -> str:
     return with_texts(_template("assessment.html"))
 
