@@ -34,6 +34,9 @@ class Stage(StrEnum):
     IMPROVE = "IMPROVE"  # 改进
 
 
+#: The event stream of 8字螺旋 stage changes and improvements, keyed by subject (the dataset's ``history``
+#: and every write since).
+STREAM = "spiral"
 #: The small loop (常态纠偏): 实施 → 监测 → 预警 → 改进 (their words: the catalogue's ``small_loop``).
 SMALL_LOOP = ("IMPLEMENT", "MONITOR", "WARN", "IMPROVE")
 #: Where a subject stands when nothing has been recorded: its cycle is running (实施).

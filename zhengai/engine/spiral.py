@@ -19,6 +19,7 @@ from zhengai.domain.errors import InvalidArgumentError, NotFoundError
 from zhengai.domain.models import Semester, Subject
 from zhengai.domain.spiral import (
     DEFAULT_STAGE,
+    STREAM,
     CycleRule,
     Stage,
     in_spiral,
@@ -70,7 +71,6 @@ class SpiralView:
         return self.rule.frequency
 
 
-STREAM = "spiral"  # the event stream of 8字螺旋 stage changes and improvements, keyed by subject
 
 
 def college_calendar(engine: Engine, when: date) -> tuple[Semester, ...]:
