@@ -71,8 +71,6 @@ class SpiralView:
         return self.rule.frequency
 
 
-
-
 def college_calendar(engine: Engine, when: date) -> tuple[Semester, ...]:
     """The college calendar: the school subject's ``semesters`` (empty: the default calendar)."""
     school = next((s for s in engine.base.state.subjects(when).values()
