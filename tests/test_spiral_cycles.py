@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from tests.test_spiral import spiral_gql  # noqa: F401  (the fixture: a store of its own for writes)
-from zhengai.domain.enums import SpiralKind
+from zhengai.domain.enums import ComponentMeasure, SpiralKind
 from zhengai.domain.models import Semester, Subject
 from zhengai.domain.spiral import Stage, semester_span, spiral_cycle
+from zhengai.engine.assessment import assess
 from zhengai.graph_loader import demo_path, load_dataset, validate_folder
 
 SPIRAL = """query($s: ID!, $d: Date, $k: SpiralKind) { spiral(subjectId: $s, asOf: $d, kind: $k) {
@@ -207,3 +208,16 @@ def test_the_demo_history_is_the_dataset_s(demo_dataset):
     assert first == demo_dataset.history and len(first) > 50
     stages = [e for _, e in first if e["kind"] == "stage"]
     assert all(Stage(e["to"]) and e["source"] == "dataset" for e in stages)
+
+
+def test_an_improvement_of_the_history_answers_from_its_day(demo_engine):
+    """考核 (预警整改): 教务处's 2025 improvements, recorded 2026-01-10, count from that day on."""
+    def answered(day: date) -> tuple[int | None, int | None]:
+        row = next(r for r in assess(demo_engine, "KH-DEPT", day).rows if r.subject_id == "JWC")
+        part = next(c for c in row.components if c.measure is ComponentMeasure.WARNINGS_ANSWERED)
+        return part.counted, part.met
+
+    counted, met = answered(date(2026, 1, 9))
+    assert counted and met == 0
+    counted, met = answered(date(2026, 1, 12))
+    assert counted and met >= 2  # M-IDEO-COURSE, M-ONLINE-COURSE … answered
