@@ -192,6 +192,7 @@ def read_history(items: Any, ds: Dataset, report: Report) -> list[tuple[str, dic
             continue
         current[(subject.id, kind)] = (stage, last)
         made.sort(key=lambda e: e["at"])  # stable: stages keep their order
-        named = {"spiral": entry.spiral.value} if entry.spiral else {}
+        named = {k: v for k, v in (("spiral", entry.spiral and entry.spiral.value), ("cycle", entry.cycle))
+                 if v}
         events += [(subject.id, {**e, **named, "recorded": e["at"], "source": "dataset"}) for e in made]
     return events
