@@ -98,8 +98,9 @@ def roots() -> st.SearchStrategy[str]:
         st.builds(lambda i: f'onePage(unitId: "{i}", {AS_OF}) {{ tasks {{ name goalIds }} }}', unit_ids),
         st.builds(lambda lv, u: f'warnings({AS_OF}, level: {lv}, unitId: "{u}") {{ nodeId nodeName }}',
                   levels, unit_ids),
-        st.builds(lambda i: f'spiral(subjectId: "{i}", {AS_OF}) {{ subjectName '
-                            f"openWarnings {{ nodeId nodeName }} improvements {{ measure }} }}", ids),
+        st.builds(lambda i, k: f'spiral(subjectId: "{i}", {AS_OF}{k}) {{ subjectName kinds '
+                               f"openWarnings {{ nodeId nodeName }} improvements {{ measure }} }}", ids,
+                  st.sampled_from(["", ", kind: COURSE_BUILD", ", kind: TEACHER", ", kind: STUDENT"])),
         # 驾驶舱 and 画像
         st.builds(lambda i: f'portrait(subjectId: "{i}", {AS_OF}) {{ subject {{ id name }} majorName '
                             f"goals {{ id name }} dimensions {{ key metrics {{ id name }} "

@@ -79,6 +79,7 @@ CHILDREN = ('{ goal(id: "%s") { children { id } metrics { id } others(' + A + ')
 RECORD = 'mutation { recordObservations(observations: [{metricId: "M-MAJ-MECH-EMP", at: "2026-01-20", ' \
          'value: 95.8}]) { received changed } }'  # the demo's own value: a no-op when allowed
 ADVANCE = 'mutation { advanceStage(subjectId: "%s") { stage } }'
+KIND_ADVANCE = 'mutation { advanceStage(subjectId: "%s", kind: %s) { stage } }'
 IMPROVE = 'mutation { recordImprovement(subjectId: "%s", measure: "加强过程监测") { id } }'
 AUDIT = '{ auditLog(first: 5) { operation } }'
 WARNINGS = '{ warnings(asOf: "' + AS_OF + '") { nodeId } }'
@@ -187,6 +188,10 @@ CASES: list[tuple[str, str, str, Callable[[dict[str, Any]], None] | None]] = [
     ("teacher", *goals_total(5, 5, '{ goals(subjectId: "CRS-CNC") { totalCount } }')),  # their course's
     ("teacher", *goals_total(0, 0, '{ goals(subjectId: "STU-001") { totalCount } }')),  # not a student's
     ("teacher", ADVANCE % "CRS-CNC", OK, None),
+    ("teacher", KIND_ADVANCE % ("CRS-CNC", "COURSE_BUILD"), OK, None),  # their course's other spiral
+    ("teacher", KIND_ADVANCE % ("CRS-JAVA", "COURSE_BUILD"), HIDDEN, None),  # another teacher's course
+    ("student", KIND_ADVANCE % ("CRS-CNC", "COURSE_TEACH"), FORBIDDEN, None),  # visible, but not theirs
+    ("student", '{ spiral(subjectId: "STU-002", kind: STUDENT) { stage } }', HIDDEN, None),
     ("teacher", RECORD, FORBIDDEN, None),
     ("teacher", VIEWER, OK, lambda d: d["viewer"]["scoped"] and {s["id"] for s in d["viewer"]["ownSubjects"]}
      == {"TCH-01", "CRS-CNC", "CRS-MECHDRAW"}),

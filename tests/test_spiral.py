@@ -49,7 +49,7 @@ def test_cycles_and_frequencies_follow_the_plan():
     assert cycle_rule(Level.COURSE, "在线开放").frequency.value == "HALF_MONTHLY"
     semester, year = cycle_rule(Level.STUDENT), cycle_rule(Level.SCHOOL)
     assert calendar_cycle(semester, date(2026, 11, 20)) == (date(2026, 9, 1), date(2027, 1, 31))
-    assert calendar_cycle(semester, date(2026, 3, 2)) == (date(2026, 2, 1), date(2026, 8, 31))
+    assert calendar_cycle(semester, date(2026, 3, 2)) == (date(2026, 2, 1), date(2026, 7, 31))
     assert calendar_cycle(year, date(2026, 3, 2)) == (date(2026, 1, 1), date(2026, 12, 31))
     assert next_stage(Stage.IMPROVE) is Stage.GOAL and next_stage(Stage.GOAL) is Stage.STANDARD
 

@@ -30,6 +30,7 @@ from zhengai.engine.portraits import MIN_PEERS
 from zhengai.engine.reports.workflow import STREAM as REPORTS
 from zhengai.engine.reports.workflow import ReportStatus, key_of
 from zhengai.engine.spiral import STREAM as SPIRAL
+from zhengai.engine.spiral import event_day
 
 if TYPE_CHECKING:
     from zhengai.engine.engine import Engine
@@ -264,6 +265,7 @@ def _warnings_answered(facts: _Facts, who: _Assessed) -> tuple[Fraction, int | N
     if not due:
         return Fraction(1), 0, 0
     answered = {w for e in facts.engine.events(SPIRAL, who.id) if e.get("kind") == "improvement"
+                and ((day := event_day(e)) is None or day <= facts.snap.as_of)  # history: from its day
                 for w in e.get("answers", [])}
     met = len(due & answered)
     return Fraction(met, len(due)), len(due), met

@@ -14,16 +14,19 @@ from datetime import UTC, date, datetime
 from zhengai import texts
 from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet, Event
-from zhengai.domain.enums import Frequency
+from zhengai.domain.enums import Frequency, Level, SpiralKind
 from zhengai.domain.errors import InvalidArgumentError, NotFoundError
-from zhengai.domain.models import Goal, Subject
+from zhengai.domain.models import Semester, Subject
 from zhengai.domain.spiral import (
     DEFAULT_STAGE,
+    STREAM,
     CycleRule,
     Stage,
-    calendar_cycle,
-    cycle_rule,
+    in_spiral,
+    kind_rule,
     next_stage,
+    spiral_cycle,
+    spiral_kinds,
 )
 from zhengai.engine.engine import Engine
 from zhengai.engine.monitoring import Warning
@@ -51,6 +54,7 @@ class SpiralView:
     """A subject's 8字螺旋 at a date: its cycle, stage, rounds, open warnings and improvements."""
 
     subject: Subject
+    kind: SpiralKind
     rule: CycleRule
     start: date
     end: date
@@ -67,26 +71,50 @@ class SpiralView:
         return self.rule.frequency
 
 
-def _cycle(rule: CycleRule, goals: list[Goal], as_of: date) -> tuple[date, date]:
-    """The subject's current cycle: the period of its longest goal that contains ``as_of``, else the
-    level's calendar cycle."""
-    periods = sorted((g.period for g in goals if g.period and g.period.start <= as_of <= g.period.end),
-                     key=lambda p: (p.end - p.start).days, reverse=True)
-    return (periods[0].start, periods[0].end) if periods else calendar_cycle(rule, as_of)
+def college_calendar(engine: Engine, when: date) -> tuple[Semester, ...]:
+    """The college calendar: the school subject's ``semesters`` (empty: the default calendar)."""
+    school = next((s for s in engine.base.state.subjects(when).values()
+                   if s.level is Level.SCHOOL and s.semesters), None)
+    return tuple(school.semesters) if school else ()
 
 
-STREAM = "spiral"  # the event stream of 8字螺旋 stage changes and improvements, keyed by subject
+def event_day(event: dict) -> date | None:
+    """The day an event happened when it says so (``at``: the dataset's 螺旋 history); None for events
+    recorded through the API, which hold from the moment they were written."""
+    at = event.get("at")
+    return date.fromisoformat(at) if at else None
 
 
-def spiral_view(engine: Engine, subject_id: str, as_of: date | None = None) -> SpiralView:
-    """The subject's spiral as ``engine`` (a caller's view) sees it."""
+def spiral_events(engine: Engine, subject: Subject, kind: SpiralKind, as_of: date) -> list[dict]:
+    """The events of one of a subject's spirals that hold on ``as_of``, oldest first: an event names its
+    spiral (``spiral``) or belongs to the subject's main one; a dated event counts from its day."""
+    main = spiral_kinds(subject)[0]
+    return [e for e in engine.events(STREAM, subject.id)
+            if SpiralKind(e.get("spiral") or main) is kind and ((d := event_day(e)) is None or d <= as_of)]
+
+
+def subject_kind(subject: Subject, kind: SpiralKind | None) -> SpiralKind:
+    """``kind`` checked against the spirals the subject runs (None: its main one)."""
+    kinds = spiral_kinds(subject)
+    if kind is None:
+        return kinds[0]
+    if kind not in kinds:
+        raise InvalidArgumentError(f"{subject.id} runs no {kind.value} spiral (it runs "
+                                   f"{', '.join(k.value for k in kinds)})")
+    return kind
+
+
+def spiral_view(engine: Engine, subject_id: str, as_of: date | None = None,
+                kind: SpiralKind | None = None) -> SpiralView:
+    """The subject's spiral ``kind`` (default its main one) as ``engine`` (a caller's view) sees it."""
     subject = engine.subject(subject_id)
+    kind = subject_kind(subject, kind)
     snap = engine.snapshot(as_of)
-    goals = engine.subject_goals(subject, snap.as_of)
-    rule = cycle_rule(subject.level, subject.category)
-    start, end = _cycle(rule, goals, snap.as_of)
+    goals = [g for g in engine.subject_goals(subject, snap.as_of) if in_spiral(g, kind)]
+    rule = kind_rule(kind)
+    start, end = spiral_cycle(kind, subject, goals, snap.as_of, college_calendar(engine, snap.as_of))
     stage, rounds, measures = DEFAULT_STAGE, 0, {}
-    for event in engine.events(STREAM, subject_id):
+    for event in spiral_events(engine, subject, kind, snap.as_of):
         if event["kind"] == "stage":
             if event["to"] == Stage.GOAL and event["from"] == Stage.IMPROVE:
                 rounds += 1
@@ -105,7 +133,7 @@ def spiral_view(engine: Engine, subject_id: str, as_of: date | None = None) -> S
     seen = [d for m in metrics if (d := snap.seen(m)) is not None]
     improvements = sorted(measures.values(), key=lambda m: m.recorded, reverse=True)[:MAX_IMPROVEMENTS]
     answered = {w for m in improvements for w in m.answers}
-    return SpiralView(subject, rule, start, end, stage, rounds, max(seen, default=None),
+    return SpiralView(subject, kind, rule, start, end, stage, rounds, max(seen, default=None),
                       [w for w in engine.warnings(snap.as_of) if w.node_id in mine], answered,
                       improvements)
 
@@ -118,14 +146,24 @@ def _event(subject_id: str, event: dict, audit: AuditEntry) -> ChangeSet:
     return ChangeSet(audit=replace(audit, after=after), events=[Event(STREAM, subject_id, event)])
 
 
-def plan_stage(engine: Engine, subject_id: str, to: Stage | None, actor: Principal | None) -> Callable[
-        [GraphState], ChangeSet]:
-    """The plan moving a subject to ``to`` (default: the next stage; after 改进 a new round starts at 目标);
-    ``engine`` is the caller's view, which must allow changing this subject's spiral."""
+def _named(engine: Engine, subject_id: str, kind: SpiralKind | None) -> tuple[SpiralKind, dict]:
+    """The spiral a write goes to, and what its event says of it (a spiral other than the main one is
+    named)."""
+    subject = engine.subject(subject_id)
+    chosen = subject_kind(subject, kind)
+    return chosen, ({} if chosen is spiral_kinds(subject)[0] else {"spiral": chosen.value})
+
+
+def plan_stage(engine: Engine, subject_id: str, to: Stage | None, actor: Principal | None,
+               kind: SpiralKind | None = None) -> Callable[[GraphState], ChangeSet]:
+    """The plan moving a subject's spiral ``kind`` (default its main one) to ``to`` (default: the next
+    stage; after 改进 a new round starts at 目标); ``engine`` is the caller's view, which must allow changing
+    this subject's spiral."""
     engine.check_own_subject(subject_id)
+    kind, named = _named(engine, subject_id, kind)
 
     def plan(_: GraphState) -> ChangeSet:
-        current = spiral_view(engine, subject_id).stage
+        current = spiral_view(engine, subject_id, kind=kind).stage
         target = to or next_stage(current)
         if target == current:
             raise InvalidArgumentError(f"{subject_id} is already at {texts.label('stage', current)} "
@@ -135,17 +173,20 @@ def plan_stage(engine: Engine, subject_id: str, to: Stage | None, actor: Princip
                                         **{"from": current, "to": target}),
                               {"subject": subject_id, "stage": current.value},
                               {"subject": subject_id, "stage": target.value})
-        return _event(subject_id, {"kind": "stage", "from": current.value, "to": target.value}, audit)
+        return _event(subject_id, {"kind": "stage", "from": current.value, "to": target.value, **named},
+                      audit)
 
     return plan
 
 
 def plan_improvement(engine: Engine, subject_id: str, measure: str, owner: str | None, due: date | None,
                      answers: list[str], done: bool, improvement_id: str | None,
-                     actor: Principal | None) -> tuple[str, Callable[[GraphState], ChangeSet]]:
-    """The plan recording an improvement measure (or updating one, by id) answering warnings, with the
-    measure's id; ``engine`` as in :func:`plan_stage`."""
+                     actor: Principal | None, kind: SpiralKind | None = None
+                     ) -> tuple[str, Callable[[GraphState], ChangeSet]]:
+    """The plan recording an improvement measure (or updating one, by id) answering warnings in the
+    subject's spiral ``kind``, with the measure's id; ``engine`` as in :func:`plan_stage`."""
     engine.check_own_subject(subject_id)
+    _, named = _named(engine, subject_id, kind)
     if not measure.strip():
         raise InvalidArgumentError("measure must not be empty")
     if owner is not None and owner not in engine.units():
@@ -154,7 +195,7 @@ def plan_improvement(engine: Engine, subject_id: str, measure: str, owner: str |
         raise InvalidArgumentError("at most 100 answered warnings per measure")
     event = {"kind": "improvement", "id": improvement_id or f"IMP-{uuid.uuid4().hex[:10]}",
              "measure": measure.strip(), "owner": owner, "due": due.isoformat() if due else None,
-             "answers": answers, "done": done}
+             "answers": answers, "done": done, **named}
 
     def plan(state: GraphState) -> ChangeSet:
         old = None

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Protocol
 
 from zhengai.domain.changes import Change, ChangedNode, ChangeSet
+from zhengai.domain.enums import SpiralKind
 from zhengai.domain.errors import ForbiddenError
 from zhengai.domain.models import ObservedValue
 from zhengai.domain.spiral import Stage
@@ -195,11 +196,12 @@ class WriteService:
         return [s for m in metrics for s in metric_submissions(self.engine, m) if s.id in wanted]
 
     def advance_stage(self, subject_id: str, to: Stage | None = None, actor: Principal | None = None,
-                      view: Engine | None = None) -> SpiralView:
-        """8字螺旋: move a subject to ``to`` (default: the next stage)."""
+                      view: Engine | None = None, kind: SpiralKind | None = None) -> SpiralView:
+        """8字螺旋: move a subject's spiral ``kind`` (default its main one) to ``to`` (default: the next
+        stage)."""
         view = view or self.engine
-        self._write(plan_stage(view, subject_id, to, actor))
-        return spiral_view(view, subject_id)
+        self._write(plan_stage(view, subject_id, to, actor, kind))
+        return spiral_view(view, subject_id, kind=kind)
 
     def commit_plan(self, plan: Callable[[GraphState], ChangeSet]) -> ChangeSet:
         """Record a change set planned elsewhere (its plan checks the caller's rights), e.g. the 状态数据
@@ -222,10 +224,12 @@ class WriteService:
 
     def record_improvement(self, subject_id: str, measure: str, owner: str | None, due: date | None,
                            answers: list[str], done: bool = False, improvement_id: str | None = None,
-                           actor: Principal | None = None, view: Engine | None = None) -> ImprovementMeasure:
-        """改进措施: record (or, by id, update) an improvement answering warnings."""
+                           actor: Principal | None = None, view: Engine | None = None,
+                           kind: SpiralKind | None = None) -> ImprovementMeasure:
+        """改进措施: record (or, by id, update) an improvement answering warnings (in the subject's spiral
+        ``kind``, default its main one)."""
         view = view or self.engine
         made, plan = plan_improvement(view, subject_id, measure, owner, due, answers, done, improvement_id,
-                                      actor)
+                                      actor, kind)
         self._write(plan)
-        return next(m for m in spiral_view(view, subject_id).improvements if m.id == made)
+        return next(m for m in spiral_view(view, subject_id, kind=kind).improvements if m.id == made)

@@ -33,6 +33,8 @@ from zhengai.graph_loader.csv_tables import (
     record_fields,
 )
 from zhengai.graph_loader.errors import DatasetError, LocatedError
+from zhengai.graph_loader.history import SECTION as HISTORY
+from zhengai.graph_loader.history import read_history
 from zhengai.graph_loader.observations_csv import read_observations
 from zhengai.graph_loader.text_files import EncodingProblem, read_text
 from zhengai.graph_loader.yaml_source import LocatedYaml, YamlLimitError, read_located_yaml
@@ -83,9 +85,9 @@ def _parse_records(doc: LocatedYaml, ds: Dataset, col: _Collector) -> None:
         col.add(DATASET_FILE, 1, "top level must be a mapping of lists (units, goals, metrics …)")
         return
     for section in doc.data:
-        if section not in SECTIONS:
+        if section not in SECTIONS and section != HISTORY:
             col.add(DATASET_FILE, doc.line_of((section,)),
-                    f"unknown section {section!r}; expected one of {', '.join(SECTIONS)}")
+                    f"unknown section {section!r}; expected one of {', '.join((*SECTIONS, HISTORY))}")
     for section, model in SECTIONS.items():
         items = doc.data.get(section) or []
         if not isinstance(items, list):
@@ -242,6 +244,18 @@ def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics
         ds.observations = read_observations(path, partial(col.add, OBSERVATIONS_FILE), known)
 
 
+def _read_history(ds: Dataset, col: _Collector) -> None:
+    """The 8字螺旋 history (``history`` of dataset.yaml) as spiral events, each problem at its line."""
+    doc = col.doc
+    if doc is None or not isinstance(doc.data, dict):
+        return
+
+    def report(path: tuple[str | int, ...], message: str) -> None:
+        col.add(DATASET_FILE, doc.line_of((HISTORY, *path)), message)
+
+    ds.history = read_history(doc.data.get(HISTORY), ds, report)
+
+
 def _read_yaml(path: Path, col: _Collector) -> LocatedYaml | None:
     """The parsed dataset.yaml, or None after reporting why it cannot be read."""
     try:
@@ -303,6 +317,7 @@ def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
         _check_cycles("SUPPORTS", ((g.id, s.goal) for g in ds.goals.values() for s in g.supports), col)
         _check_cycles("unit parents", ((u.id, u.parent) for u in ds.units.values() if u.parent), col)
         _check_cycles("plan parents", ((p.id, p.parent) for p in ds.plans.values() if p.parent), col)
+        _read_history(ds, col)
     has_metrics = bool(ds.metrics or col.unparsed.get("metrics"))
     _read_observations(folder, ds, col, check_metrics=parsed and has_metrics)
     if parsed and not has_metrics and ds.observations:  # one error, not one per observation

@@ -17,7 +17,7 @@ from zhengai.resolvers.notify import NotifyMutation
 from zhengai.resolvers.reporting import ReportWorkflowMutation
 from zhengai.schema.types.editing import ChangeInput, ChangeResult, to_change
 from zhengai.schema.types.monitoring import ObservationInput, RecordResult
-from zhengai.schema.types.spiral import ImprovementMeasure, Spiral, SpiralStage
+from zhengai.schema.types.spiral import ImprovementMeasure, Spiral, SpiralKind, SpiralStage
 
 
 def _writes(info: Info) -> WriteService:
@@ -49,17 +49,18 @@ class Mutation(AttachmentMutation, ReportWorkflowMutation, FillingMutation, Noti
 
     @strawberry.mutation(description="8字螺旋: move a subject to the next big-loop stage (or to `to`)")
     def advance_stage(self, info: Info, subject_id: strawberry.ID,
-                      to: SpiralStage | None = None) -> Spiral:
+                      to: SpiralStage | None = None, kind: SpiralKind | None = None) -> Spiral:
         c = ctx(info)
         return Spiral.from_model(_writes(info).advance_stage(subject_id, to, actor=c.principal,
-                                                             view=c.engine))
+                                                             view=c.engine, kind=kind))
 
     @strawberry.mutation(description="改进措施: record (or, by id, update) an improvement answering warnings")
     def record_improvement(self, info: Info, subject_id: strawberry.ID, measure: str,
                            owner_unit_id: strawberry.ID | None = None, due: date | None = None,
                            answers: list[strawberry.ID] | None = None, done: bool = False,
-                           id: strawberry.ID | None = None) -> ImprovementMeasure:
+                           id: strawberry.ID | None = None,
+                           kind: SpiralKind | None = None) -> ImprovementMeasure:
         c = ctx(info)
         made = _writes(info).record_improvement(subject_id, measure, owner_unit_id, due, list(answers or []),
-                                                done, id, actor=c.principal, view=c.engine)
+                                                done, id, actor=c.principal, view=c.engine, kind=kind)
         return ImprovementMeasure.from_model(made)

@@ -35,7 +35,7 @@ from zhengai.schema.types.graph import (
     QualityNetwork,
 )
 from zhengai.schema.types.monitoring import Severity, Warning
-from zhengai.schema.types.spiral import Spiral
+from zhengai.schema.types.spiral import Spiral, SpiralKind
 from zhengai.schema.types.viewer import Viewer
 
 MAX_PAGE = 100
@@ -148,9 +148,11 @@ class Query(ReportingQuery, ReportWorkflowQuery, AuditQuery, FidelityQuery, Dash
         found = ctx(info).engine.warnings(as_of, level, unit_id, min_severity)
         return [Warning.from_model(w) for w in found[:first]]
 
-    @strawberry.field(description="8字质量改进螺旋 of a subject: cycle, stage, small loop, improvements")
-    def spiral(self, info: Info, subject_id: strawberry.ID, as_of: AsOf = None) -> Spiral:
-        return Spiral.from_model(spiral_view(ctx(info).engine, subject_id, as_of))
+    @strawberry.field(description="8字质量改进螺旋 of a subject: cycle, stage, small loop, improvements "
+                                  "(`kind`: which of its spirals, default its main one)")
+    def spiral(self, info: Info, subject_id: strawberry.ID, as_of: AsOf = None,
+               kind: SpiralKind | None = None) -> Spiral:
+        return Spiral.from_model(spiral_view(ctx(info).engine, subject_id, as_of, kind))
 
     @strawberry.field(description="Any node's neighbourhood over every relationship, for visualisation")
     def graph(self, info: Info, root_id: strawberry.ID,

@@ -34,6 +34,7 @@ from zhengai.domain.relations import (
     Relationship,
     record_relationships,
 )
+from zhengai.domain.spiral import STREAM as HISTORY_STREAM
 from zhengai.domain.timeline import Timeline, Version, record_at
 from zhengai.domain.units import goal_unit, unit_and_below
 from zhengai.stores.observations import ObservationStore
@@ -130,7 +131,10 @@ class GraphState:
         for o in ds.observations:
             series[o.metric][o.at] = o.value
         observations = ((m, sorted(s), [s[d] for d in sorted(s)]) for m, s in series.items())
-        return cls.of_timelines(((r.id, (Version(None, r),)) for r in ds.records()), observations)
+        state = cls.of_timelines(((r.id, (Version(None, r),)) for r in ds.records()), observations)
+        for subject, event in ds.history:  # the dataset's 8字螺旋 history, before any event written since
+            state._events[(HISTORY_STREAM, subject)].append(dict(event))
+        return state
 
     @classmethod
     def of_timelines(cls, nodes: Iterable[tuple[str, Timeline]],

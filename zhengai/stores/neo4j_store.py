@@ -34,6 +34,7 @@ from zhengai.domain.changes import ChangeSet
 from zhengai.domain.enums import LEVEL_RANK
 from zhengai.domain.models import SECTIONS, Dataset, Goal, Record
 from zhengai.domain.relations import relationships
+from zhengai.domain.spiral import STREAM as HISTORY_STREAM
 from zhengai.domain.timeline import MODELS, Timeline, Version, from_json, to_json
 from zhengai.stores.base import GraphStore, Plan
 from zhengai.stores.cypher import statement
@@ -313,7 +314,8 @@ class Neo4jStore(GraphStore):
     @staticmethod
     def load_steps(dataset: Dataset) -> Iterator[Step]:
         """The writes of a dataset as (stage, statement, rows) batches: nodes by label (metrics carry
-        their observations as ``obsAt`` ISO dates and ``obsValue``), then relationships by type."""
+        their observations as ``obsAt`` ISO dates and ``obsValue``), then relationships by type, then the
+        8字螺旋 history as events."""
         series: dict[str, dict[date, float]] = defaultdict(dict)
         for o in dataset.observations:
             series[o.metric][o.at] = o.value
@@ -337,6 +339,11 @@ class Neo4jStore(GraphStore):
         for kind, rows in by_type.items():
             for batch in _batches(rows):
                 yield "relationships", f"merge_relationships@{kind}", batch
+        history = [{"stream": HISTORY_STREAM, "key": key, "pos": i,
+                    "json": json.dumps(event, ensure_ascii=False)}
+                   for i, (key, event) in enumerate(dataset.history)]
+        for batch in _batches(history):
+            yield "events", "load_history", batch
 
     def load(self, dataset: Dataset, replace: bool = False, progress: Progress | None = None,
              audit: AuditEntry | None = None) -> int:
@@ -358,6 +365,8 @@ class Neo4jStore(GraphStore):
             if replace:
                 while tx.run(statement("delete_batch"), batch=BATCH).single(strict=True)["deleted"]:
                     report("deleted", 0, 0)
+            tx.run(statement("delete_history"), all=replace,
+                   keys=sorted({key for key, _ in dataset.history})).consume()
             done: dict[str, int] = defaultdict(int)
             for stage, name, rows in prefetch(self.load_steps(dataset)):
                 tx.run(statement(name), rows=rows).consume()

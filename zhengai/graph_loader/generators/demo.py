@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from zhengai.graph_loader.generators import names, records
@@ -46,6 +46,7 @@ from zhengai.graph_loader.generators.demo_college import (
     SCHOOL_METRICS,
     SCHOOL_TARGETS,
     SEMESTERS,
+    SPIRAL_HISTORY,
     STUDENTS,
     SYSTEM_GOALS,
     SYSTEM_SUBJECTS,
@@ -65,6 +66,9 @@ from zhengai.graph_loader.generators.records import DatasetWriter
 
 SEED = 20191
 LAST_DAY = date(2026, 11, 15)  # the data cut-off
+#: How far a drawn trend climbs in the 13 months of readings: a fraction of the drawn 10–25 points of
+#: attainment (readings of 2026 judged against the year's targets are not all RED in spring)
+RAMP = 0.4
 CALENDAR = ReadingCalendar((2025, 11), 13, at_month_end=False)  # 2025-11 … 2026-11, on the 1st
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 SCHOOL = "SCH"  # the 学校 subject
@@ -92,6 +96,7 @@ SECTION_TITLES = {
                "课程教学 HALF_MONTHLY，教师 SEMESTER，学生 MONTHLY）",
     "tasks": "任务：建设与实施进程表（§七）各行 T-01…T-26，及2026年一页纸项目 T26-*"
              "（budget/spent 单位：万元）",
+    "history": "8字螺旋历史（§四(二)）：各主体已完成的诊改周期（阶段及其开始日）与回应当时预警的改进措施",
     "schemes": "考核方案（激励引擎 §四(三)、§六）：部门（院部）年度考核、专业考核性诊改、教师实时性考核诊改",
 }
 
@@ -99,6 +104,31 @@ SECTION_TITLES = {
 def _short(subject_id: str) -> str:
     """``MAJ-MECH`` → ``MECH``: the part of a subject id that names its plans, goals and metrics."""
     return subject_id.split("-", 1)[1]
+
+
+def yearly_targets(spec: MetricTemplate) -> list[dict[str, float]]:
+    """分年度目标 of a school metric over the five-year term 2024–2028: its ``target`` is the 2026 step;
+    the years before step up to it from the baseline (or from 80 %), the years after go on by half a step
+    (a percentage at most 100, a lower-is-better value above 0)."""
+    t, b = spec.target, spec.baseline
+    step = (t - b) / 3 if b is not None else (0.1 * t if spec.direction == names.HIGHER else -0.1 * t)
+    out = []
+    for year in range(names.SCHOOL_TERM.start.year, names.SCHOOL_TERM.end.year + 1):
+        k = year - 2026
+        value = t + step * (k if k <= 0 else k / 2)
+        if spec.unit == "%":
+            value = min(value, 100.0)
+        if spec.direction != names.HIGHER:
+            value = max(value, abs(t) * 0.5)
+        out.append({"year": year, "target": round(value, max(spec.dec, 1))})
+    return out
+
+
+def year_share(day: date) -> float:
+    """The share of its year gone by ``day`` (1 January: 1/365, 31 December: 1), as 年度累计 metrics are
+    annualised (docs/semantics.md §2)."""
+    year_days = (date(day.year, 12, 31) - date(day.year, 1, 1)).days + 1
+    return day.timetuple().tm_yday / year_days
 
 
 def reading_dates(frequency: str) -> list[date]:
@@ -128,6 +158,8 @@ class DemoBuilder:
         self.standards()
         self.tasks()
         self.schemes()
+        for entry in SPIRAL_HISTORY:  # the 8字螺旋's earlier cycles
+            self.writer.add_history(entry)
         for mid, spec, readings in self.readings:
             if not readings.nodata:
                 for day, value in self.series(spec, readings):
@@ -204,10 +236,16 @@ class DemoBuilder:
                 owner=COLLEGE_OF_MAJOR[major], parent="PL-5Y-STUDENT", period=names.student_terms(year)[0])
 
     def _metric(self, mid: str, spec: MetricTemplate, owner: str, goal: str, readings: Readings,
-                subject: str | None = None) -> None:
-        """A metric of ``goal`` made from ``spec`` (named for ``subject``); its readings as tuned."""
+                subject: str | None = None, yearly: bool = False) -> None:
+        """A metric of ``goal`` made from ``spec`` (named for ``subject``; ``yearly``: with 分年度目标); its
+        readings as tuned."""
         name = spec.name.format(subject) if subject else spec.name
-        self.writer.add("metrics", records.metric(mid, name, spec, owner=owner, goal=goal))
+        metric = records.metric(mid, name, spec, owner=owner, goal=goal)
+        if spec.shape == "ytd":  # 年度累计: judged at the year's pace
+            metric |= {"cumulative": True}
+        if yearly:  # 分年度目标 of a five-year goal
+            metric |= {"targets": yearly_targets(spec)}
+        self.writer.add("metrics", metric)
         self.metric_ids.append(mid)
         self.readings.append((mid, spec, replace(readings, **READING_CHANGES.get(mid, {}))))
 
@@ -254,7 +292,8 @@ class DemoBuilder:
         owners = {task.key: task.owner for task in ANNUAL_TASKS}
         for code, task_key, readings in SCHOOL_METRICS:
             spec = replace(names.template("SCHOOL", code), **SCHOOL_METRIC_CHANGES.get(code, {}))
-            self._metric(f"M-{code}", spec, spec.owner or owners[task_key], f"A26-{task_key}", readings)
+            self._metric(f"M-{code}", spec, spec.owner or owners[task_key], f"A26-{task_key}", readings,
+                         yearly=True)
 
     def major_goals(self) -> None:
         """专业 goals and metrics (SEMESTER: 专业层面按学期监测预警)."""
@@ -517,21 +556,25 @@ class DemoBuilder:
             latest = value_at(spec.direction, spec.baseline, spec.target, q)
         n = len(dates)
         out: list[float] = []
-        if spec.shape == "ytd":  # 年度累计: resets in January, grows to `latest` by the last date
-            last = dates[-1]
-            frac_last = (last.month - 0.5) / 12
+        if spec.shape == "ytd":  # 年度累计: restarts each January at the pace of `latest`, a yearly level
+            last, pace, annual = dates[-1], 1.0, latest
+            days = []
             for d in dates:
-                if d.year == last.year:
-                    out.append(latest * ((d.month - 0.5) / 12) / frac_last)
-                else:  # the previous year's running total
-                    out.append(latest / frac_last * ((d.month - 0.5) / 12) * rng.uniform(0.9, 1.0))
+                if d.year != last.year:  # the previous year's running total, at its own pace
+                    pace = rng.uniform(0.9, 1.0)
+                day = d - timedelta(days=1) if (d.month, d.day) == (1, 1) else d  # the year's total: 31 Dec
+                days.append(day)
+                out.append(annual * year_share(day) * (pace if day.year != last.year else 1.0))
+            dates, latest = days, out[-1]
         elif spec.shape == "build":  # 课程建设完成度, rising each quarter
-            start = latest * rng.uniform(0.35, 0.55)
+            start = latest * (1 - (1 - rng.uniform(0.35, 0.55)) * RAMP)
             out = [start + (latest - start) * i / max(n - 1, 1) for i in range(n)]
         else:
             start = readings.start
-            if start is None:
-                q0 = max(0.0, q - rng.uniform(0.1, 0.25))
+            if start is not None:  # a tuned start, climbed by RAMP of the way
+                start = latest + (start - latest) * RAMP
+            else:
+                q0 = max(0.0, q - rng.uniform(0.1, 0.25) * RAMP)
                 start = value_at(spec.direction, spec.baseline, spec.target, q0)
             scale = abs(spec.target - spec.baseline) if spec.baseline is not None else spec.target
             for i in range(n):

@@ -485,3 +485,121 @@ TEACHER_GRADES: dict[str, tuple[str, str, str, str]] = {  # title, post, grade, 
     "TCH-10": ("助教", "专业技术十二级", "青年教师", "教学为主型"),
 }
 SEMESTERS = [dict(name="秋季学期", start="09-01", end="01-31"), dict(name="春季学期", start="02-01", end="07-31")]
+
+# -- 8字螺旋 history (§四(二)): completed earlier cycles and the improvements answering their warnings ------
+_CLOSE = ("DIAGNOSE", "MOTIVATE", "LEARN", "INNOVATE", "IMPROVE")  # a cycle's 诊断 → 改进
+_OPEN = ("GOAL", "STANDARD", "DESIGN", "ORGANISE", "IMPLEMENT")  # the next cycle's 目标 → 实施
+
+
+def _stages(names: tuple[str, ...], *days: str) -> list[dict[str, Any]]:
+    return [{"stage": s, "at": date.fromisoformat(d)} for s, d in zip(names, days, strict=True)]
+
+
+def _imp(iid: str, measure: str, owner: str, at: str, due: str, answers: list[str],
+         done: bool = True) -> dict[str, Any]:
+    return {"id": iid, "measure": measure, "owner": owner, "at": date.fromisoformat(at),
+            "due": date.fromisoformat(due), "answers": answers, "done": done}
+
+
+#: ``history`` of the dataset, in order: per subject, its earlier cycles (stages with the day each began,
+#: 改进措施 answering the warnings raised then) and the current cycle's start.
+SPIRAL_HISTORY: list[dict[str, Any]] = [
+    # 学校: 以年度为周期（2025年度 → 2026年度）; 年度目标任务分解 each January–March
+    {"subject": "SCH", "cycle": "2025年度",
+     "stages": _stages(_CLOSE, "2025-12-15", "2026-01-08", "2026-01-15", "2026-01-22", "2026-01-29"),
+     "improvements": [
+         _imp("IMP-SCH-2025-01", "生师比超出底线18：人事处2026年引进专任教师40名、压缩外聘兼课比例", "RSC",
+              "2026-01-10", "2026-12-31", ["FLOOR:M-SSR"], done=False),
+         _imp("IMP-SCH-2025-02", "“双师”比例未达标：专任教师每五年累计企业实践不少于6个月，“双师”认定与职称评审挂钩",
+              "RSC", "2026-01-10", "2026-08-31", ["STATUS:M-DUAL-RATIO"]),
+         _imp("IMP-SCH-2025-03", "智能化校园滞后：信息中心完成6个业务系统与数据中心对接，建立故障4小时恢复机制",
+              "XXZX", "2026-01-12", "2026-06-30",
+              ["STATUS:M-DATA-SYS", "STATUS:M-SYS-RECOVERY", "STATUS:A26-SMART"]),
+         _imp("IMP-SCH-2025-04", "“一页纸”项目T26-04超预算：调整预算报校长办公会审批，超支部分由财务处专项审核", "CWC",
+              "2026-01-12", "2026-03-31", ["OVER_BUDGET:T26-04"]),
+     ]},
+    {"subject": "SCH", "cycle": "2026年度",
+     "stages": _stages(_OPEN, "2026-02-05", "2026-02-26", "2026-03-12", "2026-03-26", "2026-04-01")},
+    # 部门（教务处）: 年度
+    {"subject": "JWC", "cycle": "2025年度",
+     "stages": _stages(_CLOSE, "2025-12-18", "2026-01-08", "2026-01-14", "2026-01-21", "2026-01-28"),
+     "improvements": [
+         _imp("IMP-JWC-2025-01", "课程思政示范课程分批立项，每个二级学院每学期新增不少于2门", "JWC", "2026-01-10",
+              "2026-07-31", ["STATUS:M-IDEO-COURSE"]),
+         _imp("IMP-JWC-2025-02", "在线开放课程与省级高水平专业群建设纳入二级学院年度考核", "JWC", "2026-01-10",
+              "2026-12-31", ["STATUS:M-ONLINE-COURSE", "STATUS:M-HQ-MAJOR"], done=False),
+     ]},
+    {"subject": "JWC", "cycle": "2026年度",
+     "stages": _stages(_OPEN, "2026-02-06", "2026-02-27", "2026-03-13", "2026-03-27", "2026-04-01")},
+    # 专业（建筑工程技术）: 以三年为建设诊改周期，按学期监测预警
+    {"subject": "MAJ-CONS", "cycle": "2021–2024建设周期",
+     "stages": _stages(_CLOSE, "2024-06-25", "2024-07-05", "2024-07-12", "2024-07-19", "2024-07-26"),
+     "improvements": [
+         _imp("IMP-MAJ-CONS-2024-01", "修订2024级人才培养方案：对接装配式建筑与BIM岗位，新增“1+X”BIM证书课程",
+              "C-ARCH", "2024-07-20", "2024-08-31", []),
+     ]},
+    {"subject": "MAJ-CONS", "cycle": "2024–2027建设周期（2025–2026学年第一学期监测）",
+     "stages": _stages(_OPEN, "2024-09-02", "2024-09-20", "2024-10-15", "2024-11-01", "2024-11-15"),
+     "improvements": [
+         _imp("IMP-MAJ-CONS-2026-01", "就业率低于底线88%：与3家建筑企业共建订单班，专业带头人带队走访用人单位",
+              "C-ARCH", "2026-02-10", "2026-06-30", ["FLOOR:M-MAJ-CONS-EMP", "STATUS:M-MAJ-CONS-MATCH"],
+              done=False),
+         _imp("IMP-MAJ-CONS-2026-02", "人才培养方案论证滞后：3月底前完成专业建设指导委员会论证", "C-ARCH",
+              "2026-02-10", "2026-03-31", ["FLOOR:M-MAJ-CONS-DEC"]),
+     ]},
+    # 课程（数控加工技术）: 课程教学以学期为周期、按半月监测；课程建设以立项建设周期为周期、按季度监测
+    {"subject": "CRS-CNC", "spiral": "COURSE_TEACH", "cycle": "2025–2026学年第一学期",
+     "stages": _stages(_CLOSE, "2026-01-12", "2026-01-15", "2026-01-19", "2026-01-21", "2026-01-23"),
+     "improvements": [
+         _imp("IMP-CRS-CNC-2601", "学习支持服务不足：智能云课堂增设数控仿真练习与每周答疑时段", "C-MECH", "2026-01-20",
+              "2026-03-15", ["STATUS:M-CRS-CNC-SUP", "STATUS:G-CRS-CNC-SUP"]),
+     ]},
+    {"subject": "CRS-CNC", "spiral": "COURSE_TEACH", "cycle": "2025–2026学年第二学期",
+     "stages": [*_stages(_OPEN, "2026-02-24", "2026-02-26", "2026-02-28", "2026-03-02", "2026-03-03"),
+                *_stages(_CLOSE, "2026-07-06", "2026-07-09", "2026-07-13", "2026-07-15", "2026-07-17")],
+     "improvements": [
+         _imp("IMP-CRS-CNC-2607", "总结校企双导师授课经验，形成课程教学改进报告并修订授课计划", "C-MECH",
+              "2026-07-15", "2026-08-31", []),
+     ]},
+    {"subject": "CRS-CNC", "spiral": "COURSE_TEACH", "cycle": "2026–2027学年第一学期",
+     "stages": _stages(_OPEN, "2026-08-31", "2026-09-02", "2026-09-04", "2026-09-07", "2026-09-08")},
+    {"subject": "CRS-CNC", "spiral": "COURSE_BUILD", "cycle": "2025–2026课程建设项目（季度监测）",
+     "improvements": [
+         _imp("IMP-CRS-CNC-B2604", "数字化教学资源更新滞后：与企业共建数控加工案例库，每季度更新不少于10个案例",
+              "C-MECH", "2026-04-10", "2026-09-30", ["STATUS:M-CRS-CNC-RES", "STATUS:G-CRS-CNC-RES"],
+              done=False),
+     ]},
+    # 教师（王建国）: 以岗位聘期为周期，按学期监测预警
+    {"subject": "TCH-01", "cycle": "2021–2023聘期",
+     "stages": _stages(_CLOSE, "2023-12-08", "2023-12-15", "2023-12-20", "2023-12-25", "2023-12-28"),
+     "improvements": [
+         _imp("IMP-TCH-01-2023", "聘期考核：科研项目偏少，新聘期申报市级以上课题1项", "C-MECH", "2023-12-26",
+              "2024-12-31", []),
+     ]},
+    {"subject": "TCH-01", "cycle": "2024–2026聘期（2025–2026学年第一学期监测）",
+     "stages": _stages(_OPEN, "2024-01-08", "2024-01-15", "2024-02-01", "2024-02-20", "2024-02-26"),
+     "improvements": [
+         _imp("IMP-TCH-01-2602", "科研项目未达年度目标：加入专业群技术服务团队，申报横向课题", "C-MECH",
+              "2026-02-05", "2026-07-10", ["STATUS:M-TCH-01-PROJ"]),
+         _imp("IMP-TCH-01-2603", "督导评价偏低：参加教师发展中心课堂教学能力提升工作坊", "JSFZ", "2026-02-05",
+              "2026-06-30", ["STATUS:M-TCH-01-EVAL", "STATUS:M-TCH-01-SUV"]),
+     ]},
+    # 学生（张子涵）: 以学期为周期，按月监测预警
+    {"subject": "STU-001", "cycle": "2025–2026学年第一学期",
+     "stages": _stages(_CLOSE, "2026-01-12", "2026-01-14", "2026-01-16", "2026-01-19", "2026-01-21"),
+     "improvements": [
+         _imp("IMP-STU-001-2601", "成长积分偏低：参加数控技能社团与“1+X”证书培训", "C-MECH", "2026-01-20",
+              "2026-06-30", ["STATUS:M-STU-001-PTS", "STATUS:G-STU-001-Y26"]),
+         _imp("IMP-STU-001-2602", "学业预警：辅导员每两周反馈一次，补修《机械制图与CAD》薄弱章节", "XGC",
+              "2026-01-20", "2026-04-30", ["STATUS:M-STU-001-SUV", "STATUS:G-STU-001-SUV"]),
+     ]},
+    {"subject": "STU-001", "cycle": "2025–2026学年第二学期",
+     "stages": [*_stages(_OPEN, "2026-02-26", "2026-02-28", "2026-03-03", "2026-03-05", "2026-03-06"),
+                *_stages(_CLOSE, "2026-07-03", "2026-07-07", "2026-07-10", "2026-07-14", "2026-07-17")],
+     "improvements": [
+         _imp("IMP-STU-001-2607", "学业预警反馈仍偏慢：与班主任约定每周一次线上反馈", "XGC", "2026-07-15",
+              "2026-09-30", ["STATUS:M-STU-001-SUV"]),
+     ]},
+    {"subject": "STU-001", "cycle": "2026–2027学年第一学期",
+     "stages": _stages(_OPEN, "2026-09-01", "2026-09-03", "2026-09-07", "2026-09-09", "2026-09-10")},
+]

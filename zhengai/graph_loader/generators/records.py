@@ -183,6 +183,10 @@ class DatasetWriter:
         if link:
             self.counts[link] += len(record.get(link, ()))
 
+    def add_history(self, entry: Record) -> None:
+        """Write one entry of the 8字螺旋 ``history`` (after every record section)."""
+        self.sections.setdefault("history", []).append(entry)
+
     def observe(self, metric: str, at: str, value: float, source: str | None = None) -> None:
         """Write one reading of ``metric`` on the ISO date ``at``."""
         self._observations([metric, at, number_text(value), source])

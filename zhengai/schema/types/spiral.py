@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 
 from zhengai import texts
+from zhengai.domain import enums
 from zhengai.domain import spiral as spiral_domain
 from zhengai.engine import spiral as spiral_engine
 from zhengai.schema.types.common import Level
@@ -14,6 +15,8 @@ from zhengai.schema.types.monitoring import Warning
 
 _BIG_LOOP = "8字螺旋 big loop: 目标 标准 设计 组织 实施 诊断 激励 学习 创新 改进"
 SpiralStage = strawberry.enum(spiral_domain.Stage, description=_BIG_LOOP)
+SpiralKind = strawberry.enum(enums.SpiralKind,
+                             description="Which 8字螺旋 (a course runs 课程建设 and 课程教学)")
 
 
 @strawberry.type(description="A stage of the big loop")
@@ -46,6 +49,8 @@ class Spiral:
     subject_id: strawberry.ID
     subject_name: str
     level: Level
+    kind: SpiralKind = strawberry.field(description="This spiral (the subject's main one unless asked)")
+    kinds: list[SpiralKind] = strawberry.field(description="Every spiral the subject runs, main one first")
     cycle_name: str
     cycle_start: date
     cycle_end: date
@@ -65,6 +70,7 @@ class Spiral:
         order = list(spiral_domain.Stage)
         here = order.index(v.stage)
         return cls(subject_id=strawberry.ID(v.subject.id), subject_name=v.subject.name, level=v.subject.level,
+                   kind=v.kind, kinds=list(spiral_domain.spiral_kinds(v.subject)),
                    cycle_name=v.rule.name, cycle_start=v.start, cycle_end=v.end,
                    monitoring_frequency=v.frequency.value, stage=v.stage,
                    stage_name=texts.label("stage", v.stage), rounds=v.rounds,
