@@ -7,7 +7,7 @@ share of its period), OVERDUE (一页纸 tasks past due, not done) and OVER_BUDG
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -165,13 +165,38 @@ def _task_warnings(task: Task, ctx: MonitoringContext) -> Iterator[Warning]:
                               budget=_num(task.budget), over=_pct(over)), task.leader)
 
 
+_TYPE_RANK = {t: i for i, t in enumerate(WarningType)}
+
+
+def sort_key(w: Warning) -> tuple[int, int, str]:
+    """The order of the warnings list: most severe first, then by rule, then by node id (unique per warning:
+    a node has at most one warning per rule)."""
+    return -SEVERITY_RANK[w.severity], _TYPE_RANK[w.type], w.node_id
+
+
 def due_warnings(ctx: MonitoringContext) -> list[Warning]:
     """Every warning due at the snapshot's date, most severe first."""
     graph = ctx.snapshot.structure.graph
     found = [w for g in graph.goals.values() for w in _goal_warnings(g, ctx)]
     found += [w for m in graph.metrics.values() for w in _metric_warnings(m, ctx)]
     found += [w for t in ctx.tasks.values() for w in _task_warnings(t, ctx)]
-    found.sort(key=lambda w: (-SEVERITY_RANK[w.severity], list(WarningType).index(w.type), w.node_id))
+    found.sort(key=sort_key)
+    return found
+
+
+def node_warnings(ids: Iterable[str], ctx: MonitoringContext) -> list[Warning]:
+    """The warnings due at the snapshot's date of the goals, metrics and tasks ``ids`` only (an id not in
+    force there has none), in no particular order."""
+    graph = ctx.snapshot.structure.graph
+    goals, metrics, tasks = graph.goals, graph.metrics, ctx.tasks
+    found: list[Warning] = []
+    for i in ids:
+        if (m := metrics.get(i)) is not None:
+            found += _metric_warnings(m, ctx)
+        elif (g := goals.get(i)) is not None:
+            found += _goal_warnings(g, ctx)
+        elif (t := tasks.get(i)) is not None:
+            found += _task_warnings(t, ctx)
     return found
 
 
