@@ -108,6 +108,7 @@ class DueWarnings:
     keys: list[tuple[int, int, str]]  # ``monitoring.sort_key`` of each of ``found``
     subjects: dict[str, Subject]
     tasks: dict[str, Task]
+    places: dict[str, tuple[Level | None, str | None]]  # metrics' level and unit (monitoring)
     clean: int  # the data version ``found`` is exact for (the key's, unless some nodes are dirty)
     dirty: frozenset[str] = frozenset()  # nodes to re-evaluate before these are read
     #: (the data version these were brought up from, the warnings raised since it), after an update
@@ -641,12 +642,13 @@ class Engine:
         else:
             state = self.state
             units, subjects, tasks = state.units(when), state.subjects(when), state.tasks(when)
-            found = monitoring.due_warnings(monitoring.MonitoringContext(snap, units, subjects, tasks))
+            context = monitoring.MonitoringContext(snap, units, subjects, tasks)
+            found = monitoring.due_warnings(context)
             by_node: dict[str, list[monitoring.Warning]] = {}
             for w in found:
                 by_node.setdefault(w.node_id, []).append(w)
             due = DueWarnings(key, found, by_node, units, [monitoring.sort_key(w) for w in found], subjects,
-                              tasks, key[0])
+                              tasks, context.places, key[0])
         with caches.lock:
             if caches.warnings.get(when) is held:  # else another reader or a write came first
                 caches.warnings[when] = due
@@ -756,7 +758,7 @@ class Engine:
 
 def _updated(held: DueWarnings, snap: Snapshot) -> DueWarnings:
     """``held`` with its dirty nodes' warnings re-evaluated on ``snap`` and spliced into the order."""
-    context = monitoring.MonitoringContext(snap, held.units, held.subjects, held.tasks)
+    context = monitoring.MonitoringContext(snap, held.units, held.subjects, held.tasks, held.places)
     fresh = sorted(monitoring.node_warnings(held.dirty, context), key=monitoring.sort_key)
     stale = [w for n in held.dirty for w in held.by_node.get(n, ())]
     old_ids = {w.id for w in stale}
@@ -790,8 +792,8 @@ def _updated(held: DueWarnings, snap: Snapshot) -> DueWarnings:
     for w in fresh:
         by_node.setdefault(w.node_id, []).append(w)
     raised = [w for w in fresh if w.id not in old_ids]
-    return DueWarnings(held.key, out, by_node, held.units, out_keys, held.subjects, held.tasks, held.key[0],
-                       raised=(held.clean, raised))
+    return DueWarnings(held.key, out, by_node, held.units, out_keys, held.subjects, held.tasks, held.places,
+                       held.key[0], raised=(held.clean, raised))
 
 
 def unit_subject(unit: Unit) -> Subject:

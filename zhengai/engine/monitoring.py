@@ -8,7 +8,7 @@ share of its period), OVERDUE (一页纸 tasks past due, not done) and OVER_BUDG
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
@@ -16,7 +16,7 @@ from zhengai import texts
 from zhengai.domain.enums import FREQUENCY_WINDOW_DAYS, LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric, Subject, Task, Unit
 from zhengai.domain.units import goal_unit
-from zhengai.engine.propagation import below_floor, elapsed_share
+from zhengai.engine.propagation import below_floor, elapsed_share, status_of
 from zhengai.engine.snapshot import Snapshot
 
 #: A goal is behind pace when its attainment trails the elapsed share of its period by more than this.
@@ -72,6 +72,8 @@ class MonitoringContext:
     units: dict[str, Unit]
     subjects: dict[str, Subject]
     tasks: dict[str, Task]
+    #: each metric's level and unit (from the goals it measures), kept while the structure holds
+    places: dict[str, tuple[Level | None, str | None]] = field(default_factory=dict)
 
 
 def _pct(x: float) -> str:
@@ -83,11 +85,14 @@ def _num(x: float, unit: str | None = None) -> str:
 
 
 def _metric_place(metric: Metric, ctx: MonitoringContext) -> tuple[Level | None, str | None]:
-    structure = ctx.snapshot.structure
-    goals = [structure.graph.goals[e.parent] for e in structure.parents.get(metric.id, [])]
-    level = max((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
-    unit = metric.owner or next((u for g in goals if (u := goal_unit(g, ctx.subjects))), None)
-    return level, unit
+    place = ctx.places.get(metric.id)
+    if place is None:
+        structure = ctx.snapshot.structure
+        goals = [structure.graph.goals[e.parent] for e in structure.parents.get(metric.id, [])]
+        level = max((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
+        unit = metric.owner or next((u for g in goals if (u := goal_unit(g, ctx.subjects))), None)
+        place = ctx.places[metric.id] = (level, unit)
+    return place
 
 
 def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: Goal | Metric | Task,
@@ -124,8 +129,7 @@ def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
 def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning]:
     snap = ctx.snapshot
     level, unit = _metric_place(metric, ctx)
-    value = snap.value(metric.id)
-    seen = snap.seen(metric.id)
+    value, seen, attainment = snap.reading(metric.id)
     window = FREQUENCY_WINDOW_DAYS[metric.frequency]
     if seen is None:
         yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,
@@ -141,9 +145,9 @@ def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning
                     texts.say(side, name=metric.name, value=_num(value, metric.unit),
                               floor=_num(metric.floor or 0, metric.unit)))
         return
-    status = snap.metric_status(metric)
+    status = status_of(attainment)  # not below the floor: its attainment decides
     if status in (Status.YELLOW, Status.RED):
-        attained = _pct(snap.attainment(metric.id) or 0)
+        attained = _pct(attainment or 0)
         yield _make(ctx, WarningType.STATUS, Severity(status.value), metric, level, unit,
                     texts.say("warning.metric_status", name=metric.name, value=_num(value, metric.unit),
                               target=_num(metric.target, metric.unit), attainment=attained))
