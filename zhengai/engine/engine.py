@@ -108,7 +108,7 @@ class DueWarnings:
     keys: list[tuple[int, int, str]]  # ``monitoring.sort_key`` of each of ``found``
     subjects: dict[str, Subject]
     tasks: dict[str, Task]
-    places: dict[str, tuple[Level | None, str | None]]  # metrics' level and unit (monitoring)
+    places: dict[str, tuple[Level | None, str | None]]  # goals' and metrics' level and unit
     clean: int  # the data version ``found`` is exact for (the key's, unless some nodes are dirty)
     dirty: frozenset[str] = frozenset()  # nodes to re-evaluate before these are read
     #: (the data version these were brought up from, the warnings raised since it), after an update

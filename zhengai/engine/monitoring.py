@@ -72,7 +72,8 @@ class MonitoringContext:
     units: dict[str, Unit]
     subjects: dict[str, Subject]
     tasks: dict[str, Task]
-    #: each metric's level and unit (from the goals it measures), kept while the structure holds
+    #: each goal's and metric's level and unit (a metric's from the goals it measures), kept while the
+    #: structure holds
     places: dict[str, tuple[Level | None, str | None]] = field(default_factory=dict)
 
 
@@ -106,7 +107,10 @@ def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: 
 def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
     snap = ctx.snapshot
     a = snap.attainment(goal.id)
-    unit = goal_unit(goal, ctx.subjects)
+    place = ctx.places.get(goal.id)
+    if place is None:
+        place = ctx.places[goal.id] = (goal.level, goal_unit(goal, ctx.subjects))
+    unit = place[1]
     status = snap.goal_status(goal)
     if status in (Status.YELLOW, Status.RED):
         th = goal.thresholds
