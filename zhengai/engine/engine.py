@@ -11,6 +11,7 @@ Adding a question means adding one method here.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -93,12 +94,25 @@ class GraphView:
 
 @dataclass(frozen=True)
 class DueWarnings:
-    """The warnings due at one (data version, date), most severe first, indexed by node id."""
+    """The warnings due at one (data version, date), most severe first, indexed by node id.
+
+    After a write that changes values only (an ingest), the held warnings are kept with the nodes whose
+    warnings may have changed — the observed metrics and every goal above them — marked ``dirty``; the
+    next read re-evaluates those nodes only and splices their warnings in (:meth:`Engine.due_warnings`).
+    """
 
     key: tuple[int, date]
     found: list[monitoring.Warning]
-    by_node: dict[str, list[int]]  # node id → positions in ``found``
+    by_node: dict[str, list[monitoring.Warning]]  # node id → its warnings
     units: dict[str, Unit]
+    keys: list[tuple[int, int, str]]  # ``monitoring.sort_key`` of each of ``found``
+    subjects: dict[str, Subject]
+    tasks: dict[str, Task]
+    places: dict[str, tuple[Level | None, str | None]]  # goals' and metrics' level and unit
+    clean: int  # the data version ``found`` is exact for (the key's, unless some nodes are dirty)
+    dirty: frozenset[str] = frozenset()  # nodes to re-evaluate before these are read
+    #: (the data version these were brought up from, the warnings raised since it), after an update
+    raised: tuple[int, list[monitoring.Warning]] | None = None
 
 
 @dataclass
@@ -117,7 +131,7 @@ class _Caches:
     lock: threading.Lock = field(default_factory=threading.Lock)
     snapshots: OrderedDict[tuple[int, date], Snapshot] = field(default_factory=OrderedDict)
     evaluating: dict[tuple[int, date], _Flight] = field(default_factory=dict)  # keys being evaluated
-    warnings: DueWarnings | None = None
+    warnings: OrderedDict[date, DueWarnings] = field(default_factory=OrderedDict)  # by date
     systems: tuple[tuple[int, int], dict[str, System]] | None = None
     scopes: VersionedLRU[Scope] = field(default_factory=lambda: VersionedLRU(CACHED_SCOPES))
     last_refreshed: set[str] = field(default_factory=set)
@@ -257,22 +271,27 @@ class Engine:
         if cs.reload:
             with caches.lock:
                 caches.snapshots.clear()
-                caches.warnings = caches.systems = None
+                caches.warnings.clear()
+                caches.systems = None
             return
         with caches.lock:
             cached = list(caches.snapshots.items())
             caches.snapshots.clear()
         observed = {o.metric for o in cs.observations}
         refreshed: set[str] = set()
+        aboves: dict[date, set[str]] = {}
         for (_, as_of), snap in cached:
             nodes = set(observed)
-            if cs.nodes and (cs.effective_from is None or as_of >= cs.effective_from):
+            structural = bool(cs.nodes) and (cs.effective_from is None or as_of >= cs.effective_from)
+            if structural:
                 nodes |= cs.touched
                 # the nodes in force on that date changed: a structure read before the write (its
                 # goals and metrics, kept once read) would not know them
                 snap.structure = Structure(state, as_of)
             if nodes:
                 above = state.above(nodes, as_of) | nodes
+                if not structural:
+                    aboves[as_of] = above  # what the warnings of that date re-evaluate
                 metrics = {n for n in above if state.kind_of(n) == "Metric"}
                 goals = sorted((n for n in above if state.kind_of(n) == "Goal"), key=state.rank.__getitem__)
                 snap.refresh(state.latest_observations(as_of, sorted(metrics)), metrics, goals)
@@ -280,10 +299,37 @@ class Engine:
             with caches.lock:
                 caches.snapshots[(state.version, as_of)] = snap
         caches.last_refreshed = refreshed or set(observed) | cs.touched
-        if not (cs.nodes or cs.observations):  # events and audit only: the warnings still hold
-            held = caches.warnings
-            if held is not None and held.key[0] == state.version - 1:
-                caches.warnings = replace(held, key=(state.version, held.key[1]))
+        self._mark_warnings(cs, observed, aboves)
+
+    def _mark_warnings(self, cs: ChangeSet, observed: set[str], aboves: dict[date, set[str]]) -> None:
+        """Carry the held warnings over a change set: values only (or structure not yet in force on their
+        date) → kept, the observed metrics and the goals above them marked for re-evaluation; a structural
+        change in force → dropped (evaluated afresh when next asked for)."""
+        caches, state = self._caches, self.state
+        with caches.lock:
+            held = list(caches.warnings.items())
+        kept: dict[date, DueWarnings] = {}
+        for as_of, due in held:
+            if due.key[0] != state.version - 1:
+                continue  # missed a change set
+            if cs.nodes and (cs.effective_from is None or as_of >= cs.effective_from):
+                continue
+            if observed:
+                above = aboves.get(as_of)
+                dirty = due.dirty | (above if above is not None else state.above(observed, as_of) | observed)
+                kept[as_of] = replace(due, key=(state.version, as_of), dirty=dirty)
+            elif due.dirty:
+                kept[as_of] = replace(due, key=(state.version, as_of))
+            else:  # events and audit only: the warnings still hold, none raised
+                kept[as_of] = replace(due, key=(state.version, as_of), clean=state.version,
+                                      raised=(due.key[0], []))
+        with caches.lock:
+            for as_of, due in held:
+                if caches.warnings.get(as_of) is due:
+                    if as_of in kept:
+                        caches.warnings[as_of] = kept[as_of]
+                    else:
+                        del caches.warnings[as_of]
 
     def keep_current(self, node_ids: set[str] | None = None) -> int:
         """Hand the store today's attainment, status and coverage of ``node_ids`` (default: every goal
@@ -575,27 +621,51 @@ class Engine:
             found = due.found
         else:  # through the index by node, not by scanning them all
             index = due.by_node
-            found = [due.found[i] for i in sorted(i for ids in (scope.goals, scope.metrics, scope.tasks)
-                                                  for n in ids for i in index.get(n, ()))]
+            found = sorted((w for ids in (scope.goals, scope.metrics, scope.tasks) for n in ids
+                            for w in index.get(n, ())), key=monitoring.sort_key)
         return monitoring.select(found, level, units, min_severity)
 
     def due_warnings(self, as_of: date | None) -> DueWarnings:
-        """Every warning due at ``as_of``, most severe first, computed once per data version and date."""
+        """Every warning due at ``as_of``, most severe first: computed once per date, then kept across
+        ingests with only the touched nodes and the goals above them re-evaluated."""
         snap = self.base.snapshot(as_of)
-        key = (self.state.version, snap.as_of)
+        when = snap.as_of
+        key = (self.state.version, when)
         caches = self._caches
-        held = caches.warnings
-        if held is None or held.key != key:
-            when = snap.as_of
-            units = self.state.units(when)
-            context = monitoring.MonitoringContext(snap, units, self.state.subjects(when),
-                                                   self.state.tasks(when))
+        with caches.lock:
+            held = caches.warnings.get(when)
+            if held is not None and held.key == key and not held.dirty:
+                caches.warnings.move_to_end(when)
+                return held
+        if held is not None and held.key == key:
+            due = _updated(held, snap)
+        else:
+            state = self.state
+            units, subjects, tasks = state.units(when), state.subjects(when), state.tasks(when)
+            context = monitoring.MonitoringContext(snap, units, subjects, tasks)
             found = monitoring.due_warnings(context)
-            by_node: dict[str, list[int]] = {}
-            for i, w in enumerate(found):
-                by_node.setdefault(w.node_id, []).append(i)
-            held = caches.warnings = DueWarnings(key, found, by_node, units)
-        return held
+            by_node: dict[str, list[monitoring.Warning]] = {}
+            for w in found:
+                by_node.setdefault(w.node_id, []).append(w)
+            due = DueWarnings(key, found, by_node, units, [monitoring.sort_key(w) for w in found], subjects,
+                              tasks, context.places, key[0])
+        with caches.lock:
+            if caches.warnings.get(when) is held:  # else another reader or a write came first
+                caches.warnings[when] = due
+                caches.warnings.move_to_end(when)
+                while len(caches.warnings) > self._cached_dates:
+                    caches.warnings.popitem(last=False)
+        return due
+
+    def raised_warnings(self, before: DueWarnings, after: DueWarnings) -> list[monitoring.Warning]:
+        """The warnings of ``after`` that ``before`` (the same date, an earlier data version) did not
+        have, most severe first: from the update's own record when ``after`` was brought up from it."""
+        if after.raised is not None and after.raised[0] == before.key[0]:
+            return after.raised[1]
+        if after is before:
+            return []
+        ids = {w.id for w in before.found}
+        return [w for w in after.found if w.id not in ids]
 
     def unit_scope(self, unit_id: str, as_of: date | None = None) -> set[str]:
         """``unit_id`` and its sub-units."""
@@ -684,6 +754,46 @@ class Engine:
                                  "only its own people or its unit head change its 8字螺旋", "NOT_OWN_SUBJECT",
                                  id=subject_id, name=node.name)
         return node
+
+
+def _updated(held: DueWarnings, snap: Snapshot) -> DueWarnings:
+    """``held`` with its dirty nodes' warnings re-evaluated on ``snap`` and spliced into the order."""
+    context = monitoring.MonitoringContext(snap, held.units, held.subjects, held.tasks, held.places)
+    fresh = sorted(monitoring.node_warnings(held.dirty, context), key=monitoring.sort_key)
+    stale = [w for n in held.dirty for w in held.by_node.get(n, ())]
+    old_ids = {w.id for w in stale}
+    keys, found = held.keys, held.found
+    # cut points: each stale warning's position (dropped), each fresh one's (inserted before it)
+    drop = sorted(bisect_left(keys, monitoring.sort_key(w)) for w in stale)
+    add = [(bisect_left(keys, k), k, w) for w in fresh for k in (monitoring.sort_key(w),)]
+    out: list[monitoring.Warning] = []
+    out_keys: list[tuple[int, int, str]] = []
+    at = d = a = 0
+    while d < len(drop) or a < len(add):
+        if a < len(add) and (d == len(drop) or add[a][0] <= drop[d]):
+            cut, k, w = add[a]
+            out += found[at:cut]
+            out_keys += keys[at:cut]
+            out.append(w)
+            out_keys.append(k)
+            a += 1
+        else:
+            cut = drop[d]
+            out += found[at:cut]
+            out_keys += keys[at:cut]
+            cut += 1  # skip the dropped one
+            d += 1
+        at = max(at, cut)
+    out += found[at:]
+    out_keys += keys[at:]
+    by_node = dict(held.by_node)
+    for n in held.dirty:
+        by_node.pop(n, None)
+    for w in fresh:
+        by_node.setdefault(w.node_id, []).append(w)
+    raised = [w for w in fresh if w.id not in old_ids]
+    return DueWarnings(held.key, out, by_node, held.units, out_keys, held.subjects, held.tasks, held.places,
+                       held.key[0], raised=(held.clean, raised))
 
 
 def unit_subject(unit: Unit) -> Subject:

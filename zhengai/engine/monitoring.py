@@ -7,8 +7,8 @@ share of its period), OVERDUE (一页纸 tasks past due, not done) and OVER_BUDG
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
@@ -16,7 +16,7 @@ from zhengai import texts
 from zhengai.domain.enums import FREQUENCY_WINDOW_DAYS, LEVEL_RANK, Level, Status
 from zhengai.domain.models import Goal, Metric, Subject, Task, Unit
 from zhengai.domain.units import goal_unit
-from zhengai.engine.propagation import below_floor, elapsed_share
+from zhengai.engine.propagation import below_floor, elapsed_share, status_of
 from zhengai.engine.snapshot import Snapshot
 
 #: A goal is behind pace when its attainment trails the elapsed share of its period by more than this.
@@ -72,6 +72,9 @@ class MonitoringContext:
     units: dict[str, Unit]
     subjects: dict[str, Subject]
     tasks: dict[str, Task]
+    #: each goal's and metric's level and unit (a metric's from the goals it measures), kept while the
+    #: structure holds
+    places: dict[str, tuple[Level | None, str | None]] = field(default_factory=dict)
 
 
 def _pct(x: float) -> str:
@@ -83,11 +86,14 @@ def _num(x: float, unit: str | None = None) -> str:
 
 
 def _metric_place(metric: Metric, ctx: MonitoringContext) -> tuple[Level | None, str | None]:
-    structure = ctx.snapshot.structure
-    goals = [structure.graph.goals[e.parent] for e in structure.parents.get(metric.id, [])]
-    level = max((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
-    unit = metric.owner or next((u for g in goals if (u := goal_unit(g, ctx.subjects))), None)
-    return level, unit
+    place = ctx.places.get(metric.id)
+    if place is None:
+        structure = ctx.snapshot.structure
+        goals = [structure.graph.goals[e.parent] for e in structure.parents.get(metric.id, [])]
+        level = max((g.level for g in goals), key=LEVEL_RANK.__getitem__, default=None)
+        unit = metric.owner or next((u for g in goals if (u := goal_unit(g, ctx.subjects))), None)
+        place = ctx.places[metric.id] = (level, unit)
+    return place
 
 
 def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: Goal | Metric | Task,
@@ -101,7 +107,10 @@ def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: 
 def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
     snap = ctx.snapshot
     a = snap.attainment(goal.id)
-    unit = goal_unit(goal, ctx.subjects)
+    place = ctx.places.get(goal.id)
+    if place is None:
+        place = ctx.places[goal.id] = (goal.level, goal_unit(goal, ctx.subjects))
+    unit = place[1]
     status = snap.goal_status(goal)
     if status in (Status.YELLOW, Status.RED):
         th = goal.thresholds
@@ -124,8 +133,7 @@ def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
 def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning]:
     snap = ctx.snapshot
     level, unit = _metric_place(metric, ctx)
-    value = snap.value(metric.id)
-    seen = snap.seen(metric.id)
+    value, seen, attainment = snap.reading(metric.id)
     window = FREQUENCY_WINDOW_DAYS[metric.frequency]
     if seen is None:
         yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,
@@ -141,9 +149,9 @@ def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning
                     texts.say(side, name=metric.name, value=_num(value, metric.unit),
                               floor=_num(metric.floor or 0, metric.unit)))
         return
-    status = snap.metric_status(metric)
+    status = status_of(attainment)  # not below the floor: its attainment decides
     if status in (Status.YELLOW, Status.RED):
-        attained = _pct(snap.attainment(metric.id) or 0)
+        attained = _pct(attainment or 0)
         yield _make(ctx, WarningType.STATUS, Severity(status.value), metric, level, unit,
                     texts.say("warning.metric_status", name=metric.name, value=_num(value, metric.unit),
                               target=_num(metric.target, metric.unit), attainment=attained))
@@ -165,13 +173,38 @@ def _task_warnings(task: Task, ctx: MonitoringContext) -> Iterator[Warning]:
                               budget=_num(task.budget), over=_pct(over)), task.leader)
 
 
+_TYPE_RANK = {t: i for i, t in enumerate(WarningType)}
+
+
+def sort_key(w: Warning) -> tuple[int, int, str]:
+    """The order of the warnings list: most severe first, then by rule, then by node id (unique per warning:
+    a node has at most one warning per rule)."""
+    return -SEVERITY_RANK[w.severity], _TYPE_RANK[w.type], w.node_id
+
+
 def due_warnings(ctx: MonitoringContext) -> list[Warning]:
     """Every warning due at the snapshot's date, most severe first."""
     graph = ctx.snapshot.structure.graph
     found = [w for g in graph.goals.values() for w in _goal_warnings(g, ctx)]
     found += [w for m in graph.metrics.values() for w in _metric_warnings(m, ctx)]
     found += [w for t in ctx.tasks.values() for w in _task_warnings(t, ctx)]
-    found.sort(key=lambda w: (-SEVERITY_RANK[w.severity], list(WarningType).index(w.type), w.node_id))
+    found.sort(key=sort_key)
+    return found
+
+
+def node_warnings(ids: Iterable[str], ctx: MonitoringContext) -> list[Warning]:
+    """The warnings due at the snapshot's date of the goals, metrics and tasks ``ids`` only (an id not in
+    force there has none), in no particular order."""
+    graph = ctx.snapshot.structure.graph
+    goals, metrics, tasks = graph.goals, graph.metrics, ctx.tasks
+    found: list[Warning] = []
+    for i in ids:
+        if (m := metrics.get(i)) is not None:
+            found += _metric_warnings(m, ctx)
+        elif (g := goals.get(i)) is not None:
+            found += _goal_warnings(g, ctx)
+        elif (t := tasks.get(i)) is not None:
+            found += _task_warnings(t, ctx)
     return found
 
 

@@ -88,6 +88,10 @@ class Snapshot:
         return GoalValue(float(att), float(self._g_cov[i]), float(self._g_known[i]), int(self._g_min[i]),
                          int(self._g_below[i]), None if expected != expected else float(expected))
 
+    def reading(self, metric_id: str) -> tuple[float | None, date | None, float | None]:
+        """A metric's (latest value, its date, attainment) at the snapshot's date, in one look-up."""
+        return self._metric(metric_id) or _NO_VALUE
+
     def attainment(self, node_id: str) -> float | None:
         """A metric's or goal's attainment (None: unknown)."""
         found = self._metric(node_id)

@@ -24,7 +24,7 @@ from zhengai.domain.errors import ForbiddenError
 from zhengai.domain.models import ObservedValue
 from zhengai.domain.spiral import Stage
 from zhengai.engine.edits import plan_changes
-from zhengai.engine.engine import Engine
+from zhengai.engine.engine import DueWarnings, Engine
 from zhengai.engine.filling import (
     Provenance,
     Submission,
@@ -85,13 +85,20 @@ class WriteService:
             today = self.today()
             watch = report or self._wanted()
             engine.snapshot(today)  # evaluated before the write: refreshed incrementally after it
-            before = {w.id for w in engine.warnings(today)} if watch else set()
+            before = engine.due_warnings(today) if watch else None
             applied = engine.store.commit(plan)
             engine.absorb(applied)
-            raised = [w for w in engine.warnings(today) if w.id not in before] if watch else []
+            raised = self._raised(before, today)
             self._publish(raised)
             self._keep_current(applied)
         return applied[-1], raised
+
+    def _raised(self, before: DueWarnings | None, today: date) -> list[Warning]:
+        """The warnings due ``today`` that ``before`` (held before the write) did not have; only the written
+        nodes and the goals above them are re-evaluated (none when nobody asked: ``before`` is None)."""
+        if before is None:
+            return []
+        return self.engine.raised_warnings(before, self.engine.due_warnings(today))
 
     def _publish(self, raised: list[Warning]) -> None:
         if not raised:
@@ -124,12 +131,12 @@ class WriteService:
         with self._lock:
             today = self.today()
             watch = self._wanted()
-            before = {w.id for w in engine.warnings(today)} if watch else set()
+            before = engine.due_warnings(today) if watch else None
             applied = engine.store.poll()
             if not applied:
                 return 0
             engine.absorb(applied)
-            self._publish([w for w in engine.warnings(today) if w.id not in before] if watch else [])
+            self._publish(self._raised(before, today))
         return len(applied)
 
     # -- operations -------------------------------------------------------------------------------
