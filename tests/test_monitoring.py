@@ -66,3 +66,20 @@ def test_every_warning_type_occurs_on_the_demo(demo_gql):
     assert {w["type"] for w in found} == {"STATUS", "FLOOR", "STALE", "BEHIND_PACE", "OVERDUE", "OVER_BUDGET"}
     severities = [w["severity"] for w in found]
     assert severities == sorted(severities, key=["RED", "YELLOW", "INFO"].index)
+
+
+def test_the_warnings_of_several_dates_are_kept_until_a_write(monitoring_engine):
+    """The warnings due at a few dates are kept side by side (the explorer asks at its monitoring date, the
+    驾驶舱 and 画像 at today: at college scale each computation takes seconds), and a recorded observation
+    drops them all."""
+    from zhengai.domain.models import ObservedValue
+    from zhengai.engine.writes import WriteService
+
+    engine = monitoring_engine
+    earlier = date(2026, 5, 31)
+    first, second = engine.due_warnings(AS_OF), engine.due_warnings(earlier)
+    assert engine.due_warnings(AS_OF) is first and engine.due_warnings(earlier) is second
+    WriteService(engine).record_observations([ObservedValue("m-red", AS_OF, 100.0)])
+    fresh = engine.due_warnings(AS_OF)
+    assert fresh is not first and "STATUS:m-red" in {w.id for w in first.found}
+    assert "STATUS:m-red" not in {w.id for w in fresh.found}

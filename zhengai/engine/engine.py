@@ -42,6 +42,9 @@ DATES = (date(1900, 1, 1), date(2199, 12, 31))
 MAX_SUBJECT_GOALS = 100
 #: The scopes kept (one per distinct principal role/unit/subject and epoch), per structure version.
 CACHED_SCOPES = 256
+#: Dates whose due warnings are kept per data version: the pages ask for different dates (the explorer its
+#: monitoring date, the 驾驶舱 and 画像 today) and computing them at college scale takes seconds.
+CACHED_WARNING_DATES = 4
 
 
 @dataclass
@@ -117,7 +120,7 @@ class _Caches:
     lock: threading.Lock = field(default_factory=threading.Lock)
     snapshots: OrderedDict[tuple[int, date], Snapshot] = field(default_factory=OrderedDict)
     evaluating: dict[tuple[int, date], _Flight] = field(default_factory=dict)  # keys being evaluated
-    warnings: DueWarnings | None = None
+    warnings: OrderedDict[tuple[int, date], DueWarnings] = field(default_factory=OrderedDict)
     systems: tuple[tuple[int, int], dict[str, System]] | None = None
     scopes: VersionedLRU[Scope] = field(default_factory=lambda: VersionedLRU(CACHED_SCOPES))
     last_refreshed: set[str] = field(default_factory=set)
@@ -257,7 +260,8 @@ class Engine:
         if cs.reload:
             with caches.lock:
                 caches.snapshots.clear()
-                caches.warnings = caches.systems = None
+                caches.warnings.clear()
+                caches.systems = None
             return
         with caches.lock:
             cached = list(caches.snapshots.items())
@@ -280,10 +284,14 @@ class Engine:
             with caches.lock:
                 caches.snapshots[(state.version, as_of)] = snap
         caches.last_refreshed = refreshed or set(observed) | cs.touched
-        if not (cs.nodes or cs.observations):  # events and audit only: the warnings still hold
-            held = caches.warnings
-            if held is not None and held.key[0] == state.version - 1:
-                caches.warnings = replace(held, key=(state.version, held.key[1]))
+        with caches.lock:
+            held = list(caches.warnings.values())
+            caches.warnings.clear()
+            if not (cs.nodes or cs.observations):  # events and audit only: the warnings still hold
+                for due in held:
+                    if due.key[0] == state.version - 1:
+                        key = (state.version, due.key[1])
+                        caches.warnings[key] = replace(due, key=key)
 
     def keep_current(self, node_ids: set[str] | None = None) -> int:
         """Hand the store today's attainment, status and coverage of ``node_ids`` (default: every goal
@@ -584,8 +592,11 @@ class Engine:
         snap = self.base.snapshot(as_of)
         key = (self.state.version, snap.as_of)
         caches = self._caches
-        held = caches.warnings
-        if held is None or held.key != key:
+        with caches.lock:
+            held = caches.warnings.get(key)
+            if held is not None:
+                caches.warnings.move_to_end(key)
+        if held is None:
             when = snap.as_of
             units = self.state.units(when)
             context = monitoring.MonitoringContext(snap, units, self.state.subjects(when),
@@ -594,7 +605,12 @@ class Engine:
             by_node: dict[str, list[int]] = {}
             for i, w in enumerate(found):
                 by_node.setdefault(w.node_id, []).append(i)
-            held = caches.warnings = DueWarnings(key, found, by_node, units)
+            held = DueWarnings(key, found, by_node, units)
+            with caches.lock:
+                if key[0] == self.state.version:  # no write landed meanwhile
+                    caches.warnings[key] = held
+                    while len(caches.warnings) > CACHED_WARNING_DATES:
+                        caches.warnings.popitem(last=False)
         return held
 
     def unit_scope(self, unit_id: str, as_of: date | None = None) -> set[str]:
