@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -586,6 +586,26 @@ class Engine:
             found = [due.found[i] for i in sorted(i for ids in (scope.goals, scope.metrics, scope.tasks)
                                                   for n in ids for i in index.get(n, ()))]
         return monitoring.select(found, level, units, min_severity)
+
+    def node_warnings(self, node_ids: Collection[str], as_of: date | None) -> list[monitoring.Warning]:
+        """The visible warnings due at ``as_of`` on ``node_ids``, most severe first: read from the date's
+        warnings when they are kept, else judged for those nodes only (a subject's 画像 or 8字螺旋 needs
+        its own few, not every warning of a college)."""
+        snap = self.base.snapshot(as_of)
+        when = snap.as_of
+        with self._caches.lock:
+            held = self._caches.warnings.get((self.state.version, when))
+        if held is not None:
+            found = [held.found[i] for i in sorted(i for n in set(node_ids) for i in held.by_node.get(n, ()))]
+        else:
+            context = monitoring.MonitoringContext(snap, self.state.units(when), self.state.subjects(when),
+                                                   self.state.tasks(when))
+            found = monitoring.due_warnings(context, set(node_ids))
+        scope = self.scope(when)
+        if scope is None:
+            return found
+        return [w for w in found if w.node_id in scope.goals or w.node_id in scope.metrics
+                or w.node_id in scope.tasks]
 
     def due_warnings(self, as_of: date | None) -> DueWarnings:
         """Every warning due at ``as_of``, most severe first, computed once per data version and date."""

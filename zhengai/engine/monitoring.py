@@ -7,7 +7,7 @@ share of its period), OVERDUE (一页纸 tasks past due, not done) and OVER_BUDG
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -165,12 +165,18 @@ def _task_warnings(task: Task, ctx: MonitoringContext) -> Iterator[Warning]:
                               budget=_num(task.budget), over=_pct(over)), task.leader)
 
 
-def due_warnings(ctx: MonitoringContext) -> list[Warning]:
-    """Every warning due at the snapshot's date, most severe first."""
+def due_warnings(ctx: MonitoringContext, nodes: Collection[str] | None = None) -> list[Warning]:
+    """Every warning due at the snapshot's date (on ``nodes`` only, when given), most severe first."""
     graph = ctx.snapshot.structure.graph
-    found = [w for g in graph.goals.values() for w in _goal_warnings(g, ctx)]
-    found += [w for m in graph.metrics.values() for w in _metric_warnings(m, ctx)]
-    found += [w for t in ctx.tasks.values() for w in _task_warnings(t, ctx)]
+    if nodes is None:
+        goals, metrics, tasks = graph.goals.values(), graph.metrics.values(), ctx.tasks.values()
+    else:
+        goals = [g for n in nodes if (g := graph.goals.get(n)) is not None]
+        metrics = [m for n in nodes if (m := graph.metrics.get(n)) is not None]
+        tasks = [t for n in nodes if (t := ctx.tasks.get(n)) is not None]
+    found = [w for g in goals for w in _goal_warnings(g, ctx)]
+    found += [w for m in metrics for w in _metric_warnings(m, ctx)]
+    found += [w for t in tasks for w in _task_warnings(t, ctx)]
     found.sort(key=lambda w: (-SEVERITY_RANK[w.severity], list(WarningType).index(w.type), w.node_id))
     return found
 
