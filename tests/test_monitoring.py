@@ -66,3 +66,43 @@ def test_every_warning_type_occurs_on_the_demo(demo_gql):
     assert {w["type"] for w in found} == {"STATUS", "FLOOR", "STALE", "BEHIND_PACE", "OVERDUE", "OVER_BUDGET"}
     severities = [w["severity"] for w in found]
     assert severities == sorted(severities, key=["RED", "YELLOW", "INFO"].index)
+
+
+def test_the_warnings_of_several_dates_are_kept_until_a_write(monitoring_engine):
+    """The warnings due at a few dates are kept side by side (the explorer asks at its monitoring date, the
+    驾驶舱 and 画像 at today: at college scale each computation takes seconds), and a recorded observation
+    drops them all."""
+    from zhengai.domain.models import ObservedValue
+    from zhengai.engine.writes import WriteService
+
+    engine = monitoring_engine
+    earlier = date(2026, 5, 31)
+    first, second = engine.due_warnings(AS_OF), engine.due_warnings(earlier)
+    assert engine.due_warnings(AS_OF) is first and engine.due_warnings(earlier) is second
+    WriteService(engine).record_observations([ObservedValue("m-red", AS_OF, 100.0)])
+    fresh = engine.due_warnings(AS_OF)
+    assert fresh is not first and "STATUS:m-red" in {w.id for w in first.found}
+    assert "STATUS:m-red" not in {w.id for w in fresh.found}
+
+
+def test_a_subjects_warnings_are_judged_for_its_nodes_alone_and_equal_the_full_list(request, store_kind):
+    """A 画像's or 8字螺旋's warnings (its goals', metrics' and tasks'): judged for those nodes only when the
+    date's warnings are not kept (at college scale the full list takes seconds), and equal to the full
+    list's, through a caller's scope too."""
+    from tests.conftest import DEMO_AS_OF
+    from zhengai.engine import Engine
+    from zhengai.engine.portraits import portrait
+    from zhengai.graph_loader import demo_path
+    from zhengai.security.tokens import Principal, Role
+
+    engine: Engine = engine_for(request, store_kind, demo_path())
+    student = Principal("stu-001", roles=frozenset({Role.STUDENT}), subject="STU-001")
+    for view in (engine, engine.for_principal(student)):
+        engine._caches.warnings.clear()
+        drawn = portrait(view, "STU-001", DEMO_AS_OF)
+        assert not engine._caches.warnings  # the college's warnings were not computed for one portrait
+        nodes = {g.id for g in drawn.goals} | {m.id for d in drawn.dimensions for m in d.metrics}
+        alone = view.node_warnings(nodes, DEMO_AS_OF)
+        full = [w for w in view.warnings(DEMO_AS_OF) if w.node_id in nodes]
+        assert alone == full and view.node_warnings(nodes, DEMO_AS_OF) == full  # judged, then read
+    assert full and drawn.spiral.open_warnings

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -624,6 +624,27 @@ class Engine:
             found = sorted((w for ids in (scope.goals, scope.metrics, scope.tasks) for n in ids
                             for w in index.get(n, ())), key=monitoring.sort_key)
         return monitoring.select(found, level, units, min_severity)
+
+    def node_warnings(self, node_ids: Collection[str], as_of: date | None) -> list[monitoring.Warning]:
+        """The visible warnings due at ``as_of`` on ``node_ids``, most severe first: read from the date's
+        warnings when they are kept, else judged for those nodes only (a subject's 画像 or 8字螺旋 needs
+        its own few, not every warning of a college)."""
+        snap = self.base.snapshot(as_of)
+        when = snap.as_of
+        with self._caches.lock:
+            held = self._caches.warnings.get(when)
+        if held is not None and held.key == (self.state.version, when) and not held.dirty:
+            found = sorted((w for n in set(node_ids) for w in held.by_node.get(n, ())),
+                           key=monitoring.sort_key)
+        else:
+            context = monitoring.MonitoringContext(snap, self.state.units(when), self.state.subjects(when),
+                                                   self.state.tasks(when))
+            found = sorted(monitoring.node_warnings(set(node_ids), context), key=monitoring.sort_key)
+        scope = self.scope(when)
+        if scope is None:
+            return found
+        return [w for w in found if w.node_id in scope.goals or w.node_id in scope.metrics
+                or w.node_id in scope.tasks]
 
     def due_warnings(self, as_of: date | None) -> DueWarnings:
         """Every warning due at ``as_of``, most severe first: computed once per date, then kept across

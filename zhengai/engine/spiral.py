@@ -134,7 +134,7 @@ def spiral_view(engine: Engine, subject_id: str, as_of: date | None = None,
     improvements = sorted(measures.values(), key=lambda m: m.recorded, reverse=True)[:MAX_IMPROVEMENTS]
     answered = {w for m in improvements for w in m.answers}
     return SpiralView(subject, kind, rule, start, end, stage, rounds, max(seen, default=None),
-                      [w for w in engine.warnings(snap.as_of) if w.node_id in mine], answered,
+                      engine.node_warnings(mine, snap.as_of), answered,
                       improvements)
 
 

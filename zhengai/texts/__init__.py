@@ -59,6 +59,7 @@ def _at(path: str) -> Any:
     return node
 
 
+@cache  # asked for every warning's message: the check is done once per table
 def labels(table: str) -> Mapping[str, str]:
     """A label table: code → word (e.g. ``labels("level")["SCHOOL"] == "学校"``)."""
     found = _at(table)

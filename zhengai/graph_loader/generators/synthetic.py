@@ -501,16 +501,18 @@ def _goals_per_college(shape: Shape) -> int:
     return school + majors + shape.courses + shape.teachers + 2 * shape.students
 
 
-def generate(scale: str, seed: int, out: Path, progress: Progress | None = None) -> dict[str, int]:
+def generate(scale: str, seed: int, out: Path, progress: Progress | None = None, *,
+             shape: Shape | None = None) -> dict[str, int]:
     """Write a synthetic dataset of ``scale`` (one of :data:`SCALES`) into the folder ``out``.
 
     Returns the number of records written per kind: the node kinds (units, subjects, plans,
     standards, goals, metrics, tasks) and the rows of supports.csv, measures.csv and
-    observations.csv. ``progress`` receives short messages (nothing is printed).
+    observations.csv. ``progress`` receives short messages (nothing is printed). ``shape`` replaces
+    the scale's sizes (e.g. a college only as large as a test needs; ``scale`` then only names it).
     """
     if scale not in SHAPES:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
-    shape = SHAPES[scale]
+    shape = shape or SHAPES[scale]
     out = Path(out)
     report = progress or (lambda _msg: None)
     province = shape.colleges > 1

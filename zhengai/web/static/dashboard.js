@@ -189,7 +189,9 @@ function dateParam() {
 
 // ------------------------------------------------------------------------------------ 画像
 
-const PORTRAIT = `query($s: ID!, $asOf: Date) {
+// the caller's own warnings only on their own 画像 (another subject's page lists none: no need to have every
+// warning of the date computed for it)
+const PORTRAIT = `query($s: ID!, $asOf: Date, $own: Boolean!) {
   portrait(subjectId: $s, asOf: $asOf) {
     subject { id name level levelName unit { name } } majorName score status
     goals { id name trend(to: $asOf) { at attainment } }
@@ -197,11 +199,11 @@ const PORTRAIT = `query($s: ID!, $asOf: Date) {
     peers { basis value valueName size withheld score { count mean median percentile rank } }
     previous { end score status } spiral { stageName cycleName }
   }
-  warnings(asOf: $asOf, first: 20) { nodeId nodeName severity message }
+  warnings(asOf: $asOf, first: 20) @include(if: $own) { nodeId nodeName severity message }
 }`;
 
 async function portraitBoard(subjectId, viewer, own = false) {
-  const { portrait: p, warnings } = await gql(PORTRAIT, { s: subjectId, asOf: asOf() });
+  const { portrait: p, warnings } = await gql(PORTRAIT, { s: subjectId, asOf: asOf(), own });
   const s = p.subject;
   document.getElementById("title").textContent = own ? fmt(D.mine, { name: viewer.name ?? s.name })
     : fmt(D.portrait.title, { name: s.name, level: s.levelName });
