@@ -305,7 +305,8 @@ def export_sheet_rows(path: Path, sheet: str) -> list[tuple]:
 
     book = load_workbook(path, read_only=True)
     try:
-        return [r for r in book[sheet].iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+        rows = book[sheet].iter_rows(min_row=2, values_only=True)
+        return [r for r in rows if any(v is not None for v in r)]
     finally:
         book.close()
 
