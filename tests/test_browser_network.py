@@ -143,7 +143,7 @@ def test_a_department_opens_as_a_quality_subject_with_its_spiral_and_report(visi
     got.value.save_as(tmp_path / "jwc.docx")
     assert (tmp_path / "jwc.docx").read_bytes()[:2] == b"PK"  # a Word file is a zip
     assert "subject=JWC" in page.evaluate("location.hash")
-    visit.shot("network-department.png")
+    visit.shot("network-department.png", doc="explorer-department.png")
 
     # the link alone opens the same panel
     page.goto(f"{server}/#subject=JWC")
@@ -213,5 +213,5 @@ def test_the_assessment_page_ranks_the_demos_departments_and_shows_the_cards(vis
     assert badge.get_attribute("data-card") == card["card"]
     assert badge.inner_text().startswith({"NONE": "无", "YELLOW": "黄牌", "RED": "红牌"}[card["card"]])
     assert f"{card['below']} 项指标低于底线" in badge.inner_text()
-    visit.shot("network-assessment.png")
+    visit.shot("network-assessment.png", doc="assessment-ranking.png")
     visit.assert_clean()

@@ -83,4 +83,10 @@ def test_college_scale_matrix_warnings_and_search(visit, college_server):  # noq
         "variables": {"d": page.input_value("[data-testid=as-of]")}}).json()["data"]["warningSummary"]
     assert shown == {"red": str(api["red"]), "yellow": str(api["yellow"])} and api["total"] > 1000
     visit.shot("college-matrix.png", doc="explorer-college-matrix.png")
+    page.goto(f"{college_server}/dashboard")
+    page.wait_for_selector("[data-testid=board][data-state=ready]")
+    page.fill("[data-testid=search]", "就业")
+    page.wait_for_selector("[data-testid=search-results][data-text=就业]")
+    assert page.locator("[data-testid=search-hit]").count() > 0
+    visit.shot("college-dashboard.png", doc="dashboard-college.png")
     visit.assert_clean()

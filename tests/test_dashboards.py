@@ -6,14 +6,12 @@ Privacy: a 学生 or 教师 reads their own 画像 only (another person's is NOT
 peer comparison names no peer and gives no statistic over fewer than ``MIN_PEERS`` people, and a scoped
 caller's totals and search answers count and name only what they may see.
 
-The same totals on ``college`` (30,000 student goals) run with ZHENGAI_COLLEGE_TESTS=1 (the dataset is
-generated once into bench/out/, minutes on a loaded machine).
+The same totals at college scale: tests/test_college_scale.py (in the normal suite).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -310,24 +308,6 @@ def test_listed_rest_and_others_add_up_to_the_gap(served):
         if e["contributorCount"] > 3:
             assert e["rest"]["count"] == e["contributorCount"] - 3
             assert e["rest"]["label"] == f"其余 {e['rest']['count']} 项"
-
-
-# ------------------------------------------------------------------------------------ college
-
-@pytest.mark.skipif(os.environ.get("ZHENGAI_COLLEGE_TESTS") != "1",
-                    reason="college-scale totals: set ZHENGAI_COLLEGE_TESTS=1 (generates bench/out/)")
-def test_warning_totals_on_college_equal_a_full_count():
-    from bench.common import dataset
-    from zhengai.stores import EmbeddedStore
-
-    engine = Engine(EmbeddedStore(load_dataset(dataset("college"))))
-    when = engine.day(None)
-    _check_summary(engine, when)
-    _check_summary(engine, when, Level.STUDENT)
-    s = dashboards.warning_summary(engine, when)
-    assert s.total > 1000  # more than the warnings list would ever give in one answer
-    found = search.search_goals(engine, "就业", 20)
-    assert found and all("就业" in g.name or "就业" in g.id for g in found)
 
 
 def test_standings_scores_are_each_subjects_own_and_follow_a_write():
