@@ -94,13 +94,28 @@ def test_editing_leaves_every_earlier_answer_as_it_was(demo):
 
 
 def test_changing_a_target_moves_attainment_from_its_date(demo):
-    q = '{ m: metric(id: "M-EMP-MATCH", asOf: $d) { target attainment(asOf: $d) } }'
+    """M-EMP-MATCH carries 分年度目标 (2024…2028): its 2026 target is edited, from a date."""
+    q = '{ m: metric(id: "M-EMP-MATCH", asOf: $d) { target targetInForce(asOf: $d) attainment(asOf: $d) } }'
     q = "query($d: Date) " + q
     before = demo(q, d="2026-11-20")["m"]
-    apply(demo, [{"upsertMetric": {"id": "M-EMP-MATCH", "target": 95}}], **{"from": "2026-11-15"})
+    assert before["targetInForce"] == 80.0 and before["target"] == 80.0
+    path = demo('{ metric(id: "M-EMP-MATCH") { targets { year target } } }')["metric"]["targets"]
+    edited = [{**t, "target": 95.0} if t["year"] == 2026 else t for t in path]
+    apply(demo, [{"upsertMetric": {"id": "M-EMP-MATCH", "targets": edited}}], **{"from": "2026-11-15"})
     assert demo(q, d="2026-11-14")["m"] == {**before}  # before the effective date: untouched
     now = demo(q, d="2026-11-20")["m"]
-    assert now["target"] == 95 and now["attainment"] < before["attainment"]
+    assert now["targetInForce"] == 95 and now["attainment"] < before["attainment"]
+
+
+def test_a_metrics_plain_target_holds_the_years_without_a_yearly_one(demo):
+    """`target` is the path's end: it moves attainment only in years that name no 分年度目标."""
+    q = "query($d: Date) " + '{ m: metric(id: "M-EMP-MATCH", asOf: $d) { targetInForce(asOf: $d) } }'
+    path = demo('{ metric(id: "M-EMP-MATCH") { targets { year target } } }')["metric"]["targets"]
+    kept = [t for t in path if t["year"] != 2026]
+    apply(demo, [{"upsertMetric": {"id": "M-EMP-MATCH", "target": 90, "targets": kept}}],
+          **{"from": "2026-11-15"})
+    assert demo(q, d="2026-11-20")["m"]["targetInForce"] == 90
+    assert demo(q, d="2026-11-14")["m"]["targetInForce"] == 80
 
 
 def test_a_dry_run_answers_the_same_and_writes_nothing(demo):

@@ -38,6 +38,12 @@ class WeightedLinkInput:
     weight: float = 1.0
 
 
+@strawberry.input(description="分年度目标: the target in force in one calendar year")
+class YearTargetInput:
+    year: int
+    target: float
+
+
 @strawberry.input(description="Status thresholds: GREEN ≥ green, YELLOW ≥ yellow")
 class ThresholdsInput:
     green: float = 0.9
@@ -111,6 +117,7 @@ class GoalInput:
     standards: list[strawberry.ID] | None = UNSET
     thresholds: ThresholdsInput | None = UNSET
     description: str | None = UNSET
+    systems: list[System] | None = UNSET
 
 
 @strawberry.input(description="A metric (指标); on a new id name and target are required; `measures` "
@@ -127,6 +134,11 @@ class MetricInput:
     measures: list[WeightedLinkInput] | None = UNSET
     source: str | None = UNSET
     owner: strawberry.ID | None = UNSET
+    min_value: float | None = UNSET
+    max_value: float | None = UNSET
+    targets: list[YearTargetInput] | None = UNSET
+    cumulative: bool | None = UNSET
+    systems: list[System] | None = UNSET
 
 
 @strawberry.input(description="A standard (标准)")

@@ -150,6 +150,12 @@ class TrendPoint:
         return cls(at=p.at, attainment=p.attainment, status=p.status)
 
 
+@strawberry.type(description="分年度目标: the target in force in one calendar year")
+class YearTarget:
+    year: int
+    target: float
+
+
 @strawberry.type(description="Goal of the 目标链")
 class Goal:
     id: strawberry.ID
@@ -169,6 +175,11 @@ class Goal:
     @strawberry.field(description="Attainment at asOf (default: the date the goal was read at, else today)")
     def attainment(self, info: Info, as_of: AsOf = None) -> float | None:
         return ctx(info).snapshot(as_of or self.at).attainment(self.id)
+
+    @strawberry.field(description="The 五纵 systems the goal counts in: those it names, else its owning "
+                                  "unit's (else its subject's unit's)")
+    def systems(self, info: Info) -> list[System]:
+        return list(ctx(info).engine.goal_systems(self.at).get(self.id, ()))
 
     @strawberry.field(description="Σ weight of children with data / Σ weight of all children")
     def coverage(self, info: Info, as_of: AsOf = None) -> float:
@@ -240,6 +251,24 @@ class Metric:
         return cls(id=strawberry.ID(m.id), name=m.name, unit=m.unit, direction=m.direction.value,
                    baseline=m.baseline, target=m.target, floor=m.floor, frequency=m.frequency.value,
                    source=m.source, model=m, at=at)
+
+    @strawberry.field(description="分年度目标 (empty: `target` holds every year)")
+    def targets(self) -> list[YearTarget]:
+        return [YearTarget(year=t.year, target=t.target) for t in self.model.targets]
+
+    @strawberry.field(description="The target a value is judged against at asOf: that year's "
+                                  "分年度目标, else `target` (docs/semantics.md)")
+    def target_in_force(self, info: Info, as_of: AsOf = None) -> float:
+        return self.model.target_in(ctx(info).engine.day(as_of or self.at).year)
+
+    @strawberry.field(description="年度累计: the value is a running total restarting each January, "
+                                  "judged pro rata within the year")
+    def cumulative(self) -> bool:
+        return self.model.cumulative
+
+    @strawberry.field(description="The 五纵 systems the metric names (empty: its goals')")
+    def systems(self) -> list[System]:
+        return list(self.model.systems)
 
     @strawberry.field(description="Latest observed value at or before asOf")
     def value(self, info: Info, as_of: AsOf = None) -> float | None:
