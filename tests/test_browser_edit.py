@@ -244,8 +244,12 @@ def test_change_a_metric_target_and_floor(visit, editable):  # noqa: F811
     page.fill("[data-testid=edit-target]", "79")
     done = _save(visit)
     assert done["changed"] == {("UPDATED", "Metric", "M-EMP-MATCH")}
-    metric = data(editable, '{ metric(id: "M-EMP-MATCH", asOf: "2026-11-20") { target floor status } }')
-    assert metric["metric"] == {"target": 79.0, "floor": 65.0, "status": "GREEN"}
+    metric = data(editable, '{ metric(id: "M-EMP-MATCH", asOf: "2026-11-20") { target floor status '
+                            'targetInForce(asOf: "2026-11-20") targets { year target } } }')["metric"]
+    # M-EMP-MATCH has 分年度目标: the form edits the effective date's year (2026), the path's end stays
+    got = (metric["targetInForce"], metric["target"], metric["floor"], metric["status"])
+    assert got == (79, 80, 65, "GREEN")
+    assert {t["year"]: t["target"] for t in metric["targets"]}[2026] == 79
     node = _graph(visit)["nodes"]["M-EMP-MATCH"]
     assert (node["status"], node["fill"]) == ("GREEN", FILL["GREEN"])
     assert page.inner_text("[data-testid=edit-hint-metric]").startswith("当前：目标值 79，底线 65")

@@ -60,12 +60,14 @@ def test_a_rotated_key_is_fetched_and_unknown_kids_are_rate_limited(provider):
     assert post(client, KEY.sign(claims())).status_code == 200
     provider.keys = [KEY, ROTATED]  # the provider rotates: a new key appears
     time.sleep(2.1)  # past the cooldown that the first fetch started
+    started = time.monotonic()  # the refetch below starts a new cooldown
     assert post(client, ROTATED.sign(claims())).json() == {"data": {"goal": {"id": "S"}}}
     assert provider.gets == 2  # the unknown kid refetched the set once
     for _ in range(20):  # forged kids: refused, and within the cooldown they fetch nothing
         response = post(client, SigningKey.sign(ROTATED, claims(), kid=f"forged-{uuid.uuid4().hex[:8]}"))
         assert response.status_code == 401 and "no key 'forged-" in response.text
-    assert provider.gets == 2
+    # at most one fetch per cooldown window (a loaded machine may take longer than one for the 20)
+    assert provider.gets - 2 <= int((time.monotonic() - started) / 2.0)
     assert post(client, ROTATED.sign(claims())).status_code == 200  # the cached set still serves
 
 

@@ -41,7 +41,7 @@ const READ = {
     goal(id: $id, asOf: $asOf) { id name level subjectId unit { id name } } }`,
   target: `query EditTarget($id: ID!, $asOf: Date) { dataVersion
     goal(id: $id, asOf: $asOf) { id name level
-      metrics { id name unit direction baseline target floor } } }`,
+      metrics { id name unit direction baseline target floor targetInForce(asOf: $asOf) targets { year target } } } }`,
   weight: `query EditWeights($id: ID!, $asOf: Date) { dataVersion
     goal(id: $id, asOf: $asOf) { id name level }
     down: goalChain(goalId: $id, direction: DOWN, depth: 1, asOf: $asOf) {
@@ -74,10 +74,17 @@ function fill(el, ...children) {
 }
 function num(x) { return x == null ? "—" : String(Math.round(x * 1000) / 1000); }
 function pctText(x) { return x == null ? "—" : `${num(x * 100)}%`; }
+/** The target the form edits: the 分年度目标 in force at the form's date when the metric has yearly ones. */
+function inForce(m) { return m.targetInForce ?? m.target; }
+/** A metric's 分年度目标 with ``year``'s set to ``target`` (added when the year has none). */
+function withYearTarget(targets, year, target) {
+  const kept = targets.filter((t) => t.year !== year).map((t) => ({ year: t.year, target: t.target }));
+  return [...kept, { year, target }].sort((a, b) => a.year - b.year);
+}
 /** 当前：目标值 …，底线 …，基线 …（单位），方向 — a metric as it stands. */
 function currentMetric(m) {
   return fmt(T.hint.currentMetric, {
-    target: num(m.target),
+    target: num(inForce(m)),
     floor: m.floor != null ? fmt(T.hint.currentFloor, { floor: num(m.floor) }) : T.hint.currentNoFloor,
     baseline: m.baseline != null ? fmt(T.hint.currentBaseline, { baseline: num(m.baseline) }) : "",
     unit: m.unit ? fmt(T.hint.currentUnit, { unit: m.unit }) : "",
@@ -674,7 +681,7 @@ export function createEditor(hooks) {
             select(metrics.map((m) => [m.id, fmt(T.option.metricOf, { name: m.name, id: m.id })]), chosen.id),
             currentMetric(chosen)),
           h("div", { class: "grid" },
-            field("target", T.label.target, numberInput({ value: chosen.target })),
+            field("target", T.label.target, numberInput({ value: inForce(chosen) })),
             field("floor", T.label.floor, numberInput({ value: chosen.floor ?? "" }), T.hint.optional)),
         ];
       },
@@ -686,7 +693,7 @@ export function createEditor(hooks) {
         }
         els.metric.addEventListener("change", () => {
           const m = s.data.goal.metrics.find((x) => x.id === els.metric.value);
-          els.target.value = m.target;
+          els.target.value = inForce(m);
           els.floor.value = m.floor ?? "";
           form.querySelector("[data-testid=edit-hint-metric]").textContent = currentMetric(m);
           if (scoped()) probe();
@@ -695,13 +702,21 @@ export function createEditor(hooks) {
       probe(s, form) {
         return form?.elements.metric ? [{ upsertMetric: { id: form.elements.metric.value } }] : null;
       },
-      build(form) {
+      build(form, s) {
         const els = form.elements;
         const id = els.metric.value;
+        const m = s.data.goal.metrics.find((x) => x.id === id);
+        const metric = { id, floor: numberOf(els.floor) };
+        if (m?.targets?.length) {  // 分年度目标: the year of the effective date gets the new target
+          const year = Number((els.effectiveFrom.value || s.asOf || today()).slice(0, 4));
+          metric.targets = withYearTarget(m.targets, year, numberOf(els.target));
+        } else {
+          metric.target = numberOf(els.target);
+        }
         return {
-          changes: [{ upsertMetric: { id, target: numberOf(els.target), floor: numberOf(els.floor) } }],
+          changes: [{ upsertMetric: metric }],
           fields: [{ "upsertMetric.id": "metric", "upsertMetric.target": "target", "upsertMetric.floor": "floor",
-            upsertMetric: "target" }],
+            "upsertMetric.targets": "target", upsertMetric: "target" }],
           missing: els.target.value.trim() ? [] : ["target"],
         };
       },
