@@ -79,12 +79,8 @@ def test_write_submit_attach_return_resubmit_accept_and_download(visit, chromium
         teacher.get_by_test_id(name).fill(text)
     teacher.get_by_test_id("save").click()
     expect(teacher.get_by_test_id("status")).to_have_text("已保存第 1 版")
-    teacher.get_by_test_id("submit").click()
-    _status_is(teacher, "SUBMITTED")
-    assert teacher.get_by_test_id("writer").is_hidden()
-    assert teacher.get_by_test_id("measures").get_attribute("readonly") is not None
 
-    # 佐证材料: from the report to its attachments
+    # 佐证材料 (while the report is a draft): from the report to its attachments
     teacher.get_by_test_id("evidence-link").click()
     teacher.wait_for_selector("[data-testid=files][data-state=ready]", state="attached")
     assert teacher.get_by_test_id("parent").input_value() == "TCH-01@2026"
@@ -94,6 +90,22 @@ def test_write_submit_attach_return_resubmit_accept_and_download(visit, chromium
     row = teacher.get_by_test_id("file-row")
     row.first.wait_for()
     assert "企业实践计划.pdf" in row.first.inner_text() and "王建国" in row.first.inner_text()
+
+    _open(teacher, f"{report_server}/report?{REPORT}")
+    teacher.get_by_test_id("submit").click()
+    _status_is(teacher, "SUBMITTED")
+    assert teacher.get_by_test_id("writer").is_hidden()
+    assert teacher.get_by_test_id("measures").get_attribute("readonly") is not None
+
+    # a submitted report's files are frozen: the refusal says so in words
+    teacher.get_by_test_id("evidence-link").click()
+    teacher.wait_for_selector("[data-testid=files][data-state=ready]", state="attached")
+    teacher.get_by_test_id("file").set_input_files(str(tmp_path / "企业实践计划.pdf"))
+    teacher.get_by_test_id("upload").click()
+    expect(teacher.get_by_test_id("status")).to_contain_text("不能增删佐证材料")
+    assert "已提交" in teacher.get_by_test_id("status").inner_text()
+    assert teacher.get_by_test_id("file-row").count() == 1
+    visit.errors.clear()  # the refused upload's 409, logged by the browser
 
     # the head of 机械工程学院 returns it with a comment
     head_context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")

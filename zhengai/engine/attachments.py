@@ -137,7 +137,7 @@ def check_writer(view: Engine, actor: Principal | None, parent: Parent) -> None:
         if record.status not in (workflow.ReportStatus.DRAFT, workflow.ReportStatus.RETURNED):
             raise ProblemsError([Problem(None, "status", f"the report is {record.status.value}: its files "
                                          "change only while it is a draft or returned", "REPORT_STATE",
-                                         {"status": record.status.value, "action": "SAVE"})])
+                                         {"status": record.status.value, "action": "ATTACH"})])
     elif parent.kind is ParentKind.IMPROVEMENT:
         view.check_own_subject(parent.owner)
     elif actor is not None and Role.ADMIN not in actor.roles:

@@ -74,9 +74,11 @@ def _refusal(exc: Exception) -> JSONResponse:
     if isinstance(exc, ForbiddenError):
         return _refuse(403, "FORBIDDEN", texts.say("attachments.forbidden", reason=exc), reason=exc.code)
     if isinstance(exc, ProblemsError):
-        problems = [{"field": p.field, "message": p.message, "code": p.code} for p in exc.problems]
+        problems = [{"field": p.field, "message": p.message, "code": p.code,
+                     "params": {k: str(v) for k, v in p.params.items()}} for p in exc.problems]
         status = 409 if any(p.code == "REPORT_STATE" for p in exc.problems) else 400
-        return _refuse(status, "INVALID_ARGUMENT", str(exc), problems=problems)
+        words = "；".join(texts.problem(p.code, p.params, p.message) for p in exc.problems)
+        return _refuse(status, "INVALID_ARGUMENT", words, problems=problems)
     return _refuse(400, "INVALID_ARGUMENT", texts.say("attachments.bad_parameter", reason=exc))
 
 

@@ -112,6 +112,18 @@ def fill(template: str, params: Mapping[str, object]) -> str:
     return "".join(out)
 
 
+def problem(code: str | None, params: Mapping[str, object], fallback: str) -> str:
+    """A refused request's problem in words by its code (the catalogue's ``problem`` table), else
+    ``fallback`` (the service's own words)."""
+    words = catalogue().get("problem", {}).get(code) if code and code != "INVALID" else None
+    if not isinstance(words, str):
+        return fallback
+    try:
+        return fill(words, params)
+    except KeyError:
+        return fallback
+
+
 def say(path: str, **params: object) -> str:
     """The sentence at ``path`` (dotted: ``"warning.stale"``) filled in with ``params``."""
     template = _at(path)
