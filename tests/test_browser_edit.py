@@ -124,8 +124,9 @@ def _cell_shown(v: Visit, system: str, level: str) -> dict[str, str | None]:
 
 
 def _target(server: str) -> float:
-    """M-EMP-MATCH's target on the demo's date."""
-    return data(server, '{ metric(id: "M-EMP-MATCH", asOf: "2026-11-20") { target } }')["metric"]["target"]
+    """M-EMP-MATCH's target in force on the demo's date (its 2026 分年度目标)."""
+    q = '{ metric(id: "M-EMP-MATCH", asOf: "2026-11-20") { targetInForce(asOf: "2026-11-20") } }'
+    return data(server, q)["metric"]["targetInForce"]
 
 
 def _set_date(v: Visit, day: str) -> None:

@@ -97,8 +97,8 @@ async function load() {
 async function remove(file) {
   try {
     await gql(REMOVE, { id: file.id });
+    await load();  // then the removal's words (an emptied list would say 暂无佐证材料 over them)
     say(fmt(P.removed, { name: file.name }));
-    await load();
   } catch (e) {
     say(fmt(P.failed, { reason: e.message }), true);
   }
