@@ -1,12 +1,15 @@
-"""佐证材料 end to end over HTTP with real tokens, on both stores: multipart uploads to a 诊改报告, an
-改进措施 and a task, the type sniffed from the bytes (a .pdf name on HTML or a program is refused), the size
-limit (413, early and while streaming), listing with uploader and time, downloads only as attachments to
-whoever sees the parent, every write in the 审计日志, and the files and their list kept across a restart."""
+"""佐证材料 end to end over HTTP with real tokens, on both stores and both places files are kept (a
+folder, and an S3-compatible bucket on a real local S3 endpoint: moto's server mode): multipart uploads to
+a 诊改报告, an 改进措施 and a task, the type sniffed from the bytes (a .pdf name on HTML or a program is
+refused), the size limit (413, early and while streaming), listing with uploader and time, downloads only
+as attachments to whoever sees the parent, every write in the 审计日志, and the files and their list kept
+across a restart."""
 
 from __future__ import annotations
 
 import io
 import os
+import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +23,8 @@ from tests.conftest import dataset_copy, engine_for
 from tests.test_scopes import AUTH, token
 from zhengai.app import create_app
 from zhengai.engine import Engine
-from zhengai.files.settings import AttachmentSettings
+from zhengai.files.s3 import S3Settings
+from zhengai.files.settings import AttachmentSettings, s3_from_env
 from zhengai.graph_loader import demo_path
 from zhengai.stores import EmbeddedStore
 
@@ -59,18 +63,60 @@ def auth(who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(who)}"}
 
 
-def make_app(engine: Engine, folder: Path, **settings: Any) -> TestClient:
-    return TestClient(create_app(engine, auth=AUTH, attachments=AttachmentSettings(folder, **settings)))
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-compatible HTTP endpoint on a free local port (moto's server mode), for this module."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def new_bucket(endpoint: str) -> S3Settings:
+    """A fresh, empty bucket on ``endpoint``."""
+    settings = S3Settings(f"zhengai-{uuid.uuid4().hex[:12]}", endpoint, "test-key", "test-secret",
+                          "us-east-1", "files")
+    settings.client().create_bucket(Bucket=settings.bucket)
+    return settings
+
+
+def objects(settings: S3Settings) -> dict[str, bytes]:
+    """Every object of the bucket, by key."""
+    client = settings.client()
+    listed = client.list_objects_v2(Bucket=settings.bucket).get("Contents", [])
+    return {o["Key"]: client.get_object(Bucket=settings.bucket, Key=o["Key"])["Body"].read() for o in listed}
+
+
+@pytest.fixture(scope="module", params=["folder", "s3"])
+def backend(request) -> str:
+    """Where files are kept: a folder of the state, or an S3-compatible bucket."""
+    return request.param
+
+
+def settings_for(request: pytest.FixtureRequest, backend: str, folder: Path | None,
+                 **limits: Any) -> AttachmentSettings:
+    """Attachment settings keeping files in ``folder`` or (``s3``) in a new bucket, uploads spooled there."""
+    s3 = new_bucket(request.getfixturevalue("s3_endpoint")) if backend == "s3" else None
+    return AttachmentSettings(folder, s3, **limits)
+
+
+def make_app(engine: Engine, settings: AttachmentSettings | Path) -> TestClient:
+    kept = settings if isinstance(settings, AttachmentSettings) else AttachmentSettings(settings)
+    return TestClient(create_app(engine, auth=AUTH, attachments=kept))
 
 
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
-def served(request, tmp_path_factory) -> Iterator[TestClient]:
-    """The demo college served with authentication and a folder for files; a module of its own."""
-    folder = tmp_path_factory.mktemp("files")
+def served(request, backend, tmp_path_factory) -> Iterator[TestClient]:
+    """The demo college served with authentication and a folder or a bucket for files; a module of its
+    own."""
+    kept = settings_for(request, backend, tmp_path_factory.mktemp("files"))
     if request.param == "embedded":
-        yield make_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), folder)
+        yield make_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), kept)
         return
-    yield make_app(engine_for(request, "neo4j", demo_path()), folder)
+    yield make_app(engine_for(request, "neo4j", demo_path()), kept)
     request.getfixturevalue("neo4j_datasets").forget()  # attachments and reports made here
 
 
@@ -193,9 +239,10 @@ def test_a_submitted_report_takes_no_files_and_removal_follows_the_writers(serve
     assert [f["id"] for f in listed(served, "student", "REPORT", f"{s}@{p}")] == [second]
 
 
-def test_size_and_type_limits_are_configurable(tmp_path):
-    client = make_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), tmp_path, max_bytes=1000,
-                      types=frozenset({"pdf"}))
+@pytest.mark.parametrize("backend", ["folder", "s3"])
+def test_size_and_type_limits_are_configurable(request, backend, tmp_path):
+    kept = settings_for(request, backend, tmp_path, max_bytes=1000, types=frozenset({"pdf"}))
+    client = make_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), kept)
     small = upload(client, "admin", "report", "SCH@2026", "小.pdf", PDF)
     assert small.status_code == 201, small.text
     big = PDF + b"0" * 2000
@@ -218,6 +265,8 @@ def test_size_and_type_limits_are_configurable(tmp_path):
     assert off.status_code == 415 and "png" in off.json()["errors"][0]["message"]
     assert len(listed(client, "admin", "REPORT", "SCH@2026")) == 1
     assert list((tmp_path / "tmp").iterdir()) == []  # nothing refused is left behind
+    if kept.s3 is not None:  # nor in the bucket: the one file accepted, at its content address
+        assert list(objects(kept.s3).values()) == [PDF]
     plain = client.post("/attachments/report/SCH@2026", content=PDF,
                         headers={**auth("admin"), "Content-Type": "application/pdf"})
     assert plain.status_code == 415 and code(plain) == "NOT_MULTIPART"
@@ -240,17 +289,19 @@ def test_files_and_their_list_survive_a_restart_embedded(tmp_path):
         assert client.get(files[0]["url"], headers=auth("student")).content == PDF
 
 
-def test_files_and_their_list_survive_a_restart_neo4j(request, tmp_path):
+@pytest.mark.parametrize("backend", ["folder", "s3"])
+def test_files_and_their_list_survive_a_restart_neo4j(request, backend, tmp_path):
     from zhengai.stores.neo4j_store import Neo4jSettings, Neo4jStore
 
     engine = engine_for(request, "neo4j", demo_path())
+    kept = settings_for(request, backend, None if backend == "s3" else tmp_path)  # the bucket alone
     try:
-        with make_app(engine, tmp_path) as client:
+        with make_app(engine, kept) as client:
             made = upload(client, "teacher", "report", "TCH-01@2021", "听课记录.pdf", PDF)
             assert made.status_code == 201, made.text
         store = Neo4jStore(Neo4jSettings(os.environ["NEO4J_TEST_URI"]))  # a new process's view
         try:
-            with make_app(Engine(store), tmp_path) as client:
+            with make_app(Engine(store), kept) as client:
                 files = {f["id"]: f for f in listed(client, "teacher", "REPORT", "TCH-01@2021")}
                 url = files[made.json()["id"]]["url"]
                 assert client.get(url, headers=auth("teacher")).content == PDF
@@ -269,3 +320,39 @@ def test_without_a_folder_uploads_are_refused_not_lost(request):
     refused = upload(client, "admin", "report", "SCH@2026", "证明.pdf", PDF)
     assert refused.status_code == 503 and code(refused) == "ATTACHMENTS_OFF"
     assert listed(client, "admin", "REPORT", "SCH@2026") == before
+
+
+def test_the_bucket_keeps_each_content_once_at_its_address(request, tmp_path):
+    """Two uploads of the same bytes are one object, at ``PREFIX/ab/cdef…`` of its sha256; a file missing
+    from the bucket is a 404, not a crash."""
+    kept = settings_for(request, "s3", None)
+    client = make_app(Engine(EmbeddedStore(dataset_copy(demo_path()))), kept)
+    first = upload(client, "admin", "report", "SCH@2026", "证明.pdf", PDF).json()
+    second = upload(client, "admin", "task", "T26-02", "同一份.pdf", PDF).json()
+    sha = first["sha256"]
+    assert second["sha256"] == sha and objects(kept.s3) == {f"files/{sha[:2]}/{sha[2:]}": PDF}
+    down = client.get(second["url"], headers=auth("admin"))
+    assert down.status_code == 200 and down.content == PDF
+    assert down.headers["content-disposition"].startswith("attachment;")
+    assert down.headers["content-length"] == str(len(PDF))
+    kept.s3.client().delete_object(Bucket=kept.s3.bucket, Key=f"files/{sha[:2]}/{sha[2:]}")
+    gone = client.get(first["url"], headers=auth("admin"))
+    assert gone.status_code == 404 and code(gone) == "FILE_MISSING"
+
+
+def test_the_bucket_is_configured_by_environment(monkeypatch, tmp_path):
+    for name in ("ENDPOINT", "BUCKET", "ACCESS_KEY", "SECRET_KEY", "REGION", "PREFIX"):
+        monkeypatch.delenv(f"ZHENGAI_ATTACHMENTS_S3_{name}", raising=False)
+    assert s3_from_env() is None and AttachmentSettings.from_env(tmp_path).s3 is None  # the folder: default
+    monkeypatch.setenv("ZHENGAI_ATTACHMENTS_S3_ENDPOINT", "http://127.0.0.1:9000")
+    with pytest.raises(ValueError, match="BUCKET"):
+        s3_from_env()
+    monkeypatch.setenv("ZHENGAI_ATTACHMENTS_S3_BUCKET", "zhengai-files")
+    monkeypatch.setenv("ZHENGAI_ATTACHMENTS_S3_ACCESS_KEY", "key")
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        s3_from_env()
+    monkeypatch.setenv("ZHENGAI_ATTACHMENTS_S3_SECRET_KEY", "secret")
+    monkeypatch.setenv("ZHENGAI_ATTACHMENTS_S3_REGION", "cn-north-1")
+    settings = AttachmentSettings.from_env(tmp_path)
+    assert settings.s3 == S3Settings("zhengai-files", "http://127.0.0.1:9000", "key", "secret", "cn-north-1")
+    assert settings.folder == tmp_path and "secret" not in repr(settings)

@@ -299,7 +299,8 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     accepted at once; ValueError for a setting out of range. ``notify`` turns 预警推送 on (its
     acknowledgement link; with ``notify_schedule`` and ``notify.enabled`` its scheduler runs with the
     app); the notifier is ``app.state.notifier``. ``attachments`` (default:
-    ZHENGAI_ATTACHMENTS_DIR, else ``attachments/`` beside the embedded store's journal) keeps 佐证材料.
+    the bucket of ZHENGAI_ATTACHMENTS_S3_*, else ZHENGAI_ATTACHMENTS_DIR, else ``attachments/`` beside the
+    embedded store's journal) keeps 佐证材料.
     ``annual_mapping`` (default: ZHENGAI_ANNUAL_MAPPING, else the demo's) maps the 质量年报's rows."""
     origins = (cors or Cors()).allowed(authenticated=auth is not None)  # a refused setting fails here
     gate = Admission(admission)

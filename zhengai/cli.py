@@ -140,6 +140,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from zhengai.app import create_app
     from zhengai.engine import Engine
+    from zhengai.files.settings import AttachmentSettings
     from zhengai.notify.settings import NotifySettingsError, settings_from_env
     from zhengai.server.admission import AdmissionSettings
     from zhengai.web.cors import Cors, CorsError
@@ -163,6 +164,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     try:
         notify = settings_from_env()  # 预警推送 (ZHENGAI_NOTIFY_CONFIG): refused at start if wrong
     except NotifySettingsError as exc:
+        print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
+        return 2
+    try:
+        AttachmentSettings.from_env(None)  # 佐证材料: limits, types and the bucket refused at start if wrong
+    except ValueError as exc:
         print(f"zhengai: {exc}; refusing to serve", file=sys.stderr)
         return 2
     opened = _open_store(args)

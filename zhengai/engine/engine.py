@@ -406,8 +406,9 @@ class Engine:
         """The subject's visible goals (for the school, its SCHOOL-level ones): top goals first, then by id,
         at most :data:`MAX_SUBJECT_GOALS`."""
         structure = self.snapshot(as_of).structure
-        goals = [g for g in structure.graph.goals.values() if g.subject == subject.id
-                 and (subject.level is not Level.SCHOOL or g.level is Level.SCHOOL)]
+        every = structure.graph.goals
+        goals = [g for g in (every[i] for i in structure.goals_by_subject.get(subject.id, ()))
+                 if subject.level is not Level.SCHOOL or g.level is Level.SCHOOL]
         ids = {g.id for g in goals}
         parents = structure.parents
 

@@ -66,6 +66,15 @@ class Structure:
         return _Union(self.graph.goals, self.graph.metrics)
 
     @cached_property
+    def goals_by_subject(self) -> Mapping[str, list[str]]:
+        """Subject id → the ids of its goals in force (built once per structure, not scanned per subject)."""
+        index: dict[str, list[str]] = {}
+        for g in self.graph.goals.values():
+            if g.subject is not None:
+                index.setdefault(g.subject, []).append(g.id)
+        return index
+
+    @cached_property
     def children(self) -> Mapping[str, list[FlowEdge]]:
         """Goal id → its flow edges down (SUPPORTS children, MEASURED_BY metrics), read on demand."""
         when = self.when
@@ -130,6 +139,25 @@ class _Filtered(Mapping[str, Any]):
         return sum(1 for _ in self)
 
 
+class _Narrowed(Mapping[str, list[str]]):
+    """An index of id lists read with only the ids ``keep`` accepts (computed per key, on read)."""
+
+    def __init__(self, inner: Mapping[str, list[str]], keep: Callable[[str], bool]):
+        self.inner, self.keep = inner, keep
+
+    def __getitem__(self, key: str) -> list[str]:
+        kept = [i for i in self.inner[key] if self.keep(i)]
+        if not kept:
+            raise KeyError(key)
+        return kept
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in self.inner if k in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class VisibleStructure(Structure):
     """A structure narrowed to the goals and metrics ``sees`` accepts (edges between visible nodes)."""
 
@@ -142,6 +170,11 @@ class VisibleStructure(Structure):
         """The visible goals and metrics."""
         inner = self.inner.graph
         return Graph(_Filtered(inner.goals, self.sees), _Filtered(inner.metrics, self.sees))
+
+    @cached_property
+    def goals_by_subject(self) -> Mapping[str, list[str]]:
+        """Subject id → the ids of its visible goals (the whole structure's index, narrowed on read)."""
+        return _Narrowed(self.inner.goals_by_subject, self.sees)
 
     @cached_property
     def children(self) -> Mapping[str, list[FlowEdge]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from zhengai.files.blobs import BlobFolder, BlobWriter
+from zhengai.files.s3 import S3Blobs
 
 #: Bytes of a body beyond its file: boundaries, part headers and small form fields.
 OVERHEAD = 64 * 1024
@@ -42,7 +43,7 @@ class FileUpload:
     """Reads one upload: the first part with a file name goes to a blob writer; other fields are kept
     (small). After :meth:`read`, ``writer`` holds the file and ``filename`` its name as sent."""
 
-    def __init__(self, blobs: BlobFolder, max_bytes: int, boundary: bytes):
+    def __init__(self, blobs: BlobFolder | S3Blobs, max_bytes: int, boundary: bytes):
         self.blobs, self.max_bytes = blobs, max_bytes
         self.writer: BlobWriter | None = None
         self.filename: str | None = None

@@ -9,11 +9,12 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from strawberry.types import Info
 
 from zhengai import texts
@@ -22,6 +23,7 @@ from zhengai.engine import Engine
 from zhengai.engine import attachments as model
 from zhengai.engine.writes import WriteService
 from zhengai.files.blobs import BlobFolder, TooLarge
+from zhengai.files.s3 import S3Blobs
 from zhengai.files.settings import AttachmentSettings
 from zhengai.files.sniff import TYPES, extension_of, sniff
 from zhengai.files.upload import OVERHEAD, BadUpload, FileUpload, boundary_of
@@ -95,6 +97,10 @@ class AttachmentEndpoints:
                  catch_up: Callable[[], object], temporary: bool = False):
         self.engine, self.writes, self.settings, self.catch_up = engine, writes, settings, catch_up
         folder = settings.folder
+        self.blobs: BlobFolder | S3Blobs | None
+        if settings.s3 is not None:  # the bucket keeps the files; the folder (if any) holds uploads
+            self.blobs = S3Blobs(settings.s3, folder / "tmp" if folder is not None else None)
+            return
         if folder is None and temporary:  # a store without a state folder: files live as long as it
             folder = Path(tempfile.mkdtemp(prefix="zhengai-attachments-"))
         self.blobs = BlobFolder(folder) if folder is not None else None
@@ -184,12 +190,29 @@ class AttachmentEndpoints:
             found = await run_in_threadpool(model.find, view, attachment_id)
         except (NotFoundError, InvalidArgumentError) as exc:
             return _refusal(exc)
+        media = TYPES[found.extension].media_type if found.extension in TYPES else "application/octet-stream"
+        missing = _refuse(404, "FILE_MISSING", texts.say("attachments.file_missing", id=attachment_id))
+        if isinstance(self.blobs, S3Blobs):
+            opened = await run_in_threadpool(self.blobs.open, found.sha256)
+            if opened is None:
+                return missing
+            size, chunks = opened
+            return StreamingResponse(chunks, media_type=media, headers={
+                **SAFE_HEADERS, "Content-Length": str(size),
+                "Content-Disposition": _disposition(found.name)})
         path = self.blobs.path_of(found.sha256) if self.blobs is not None else None
         if path is None or not path.is_file():
-            return _refuse(404, "FILE_MISSING", texts.say("attachments.file_missing", id=attachment_id))
-        media = TYPES[found.extension].media_type if found.extension in TYPES else "application/octet-stream"
+            return missing
         return FileResponse(path, media_type=media, filename=found.name, headers=SAFE_HEADERS,
                             content_disposition_type="attachment")
+
+
+def _disposition(filename: str) -> str:
+    """``Content-Disposition: attachment`` with ``filename`` as Starlette's FileResponse writes it."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'
 
 
 def attachment_endpoints(engine: Engine, writes: WriteService, settings: AttachmentSettings,

@@ -276,7 +276,7 @@ def diagnosis_report(engine: Engine, subject_id: str, as_of: date | None = None,
                      as_of, goal_ids)
     tasks = [r for r in rows if _active(r, period)][:MAX_TASKS]
     mine = goal_ids | {m for ms in metrics.values() for m in ms} | {r.task.id for r in tasks}
-    warnings = [w for w in engine.warnings(as_of) if w.node_id in mine][:MAX_WARNINGS]
+    warnings = engine.node_warnings(mine, as_of)[:MAX_WARNINGS]  # its own few, not a scan of them all
     causes, folded = _gap_causes(engine, snap, lines, as_of)
     return DiagnosisReport(subject, units.get(subject.unit or ""), title_of(subject, as_of), period, as_of,
                            lines, standards, unstandardised, warnings, causes, tasks,
