@@ -9,7 +9,7 @@
    then the first evaluation, then new dates) against the embedded store's first evaluation (same run).
 
     .venv/bin/python -m bench.evaluation [--scale college] [--dates 5] [--http-rounds 5] [--neo4j]
-    [--skip-load] [--skip-http]
+    [--skip-load] [--skip-embedded] [--skip-http]
 
 Parts 2 and 3 need the dataset in bench/out/; part 3 loads it into NEO4J_URI (else the benches' own
 Neo4j under bench/out/) unless ``--skip-load``.
@@ -164,13 +164,17 @@ def on_neo4j(scale: str, seed: int, count: int, skip_load: bool) -> None:
 
     ds = load_dataset(dataset(scale, seed))
     settings = Neo4jSettings(neo4j_uri())
+    loaded = ""
     if not skip_load:
         say(f"loading {scale} into {settings.uri} …")
-        started = time.perf_counter()
         loader = Neo4jStore(settings)
+        started = time.perf_counter()
         loader.load(ds, replace=True)
+        load_s = time.perf_counter() - started
+        nodes, rels = loader.counts()
         loader.close()
-        say(f"  loaded in {time.perf_counter() - started:.1f} s")
+        loaded = (f"load (the store's own, --replace): {load_s:.1f} s, {nodes} nodes + {rels} relationships, "
+                  f"{(nodes + rels) / load_s:,.0f} records/s")
     when = date(2026, 11, 1)
     started = time.perf_counter()
     emb = Engine(EmbeddedStore(ds))
@@ -194,6 +198,8 @@ def on_neo4j(scale: str, seed: int, count: int, skip_load: bool) -> None:
         later.append(time.perf_counter() - started)
     store.close()
     print(f"[neo4j] {scale} (seed {seed}) at {settings.uri}; load average {load_average()}")
+    if loaded:
+        print(loaded)
     print(f"{'':44} {'embedded':>10} {'neo4j':>10}")
     print(f"{'open the store (graph into memory)':44} {emb_open:9.2f}s {open_s:9.2f}s")
     print(f"{'first evaluation (arrays compiled + date)':44} {ms(emb_first):>10} {ms(first_s):>10}")
@@ -208,13 +214,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--dates", type=int, default=5)
     ap.add_argument("--http-rounds", type=int, default=5)
+    ap.add_argument("--skip-embedded", action="store_true")
     ap.add_argument("--skip-http", action="store_true")
     ap.add_argument("--neo4j", action="store_true", help="also the cold evaluation on the Neo4j store")
     ap.add_argument("--skip-load", action="store_true", help="Neo4j already holds the dataset")
     args = ap.parse_args()
-    embedded(args.scale, args.seed, args.dates)
-    gc.unfreeze()
-    gc.collect()
+    if not args.skip_embedded:
+        embedded(args.scale, args.seed, args.dates)
+        gc.unfreeze()
+        gc.collect()
     if not args.skip_http:
         over_http(args.scale, args.seed, args.http_rounds)
     if args.neo4j:
