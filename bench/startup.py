@@ -1,42 +1,63 @@
-"""How long `zhengai serve` takes from launch to its first answer on /healthz (demo data), against
-the baseline of launching the Python interpreter alone, in the same run.
+"""How long `zhengai serve` takes from launch to its first answer on /healthz, and its resident memory
+then, against the baselines of the bundled demo and of the Python interpreter alone, in the same run.
 
-    .venv/bin/python -m bench.startup [--runs 5]
+    .venv/bin/python -m bench.startup [--runs 5]                      # the demo against bare python
+    .venv/bin/python -m bench.startup --data college [--runs 3]      # bench/out/college-7 (generated once)
+
+``--data`` takes a dataset folder or a scale name (``college``, ``province``: generated into bench/out/).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.common import dataset, free_port, say
+from bench.loadgen import rss_mb
 
 
-def serve_once() -> float:
-    port = free_port()
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def listening(port: int) -> bool:
+    """Whether something accepts connections on the port (a cheap probe: no HTTP client per try)."""
     try:
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                return time.perf_counter() - started
-            except httpx.TransportError:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def serve_once(data: Path | None, client: httpx.Client) -> tuple[float, float]:
+    """Seconds from launch to the first /healthz answer, and the server's RSS in MB at that moment (the
+    probe costs the machine almost nothing while the server starts: a socket connect every 20 ms)."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as state:
+        cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--port", str(port)]
+        if data is not None:
+            cmd += ["--data", str(data), "--state", state]
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                if listening(port):
+                    try:
+                        client.get(f"http://127.0.0.1:{port}/healthz")
+                        return time.perf_counter() - started, rss_mb(proc.pid)[0]
+                    except httpx.TransportError:
+                        pass
+                if proc.poll() is not None:
+                    raise SystemExit(f"zhengai serve exited with {proc.returncode}")
                 time.sleep(0.02)
-    finally:
-        proc.terminate()
-        proc.wait()
+        finally:
+            proc.terminate()
+            proc.wait()
 
 
 def bare_python() -> float:
@@ -45,16 +66,43 @@ def bare_python() -> float:
     return time.perf_counter() - started
 
 
+def resolve(data: str) -> Path:
+    """A dataset folder, or the synthetic dataset of a scale name (seed 7)."""
+    folder = Path(data)
+    return folder if folder.is_dir() else dataset(data)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--data", help="a dataset folder or a scale name (college, province)")
     args = ap.parse_args()
-    serve = [serve_once() for _ in range(args.runs)]
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    folder = resolve(args.data) if args.data else None
+    runs: dict[str, list[tuple[float, float]]] = {"demo": []}
+    if folder is not None:
+        runs[folder.name] = []
+    with httpx.Client(timeout=5) as client:
+        for r in range(args.runs):  # interleaved: the demo, then the dataset, each run
+            for name in runs:
+                runs[name].append(serve_once(None if name == "demo" else folder, client))
+                say(f"run {r + 1} {name}: {runs[name][-1][0]:.2f} s, {runs[name][-1][1]:.0f} MB")
     bare = [bare_python() for _ in range(args.runs)]
-    print(f"zhengai serve (demo) to first /healthz: median {statistics.median(serve):.2f} s, "
-          f"max {max(serve):.2f} s over {args.runs} runs")
-    print(f"bare python3 start:                    median {statistics.median(bare):.3f} s")
-    print(f"ratio serve/bare: {statistics.median(serve) / statistics.median(bare):.1f}×")
+    print(f"load average at start {load}, at end {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} CPUs); {args.runs} runs each, interleaved")
+    print(f"{'zhengai serve':28} {'first /healthz p50':>19} {'max':>8} {'RSS p50':>10} {'max':>8}")
+    for name, found in runs.items():
+        seconds, rss = [s for s, _ in found], [m for _, m in found]
+        print(f"{name:28} {statistics.median(seconds):17.2f} s {max(seconds):6.2f} s "
+              f"{statistics.median(rss):7.0f} MB {max(rss):5.0f} MB")
+    print(f"{'bare python3 start':28} {statistics.median(bare):17.3f} s")
+    demo = statistics.median(s for s, _ in runs["demo"])
+    print(f"ratio demo/bare: {demo / statistics.median(bare):.1f}×")
+    if folder is not None:
+        big = statistics.median(s for s, _ in runs[folder.name])
+        big_rss = statistics.median(m for _, m in runs[folder.name])
+        demo_rss = statistics.median(m for _, m in runs["demo"])
+        print(f"ratio {folder.name}/demo: {big / demo:.1f}× (time), {big_rss / demo_rss:.1f}× (RSS)")
 
 
 if __name__ == "__main__":

@@ -308,6 +308,7 @@ def create_app(engine: Engine, *, writes: WriteService | None = None, auth: Auth
     hub = WarningHub()
     writes.listeners.append(hub)
     graphql = ZhengaiGraphQL(engine, writes, hub, auth, allowed_origins=origins)
+    engine.store.limit_transactions(graphql.timeout)  # Neo4j stops a request's statement at its limit too
     if gate.settings.enabled:
         graphql.offload = Offload(gate.settings.max_inflight)
     follower = Follower(writes, follow_every) if follow_every else None

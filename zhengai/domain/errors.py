@@ -75,3 +75,7 @@ def rule_error(code: str, message: str, **params: object) -> PydanticCustomError
 
 class StoreUnavailableError(RuntimeError):
     """The store of record cannot be reached (Neo4j down): answered with 503, retried by the caller."""
+
+
+class StoreTimeoutError(TimeoutError):
+    """The store of record stopped a statement run for a request at the request's time limit."""

@@ -15,6 +15,7 @@ from zhengai.domain.errors import (
     InvalidArgumentError,
     NotFoundError,
     ProblemsError,
+    StoreTimeoutError,
     StoreUnavailableError,
 )
 from zhengai.resolvers.context import RequestTimeoutError, SessionExpiredError
@@ -24,6 +25,7 @@ log = logging.getLogger("zhengai.graphql")
 USER_ERRORS: dict[type[Exception], str] = {
     ConflictError: "CONFLICT",
     StoreUnavailableError: "STORE_UNAVAILABLE",
+    StoreTimeoutError: "TIMEOUT",
     NotFoundError: "NOT_FOUND",
     InvalidArgumentError: "BAD_USER_INPUT",
     ForbiddenError: "FORBIDDEN",

@@ -6,9 +6,11 @@ ZHENGAI_MAX_COST (20000, see zhengai.schema.cost), ZHENGAI_MAX_BODY_BYTES (1 MB)
 ZHENGAI_INTROSPECTION (1: allowed; 0 disables it, GraphiQL's schema help with it, and the "Did you
 mean …" suggestions of errors), ZHENGAI_REQUEST_TIMEOUT (30 seconds per request, 0: none; past it,
 every field still to resolve fails with the code TIMEOUT; one engine computation already running is not
-interrupted, the other limits keep each one small). Every refusal carries ``extensions.code``:
-TOO_MANY_TOKENS, GRAPHQL_PARSE_FAILED, QUERY_TOO_DEEP, TOO_MANY_ALIASES, INTROSPECTION_DISABLED,
-QUERY_TOO_COSTLY, SUBSCRIPTION_NEEDS_WEBSOCKET, PAYLOAD_TOO_LARGE (413), JSON_TOO_DEEP (400).
+interrupted, the other limits keep each one small; on Neo4j the limit is also the transaction timeout of
+the statements run for requests, so the server stops one past it and its field fails with TIMEOUT).
+Every refusal carries ``extensions.code``: TOO_MANY_TOKENS, GRAPHQL_PARSE_FAILED, QUERY_TOO_DEEP,
+TOO_MANY_ALIASES, INTROSPECTION_DISABLED, QUERY_TOO_COSTLY, SUBSCRIPTION_NEEDS_WEBSOCKET,
+PAYLOAD_TOO_LARGE (413), JSON_TOO_DEEP (400).
 
 The limits are built once per schema: parsing and validation (with the limit rules) are cached by query
 text, so a repeated document is neither parsed nor validated again.

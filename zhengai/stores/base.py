@@ -71,6 +71,11 @@ class GraphStore(ABC):
         without readers of its own needs nothing (rows: id, attainment, status, coverage)."""
         return None
 
+    def limit_transactions(self, seconds: float | None) -> None:
+        """Have the store of record stop what it runs for a request after ``seconds`` (None: no limit);
+        a store without a server of its own has nothing to stop."""
+        return None
+
     def close(self) -> None:
         """Release files and connections."""
         return None

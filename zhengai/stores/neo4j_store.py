@@ -136,6 +136,7 @@ class Neo4jStore(GraphStore):
         self._lock = threading.RLock()
         self._unreported: list[ChangeSet] = []
         self._generation = -1
+        self.transaction_timeout: float | None = None  # seconds; set by the service: its request limit
         self.ensure_schema()
         self.state = GraphState()
         self.reload()
@@ -151,9 +152,26 @@ class Neo4jStore(GraphStore):
         """A driver of this process's own (in a forked worker: the parent's connections stay its own)."""
         self.driver = self._connect()
 
+    def limit_transactions(self, seconds: float | None) -> None:
+        """Give the reads and writes run for requests (not loads, reloads or the background write of the
+        current values) a transaction timeout, so Neo4j itself stops a statement past the request's
+        limit; a stopped one raises StoreTimeoutError (None: the server's default)."""
+        self.transaction_timeout = seconds if seconds and seconds > 0 else None
+
+    def _query(self, text: str) -> neo4j.Query:
+        """A statement with the request limit as its transaction timeout."""
+        return neo4j.Query(text, timeout=self.transaction_timeout)  # type: ignore[arg-type]
+
+    def _bounded(self, work: Callable[[ManagedTransaction], T]) -> Callable[[ManagedTransaction], T]:
+        """A transaction function with the request limit as its transaction timeout."""
+        if self.transaction_timeout is None:
+            return work
+        return neo4j.unit_of_work(timeout=self.transaction_timeout)(work)
+
     def _read(self, name: str, **params: Any) -> list[neo4j.Record]:
         with unavailable_as_store_error():
-            records, _, _ = self.driver.execute_query(statement(name), params, routing_=RoutingControl.READ,
+            records, _, _ = self.driver.execute_query(self._query(statement(name)), params,
+                                                      routing_=RoutingControl.READ,
                                                       database_=self.settings.database)
         return records
 
@@ -244,7 +262,7 @@ class Neo4jStore(GraphStore):
             while True:
                 try:
                     with unavailable_as_store_error(), self._session() as session:
-                        session.execute_write(work)
+                        session.execute_write(self._bounded(work))
                     break
                 except _Reloaded:
                     self.reload()
@@ -408,9 +426,10 @@ class Neo4jStore(GraphStore):
 
     def replaced_values(self, metric_id: str) -> list[str]:
         """The values that later observations for the same date replaced ("at=value@when")."""
-        records, _, _ = self.driver.execute_query(
-            "MATCH (m:Node {id: $id}) RETURN coalesce(m.obsReplaced, []) AS replaced", {"id": metric_id},
-            routing_=RoutingControl.READ, database_=self.settings.database)
+        with unavailable_as_store_error():
+            records, _, _ = self.driver.execute_query(
+                self._query("MATCH (m:Node {id: $id}) RETURN coalesce(m.obsReplaced, []) AS replaced"),
+                {"id": metric_id}, routing_=RoutingControl.READ, database_=self.settings.database)
         return list(records[0]["replaced"]) if records else []
 
 

@@ -18,13 +18,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from neo4j.exceptions import (
+    ClientError,
     ConnectionAcquisitionTimeoutError,
     DatabaseUnavailable,
     ServiceUnavailable,
     SessionExpired,
 )
 
-from zhengai.domain.errors import StoreUnavailableError
+from zhengai.domain.errors import StoreTimeoutError, StoreUnavailableError
 
 #: The driver errors that mean "the database cannot be reached now" (not a bad query or bad data).
 OUTAGE_ERRORS = (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError, DatabaseUnavailable)
@@ -52,13 +53,26 @@ def driver_options() -> dict[str, Any]:
     }
 
 
+#: The server's codes of a transaction stopped at the timeout its client gave it (while running, or while
+#: waiting for a lock: LockClientStopped, which an operator's termination also gives).
+TIMED_OUT = frozenset({"Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+                       "Neo.ClientError.Transaction.TransactionTimedOut",
+                       "Neo.ClientError.Transaction.LockClientStopped"})
+
+
 @contextmanager
 def unavailable_as_store_error() -> Iterator[None]:
-    """Re-raises the driver's connection errors as StoreUnavailableError (other errors pass)."""
+    """Re-raises the driver's connection errors as StoreUnavailableError and a transaction the server
+    stopped at its timeout as StoreTimeoutError (other errors pass)."""
     try:
         yield
     except OUTAGE_ERRORS as exc:  # the driver's message (addresses) stays in the cause, not the answer
         raise StoreUnavailableError("the database cannot be reached now; retry shortly") from exc
+    except ClientError as exc:
+        if exc.code not in TIMED_OUT:
+            raise
+        raise StoreTimeoutError("the database stopped the request's statement at the request's time limit "
+                                "(ZHENGAI_REQUEST_TIMEOUT)") from exc
 
 
 def check_reachable(driver: Any) -> None:
