@@ -80,7 +80,8 @@ def node_props(record: Record) -> dict[str, Any]:
     return props
 
 
-def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[Sequence[dict[str, Any]]]:
+def _batches(rows: Sequence[dict[str, Any]], size: int | None = None) -> Iterator[Sequence[dict[str, Any]]]:
+    size = size or BATCH
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 
@@ -405,11 +406,11 @@ class Neo4jStore(GraphStore):
                     done[stage] += len(rows)
                     report(stage, done[stage], totals.get(stage, done[stage]))
                 seq = self._switch(staging, entry)
-                report("switch", 1, 1)
             except BaseException:
                 with contextlib.suppress(Exception):  # else the next load deletes it
                     self._discard(staging, staging + 1, current)
                 raise
+            report("switch", 1, 1)
         self.reload()
         if cleanup:
             self.cleanup(report)
