@@ -361,10 +361,11 @@ class Neo4jStore(GraphStore):
                     rows = []
             if rows:
                 yield "nodes", f"merge_nodes@{SECTIONS[section].kind}", rows
-        by_type: dict[str, list[dict]] = defaultdict(list)
-        for rel in relationships(dataset):
-            by_type[rel.kind].append({"source": rel.source, "target": rel.target, "weight": rel.weight})
-        for kind, rows in by_type.items():
+        by_type: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        for rel in relationships(dataset):  # distinct; the last weight of a repeated link wins, as MERGE's
+            by_type[rel.kind][rel.source, rel.target] = rel.weight
+        for kind, links in by_type.items():
+            rows = [{"source": s, "target": t, "weight": w} for (s, t), w in links.items()]
             for batch in _batches(rows):
                 yield "relationships", f"merge_relationships@{kind}", batch
         history = [{"stream": HISTORY_STREAM, "key": key, "pos": i,
@@ -402,6 +403,9 @@ class Neo4jStore(GraphStore):
                     self._copy_current(current, staging, sorted({key for key, _ in dataset.history}), report)
                 done: dict[str, int] = defaultdict(int)
                 for stage, name, rows in prefetch(self.load_steps(dataset)):
+                    if replace:  # the new generation is empty: CREATE without looking up first
+                        name = name.replace("merge_nodes@", "create_nodes@").replace(
+                            "merge_relationships@", "create_relationships@")
                     self._write_batch(name, rows=rows, generation=staging)
                     done[stage] += len(rows)
                     report(stage, done[stage], totals.get(stage, done[stage]))
@@ -412,6 +416,7 @@ class Neo4jStore(GraphStore):
                 raise
             report("switch", 1, 1)
         self.reload()
+        report("reload", 1, 1)
         if cleanup:
             self.cleanup(report)
         return seq
