@@ -7,8 +7,34 @@ changed nodes (their latest record's properties for Cypher users, every version 
 relationships with the dates they are in force (``validFrom``/``validTo``), observations (``obsAt`` /
 ``obsValue`` arrays on each metric), events, the 审计日志 entry and a change-log entry, and bumps the data
 version — all of it, or on any failure nothing. Replicas (several ``serve --neo4j`` on one database)
-poll the version and apply the change log; a load starts a new generation, which they reload whole.
-Parameterised named statements only (``zhengai/queries/cypher/``).
+poll the version and apply the change log. Parameterised named statements only
+(``zhengai/queries/cypher/``).
+
+Generations — loads of any size, all or nothing. Every :Node and :Event carries a ``generation``; the
+meta node's ``generation`` names the current one, and every read and write names it (the mirror reads
+only it, writes match ``{id, generation}``). A load never holds the graph in one transaction:
+
+1. ``gen_begin`` (small, under the graph's lock) takes a new generation number and records it as the
+   meta node's ``staging``; what earlier failed, killed or superseded loads left is deleted;
+2. the new generation is written beside the current one, ``BATCH`` rows per transaction (without
+   ``--replace`` the current generation is first copied into it page by page, then upserted; with
+   ``--replace`` it is written with CREATE, having nothing to look up) — invisible to readers, who stay
+   on the current generation; writes to the current graph meanwhile go on (and are superseded by the
+   switch; the 审计日志 keeps them);
+3. ``gen_switch``: ONE small transaction appends the load's 审计日志 entry and makes the new generation
+   current, if the load still holds ``staging`` (a later load takes it over; the earlier then fails
+   with :class:`LoadSupersededError`). Replicas see the generation change and reload whole;
+4. the previous generation and the change log before the switch are deleted, a batch per transaction
+   (readers are already elsewhere); a cleanup a kill interrupted is finished when a store next opens.
+
+A load that fails deletes what it wrote; one killed at any point leaves a partial generation nobody
+reads, deleted by the next load. Ids are unique per generation: a composite property uniqueness
+constraint on ``(:Node).(id, generation)`` — available in Neo4j 5 Community, unlike node keys — which
+also serves the ``{id, generation}`` lookups; an index on ``generation`` finds a generation to delete.
+Cypher users read the current graph as ``MATCH (m:ZhengaiMeta {key: 'graph'}) MATCH (n:Node
+{generation: m.generation})``; between a switch and the end of its cleanup the previous generation is
+still there. A database written before generations is upgraded when a store opens (its nodes and
+events join the current generation; the old id-only constraint is dropped).
 """
 
 from __future__ import annotations
