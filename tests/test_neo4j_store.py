@@ -182,3 +182,120 @@ def test_a_replaced_value_stays_in_the_history(neo4j):
     [replaced] = neo4j.replaced_values("M-SSR")
     assert replaced.startswith("2026-11-21=17.0@")
     assert Neo4jStore(neo4j.settings).state.latest_values(date(2026, 11, 22), ["M-SSR"]) == {"M-SSR": 16.5}
+
+
+# -- generations: a load never holds the whole graph in one transaction ----------------------------------
+
+class _Interrupted(Exception):
+    """Raised from a load's progress callback: the load fails between two of its transactions."""
+
+
+def _raw(store: Neo4jStore) -> tuple[int, int]:
+    """(:Node, :Event) nodes of every generation, the invisible ones too."""
+    records, _, _ = store.driver.execute_query(
+        "CALL { MATCH (n:Node) RETURN count(n) AS nodes } CALL { MATCH (e:Event) RETURN count(e) AS events } "
+        "RETURN nodes, events", database_=store.settings.database)
+    return records[0]["nodes"], records[0]["events"]
+
+
+def _served(store: Neo4jStore) -> tuple[tuple[int, int], int, set[str], int, int]:
+    """What a server opening the database now would serve: sizes, version, goals, 审计日志, events."""
+    fresh = Neo4jStore(store.settings)
+    try:
+        events = sum(len(v) for v in fresh.state._events.values())
+        return fresh.counts(), fresh.version, set(fresh.state.ids("Goal")), fresh.state.audit_count(), events
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize(("replace", "stage", "after"), [
+    (True, "nodes", 1), (True, "nodes", 5), (True, "relationships", 3), (True, "events", 1),
+    (False, "copy nodes", 1), (False, "copy links", 1), (False, "relationships", 10)])
+@pytest.mark.parametrize("killed", [False, True], ids=["failed", "killed"])
+def test_a_load_interrupted_at_any_step_leaves_the_previous_graph_served(
+        neo4j, monkeypatch, replace, stage, after, killed):
+    """Between any two of a load's transactions: the previous graph stays served (a server opening the
+    database then sees it whole, the 审计日志 has no entry of the load); a failed load deletes what it
+    wrote, a killed one (no cleanup ran) leaves it invisible until the next load, which deletes it."""
+    import zhengai.stores.neo4j_store as module
+
+    neo4j.load(load_dataset(WORKED), replace=True)
+    before = _served(neo4j)
+    assert before[0] == (7, 9) and _raw(neo4j)[0] == 7
+    monkeypatch.setattr(module, "BATCH", 40)  # the demo in many transactions
+
+    def interrupt(at: str, done: int, total: int) -> None:
+        calls[at] = calls.get(at, 0) + 1
+        if at == stage and calls[at] == after:
+            raise _Interrupted(f"{at} {done}/{total}")
+
+    calls: dict[str, int] = {}
+    if killed:  # a kill -9 runs no cleanup
+        monkeypatch.setattr(Neo4jStore, "_discard", lambda *_, **__: 0)
+    with pytest.raises(_Interrupted):
+        neo4j.load(load_dataset(demo_path()), replace=replace, progress=interrupt)
+    monkeypatch.undo()
+    assert _served(neo4j) == before
+    assert neo4j.counts() == (7, 9) and set(neo4j.state.ids("Goal")) == {"S", "P1", "P2"}
+    if killed:
+        assert _raw(neo4j)[0] > 7  # the partial generation, invisible
+    else:
+        assert _raw(neo4j)[0] == 7
+
+    neo4j.load(load_dataset(demo_path()), replace=True)
+    after_load = _served(neo4j)
+    assert after_load[0] == (557, 1743) and after_load[1] == before[1] + 1
+    assert after_load[3] == before[3] + 1  # one 审计日志 entry: the load that switched
+    assert _raw(neo4j) == (557, after_load[4])  # nothing of the interrupted load or the old graph left
+
+
+def test_a_failing_switch_writes_nothing(neo4j, monkeypatch):
+    """The switch's transaction fails after appending the load's 审计日志 entry: neither stays."""
+    import zhengai.stores.neo4j_store as module
+
+    before = _served(neo4j)
+    real = module.statement
+    monkeypatch.setattr(module, "statement",
+                        lambda name: "RETURN 1 / 0 AS generation" if name == "gen_switch" else real(name))
+    with pytest.raises(Exception, match=r"(?i)by zero"):
+        neo4j.load(load_dataset(WORKED), replace=True)
+    monkeypatch.undo()
+    assert _served(neo4j) == before
+    assert _raw(neo4j)[0] == 557
+
+
+def test_a_load_superseded_by_a_later_one_is_discarded(neo4j):
+    """Two loads at once: the later takes the graph over (and deletes what the earlier wrote so far); the
+    earlier fails at its switch and deletes what it wrote since."""
+    from zhengai.stores.neo4j_store import LoadSupersededError
+
+    other = Neo4jStore(neo4j.settings)
+    started: list[str] = []
+
+    def meanwhile(stage: str, done: int, total: int) -> None:
+        if stage == "relationships" and not started:
+            started.append(stage)
+            other.load(load_dataset(WORKED), replace=True)  # a second loader, start to end
+
+    try:
+        with pytest.raises(LoadSupersededError):
+            neo4j.load(load_dataset(demo_path()), replace=True, progress=meanwhile)
+        assert started
+        assert _served(neo4j)[0] == (7, 9)
+        neo4j.reload()
+        assert set(neo4j.state.ids("Goal")) == {"S", "P1", "P2"}
+        assert _raw(neo4j)[0] == 7
+    finally:
+        other.close()
+
+
+def test_replace_deletes_the_previous_generation_after_the_switch(neo4j):
+    """The previous graph is deleted after the switch (the new one is already served): progress shows
+    each stage, and a load without cleanup leaves the previous generation to :meth:`cleanup`."""
+    seen: list[str] = []
+    neo4j.load(load_dataset(WORKED), replace=True, progress=lambda stage, *_: seen.append(stage),
+               cleanup=False)
+    assert seen.index("nodes") < seen.index("relationships") < seen.index("switch")
+    assert neo4j.counts() == (7, 9) and _raw(neo4j)[0] == 7 + 557
+    assert neo4j.cleanup() == 557 + len(load_dataset(demo_path()).history)
+    assert _raw(neo4j)[0] == 7

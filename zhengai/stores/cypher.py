@@ -18,15 +18,15 @@ NODE_LABELS = ("Goal", "Metric", "Plan", "Scheme", "Standard", "Subject", "Task"
 @cache
 def statements() -> dict[str, str]:
     """Every statement by file stem. Templates are instantiated from fixed values, never from a
-    request: ``merge_relationships@T`` and ``merge_relationship_row@T`` per relationship type T and
-    ``merge_nodes@L`` and ``merge_node_row@L`` per label L (dynamic types and labels make MERGE far
-    slower on Neo4j 5.26)."""
+    request: ``merge_relationships@T``, ``merge_relationship_row@T`` and ``create_relationships@T`` per
+    relationship type T and ``merge_nodes@L``, ``merge_node_row@L`` and ``create_nodes@L`` per label L
+    (dynamic types and labels make MERGE far slower on Neo4j 5.26)."""
     out = {p.stem: p.read_text(encoding="utf-8") for p in sorted((QUERIES / "cypher").glob("*.cypher"))}
-    for name in ("merge_relationships", "merge_relationship_row"):
+    for name in ("merge_relationships", "merge_relationship_row", "create_relationships"):
         template = out.pop(name)
         for kind in RELATIONSHIP_TYPES:
             out[f"{name}@{kind}"] = template.replace("__TYPE__", kind)
-    for name in ("merge_nodes", "merge_node_row"):
+    for name in ("merge_nodes", "merge_node_row", "create_nodes"):
         template = out.pop(name)
         for label in NODE_LABELS:
             out[f"{name}@{label}"] = template.replace("__LABEL__", label)

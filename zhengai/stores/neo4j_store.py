@@ -7,12 +7,39 @@ changed nodes (their latest record's properties for Cypher users, every version 
 relationships with the dates they are in force (``validFrom``/``validTo``), observations (``obsAt`` /
 ``obsValue`` arrays on each metric), events, the 审计日志 entry and a change-log entry, and bumps the data
 version — all of it, or on any failure nothing. Replicas (several ``serve --neo4j`` on one database)
-poll the version and apply the change log; a load starts a new generation, which they reload whole.
-Parameterised named statements only (``zhengai/queries/cypher/``).
+poll the version and apply the change log. Parameterised named statements only
+(``zhengai/queries/cypher/``).
+
+Generations — loads of any size, all or nothing. Every :Node and :Event carries a ``generation``; the
+meta node's ``generation`` names the current one, and every read and write names it (the mirror reads
+only it, writes match ``{id, generation}``). A load never holds the graph in one transaction:
+
+1. ``gen_begin`` (small, under the graph's lock) takes a new generation number and records it as the
+   meta node's ``staging``; what earlier failed, killed or superseded loads left is deleted;
+2. the new generation is written beside the current one, ``BATCH`` rows per transaction (without
+   ``--replace`` the current generation is first copied into it page by page, then upserted; with
+   ``--replace`` it is written with CREATE, having nothing to look up) — invisible to readers, who stay
+   on the current generation; writes to the current graph meanwhile go on (and are superseded by the
+   switch; the 审计日志 keeps them);
+3. ``gen_switch``: ONE small transaction appends the load's 审计日志 entry and makes the new generation
+   current, if the load still holds ``staging`` (a later load takes it over; the earlier then fails
+   with :class:`LoadSupersededError`). Replicas see the generation change and reload whole;
+4. the previous generation and the change log before the switch are deleted, a batch per transaction
+   (readers are already elsewhere); a cleanup a kill interrupted is finished when a store next opens.
+
+A load that fails deletes what it wrote; one killed at any point leaves a partial generation nobody
+reads, deleted by the next load. Ids are unique per generation: a composite property uniqueness
+constraint on ``(:Node).(id, generation)`` — available in Neo4j 5 Community, unlike node keys — which
+also serves the ``{id, generation}`` lookups; an index on ``generation`` finds a generation to delete.
+Cypher users read the current graph as ``MATCH (m:ZhengaiMeta {key: 'graph'}) MATCH (n:Node
+{generation: m.generation})``; between a switch and the end of its cleanup the previous generation is
+still there. A database written before generations is upgraded when a store opens (its nodes and
+events join the current generation; the old id-only constraint is dropped).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -79,7 +106,8 @@ def node_props(record: Record) -> dict[str, Any]:
     return props
 
 
-def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[Sequence[dict[str, Any]]]:
+def _batches(rows: Sequence[dict[str, Any]], size: int | None = None) -> Iterator[Sequence[dict[str, Any]]]:
+    size = size or BATCH
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 
@@ -178,12 +206,37 @@ class Neo4jStore(GraphStore):
     def _session(self) -> neo4j.Session:
         return self.driver.session(database=self.settings.database)
 
+    def _autocommit(self, name: str, **params: Any) -> neo4j.Record:
+        """One statement in a transaction of its own (a bounded batch of a load or a cleanup); retried
+        on transient errors, so every such statement is idempotent."""
+        def work(tx: ManagedTransaction) -> neo4j.Record:
+            return tx.run(statement(name), params).single(strict=True)
+
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def _discard(self, lo: int, hi: int, keep: int, report: Progress | None = None) -> int:
+        """Delete the nodes and events of generations in [lo, hi) but ``keep``, a batch per transaction."""
+        deleted = 0
+        while n := self._autocommit("gen_discard", lo=lo, hi=hi, keep=keep, batch=BATCH)["deleted"]:
+            deleted += n
+            if report:
+                report("cleanup", deleted, 0)
+        return deleted
+
     def ensure_schema(self) -> None:
-        """Create the uniqueness constraints and indexes (idempotent)."""
-        for name in ("schema_node_id", "schema_meta", "schema_goal_level", "schema_audit_seq",
-                     "schema_change_log", "schema_events"):
+        """Create the uniqueness constraints and indexes (idempotent), upgrade a database written before
+        generations, and finish the cleanup of previous generations that a killed load left."""
+        for name in ("schema_drop_node_id", "schema_node_id", "schema_node_generation", "schema_meta",
+                     "schema_goal_level", "schema_audit_seq", "schema_change_log", "schema_events",
+                     "schema_event_generation"):
             with unavailable_as_store_error():
                 self.driver.execute_query(statement(name), database_=self.settings.database)
+        with unavailable_as_store_error():
+            while self._autocommit("gen_stamp_legacy", batch=BATCH)["stamped"]:
+                pass
+            meta = self._read("meta_version")[0]
+            self._discard(-1, meta["generation"], meta["generation"])
 
     def close(self) -> None:
         self.driver.close()
@@ -202,7 +255,7 @@ class Neo4jStore(GraphStore):
             meta = tx.run(statement("mirror_lock")).single(strict=True)
             nodes: list[tuple[str, Timeline]] = []
             observations = []
-            for r in tx.run(statement("mirror_nodes")):
+            for r in tx.run(statement("mirror_nodes"), generation=meta["generation"]):
                 timeline = (from_json(json.loads(r["timeline"])) if r["timeline"]
                             else (Version(None, MODELS[r["kind"]].model_validate_json(r["json"])),))
                 nodes.append((r["id"], timeline))
@@ -210,7 +263,7 @@ class Neo4jStore(GraphStore):
                     dates = [date.fromisoformat(d) for d in r["obsAt"]]
                     observations.append((r["id"], dates, list(r["obsValue"])))
             state = GraphState.of_timelines(nodes, observations)
-            for r in tx.run(statement("mirror_events")):
+            for r in tx.run(statement("mirror_events"), generation=meta["generation"]):
                 state._events[(r["stream"], r["key"])].append(json.loads(r["json"]))
             state._audit = [_audit_of(r) for r in tx.run(statement("mirror_audit"))]
             state.seq = meta["version"]
@@ -282,7 +335,8 @@ class Neo4jStore(GraphStore):
                   "events": [{"stream": e.stream, "key": e.key, "pos": i,
                               "json": json.dumps(e.payload, ensure_ascii=False)}
                              for i, e in enumerate(changes.events)],
-                  "json": json.dumps(changes.to_json(), ensure_ascii=False), **_audit_params(changes.audit)}
+                  "json": json.dumps(changes.to_json(), ensure_ascii=False), "generation": self._generation,
+                  **_audit_params(changes.audit)}
         tx.run(statement("write_changes"), params).consume()
 
     def _node_rows(self, nodes: dict[str, Timeline]) -> list[dict[str, Any]]:
@@ -351,10 +405,11 @@ class Neo4jStore(GraphStore):
                     rows = []
             if rows:
                 yield "nodes", f"merge_nodes@{SECTIONS[section].kind}", rows
-        by_type: dict[str, list[dict]] = defaultdict(list)
-        for rel in relationships(dataset):
-            by_type[rel.kind].append({"source": rel.source, "target": rel.target, "weight": rel.weight})
-        for kind, rows in by_type.items():
+        by_type: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        for rel in relationships(dataset):  # distinct; the last weight of a repeated link wins, as MERGE's
+            by_type[rel.kind][rel.source, rel.target] = rel.weight
+        for kind, links in by_type.items():
+            rows = [{"source": s, "target": t, "weight": w} for (s, t), w in links.items()]
             for batch in _batches(rows):
                 yield "relationships", f"merge_relationships@{kind}", batch
         history = [{"stream": HISTORY_STREAM, "key": key, "pos": i,
@@ -364,54 +419,107 @@ class Neo4jStore(GraphStore):
             yield "events", "load_history", batch
 
     def load(self, dataset: Dataset, replace: bool = False, progress: Progress | None = None,
-             audit: AuditEntry | None = None) -> int:
-        """Write a validated dataset in ONE transaction with its 审计日志 entry: all of it or, on any
+             audit: AuditEntry | None = None, cleanup: bool = True) -> int:
+        """Write a validated dataset as a new generation with its 审计日志 entry: all of it or, on any
         failure, nothing; returns the new data version.
 
-        Nodes and relationships are upserted (loading the same dataset twice changes nothing);
-        with ``replace`` the existing 诊改 graph is deleted first, inside the same transaction. The
-        load starts a new generation: every server following the database reloads it whole.
-        Rows are prepared in a second thread while the server writes the previous batch.
+        The new generation is written beside the current one in bounded transactions (``BATCH`` rows
+        each; rows are prepared in a second thread while the server writes the previous batch), then
+        ONE small transaction appends the 审计日志 entry and makes it the current generation. Until then
+        every reader and writer sees the previous graph; a failure deletes what was written, and what a
+        killed load left is deleted by the next load. Without ``replace`` the current graph (nodes,
+        relationships, events) is first copied into the new generation and the dataset upserted onto it
+        (loading the same dataset twice changes nothing); with ``replace`` the new generation holds the
+        dataset alone. After the switch, with ``cleanup``, the previous generation and the change log
+        are deleted in batches (the graph is already served from the new one); every server following
+        the database reloads the new generation whole.
         """
         report = progress or (lambda *_: None)
         totals = {"nodes": sum(len(dataset.section(s)) for s in SECTIONS),
                   "relationships": sum(1 for _ in relationships(dataset))}
         entry = audit or AuditEntry.of(None, "load", texts.say("audit.load_nodes", nodes=totals["nodes"]))
-
-        def work(tx: ManagedTransaction) -> int:
-            meta = tx.run(statement("mirror_lock")).single(strict=True)
-            if replace:
-                while tx.run(statement("delete_batch"), batch=BATCH).single(strict=True)["deleted"]:
-                    report("deleted", 0, 0)
-            tx.run(statement("delete_history"), all=replace,
-                   keys=sorted({key for key, _ in dataset.history})).consume()
-            done: dict[str, int] = defaultdict(int)
-            for stage, name, rows in prefetch(self.load_steps(dataset)):
-                tx.run(statement(name), rows=rows).consume()
-                done[stage] += len(rows)
-                report(stage, done[stage], totals.get(stage, done[stage]))
-            while tx.run(statement("clear_change_log"), batch=BATCH).single(strict=True)["deleted"]:
-                pass
-            seq = meta["version"] + 1
-            tx.run(statement("append_audit"), _audit_params(dataclasses.replace(entry, seq=seq))).consume()
-            tx.run(statement("meta_commit"), seq=seq, load=True).consume()
-            return seq
-
-        with self._lock, unavailable_as_store_error(), self._session() as session:
-            seq = session.execute_write(work)
+        with self._lock, unavailable_as_store_error():
+            begin = self._autocommit("gen_begin")
+            current, staging = begin["generation"], begin["staging"]
+            self._discard(-1, staging, current, report)  # what failed, killed or superseded loads left
+            try:
+                if not replace:
+                    self._copy_current(current, staging, sorted({key for key, _ in dataset.history}), report)
+                done: dict[str, int] = defaultdict(int)
+                for stage, name, rows in prefetch(self.load_steps(dataset)):
+                    if replace:  # the new generation is empty: CREATE without looking up first
+                        name = name.replace("merge_nodes@", "create_nodes@").replace(
+                            "merge_relationships@", "create_relationships@")
+                    self._write_batch(name, rows=rows, generation=staging)
+                    done[stage] += len(rows)
+                    report(stage, done[stage], totals.get(stage, done[stage]))
+                seq = self._switch(staging, entry)
+            except BaseException:
+                with contextlib.suppress(Exception):  # else the next load deletes it
+                    self._discard(staging, staging + 1, current)
+                raise
+            report("switch", 1, 1)
         self.reload()
+        report("reload", 1, 1)
+        if cleanup:
+            self.cleanup(report)
         return seq
 
-    def keep_current(self, rows: Sequence[tuple[str, float | None, str, float | None]], as_of: date) -> None:
-        """Write attainment, status and coverage onto the nodes (derived data: the version stays)."""
-        payload = [{"id": i, "attainment": a, "status": s, "coverage": c} for i, a, s, c in rows]
+    def cleanup(self, progress: Progress | None = None) -> int:
+        """Delete the generations before the current one and the change sets of the previous generation,
+        a batch per transaction (readers are on the current generation: nothing they see changes)."""
+        with unavailable_as_store_error():
+            meta = self._read("meta_version")[0]
+            deleted = self._discard(-1, meta["generation"], meta["generation"], progress)
+            while self._autocommit("clear_change_log", seq=meta["version"], batch=BATCH)["deleted"]:
+                pass
+        return deleted
 
+    def _write_batch(self, name: str, **params: Any) -> None:
         def work(tx: ManagedTransaction) -> None:
-            for batch in _batches(payload):
-                tx.run(statement("keep_current"), rows=batch, asOf=as_of.isoformat()).consume()
+            tx.run(statement(name), params).consume()
 
-        with self._lock, unavailable_as_store_error(), self._session() as session:  # one thread at a time
+        with self._session() as session:
             session.execute_write(work)
+
+    def _copy_current(self, current: int, staging: int, history_keys: list[str], report: Progress) -> None:
+        """A load without --replace: the current generation's nodes, relationships and events (but the
+        8字螺旋 history the dataset brings anew) into the new one, a page per transaction."""
+        for name, stage in (("gen_copy_nodes", "copy nodes"), ("gen_copy_relationships", "copy links")):
+            after, copied = "", 0
+            while True:
+                page = self._autocommit(name, **{"from": current}, to=staging, after=after, batch=BATCH)
+                if not page["copied"]:
+                    break
+                after, copied = page["last"], copied + page["copied"]
+                report(stage, copied, 0)
+        after = ""
+        while (page := self._autocommit("gen_copy_events", **{"from": current}, to=staging, after=after,
+                                        keys=history_keys, batch=BATCH))["copied"]:
+            after = page["last"]
+
+    def _switch(self, staging: int, entry: AuditEntry) -> int:
+        """The one small transaction that makes ``staging`` the current generation, with the 审计日志
+        entry; fails (and writes nothing) if a later load took over."""
+        def work(tx: ManagedTransaction) -> int:
+            meta = tx.run(statement("mirror_lock")).single(strict=True)
+            seq = meta["version"] + 1
+            tx.run(statement("append_audit"), _audit_params(dataclasses.replace(entry, seq=seq))).consume()
+            if tx.run(statement("gen_switch"), staging=staging, seq=seq).single() is None:
+                raise LoadSupersededError("a later load took over the graph; this one is discarded")
+            return seq
+
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def keep_current(self, rows: Sequence[tuple[str, float | None, str, float | None]], as_of: date) -> None:
+        """Write attainment, status and coverage onto the nodes (derived data: the version stays), a
+        batch per transaction."""
+        payload = [{"id": i, "attainment": a, "status": s, "coverage": c} for i, a, s, c in rows]
+        with self._lock, unavailable_as_store_error():  # one thread at a time
+            for batch in _batches(payload):
+                self._write_batch("keep_current", rows=batch, asOf=as_of.isoformat(),
+                                  generation=self._generation)
 
     # -- for tests, tools and Cypher users -------------------------------------------------------
     def current_values(self) -> dict[str, tuple[float | None, str, float | None, str]]:
@@ -426,11 +534,12 @@ class Neo4jStore(GraphStore):
 
     def replaced_values(self, metric_id: str) -> list[str]:
         """The values that later observations for the same date replaced ("at=value@when")."""
-        with unavailable_as_store_error():
-            records, _, _ = self.driver.execute_query(
-                self._query("MATCH (m:Node {id: $id}) RETURN coalesce(m.obsReplaced, []) AS replaced"),
-                {"id": metric_id}, routing_=RoutingControl.READ, database_=self.settings.database)
+        records = self._read("replaced_values", id=metric_id)
         return list(records[0]["replaced"]) if records else []
+
+
+class LoadSupersededError(RuntimeError):
+    """A load started after this one took the graph over: this one's generation is discarded."""
 
 
 class _Reloaded(Exception):

@@ -2,11 +2,11 @@
 // was taken and the plan validated): the changed nodes (properties replaced whole; labels and
 // relationship types are fixed, chosen per row), the relationships they define written again from
 // their versions with the dates they are in force, observations, events, the 审计日志 entry, the
-// change-log entry replicas follow, and the data version.
+// change-log entry replicas follow, and the data version; all in the current generation, $generation.
 CALL {
   UNWIND $nodes AS row
-  MERGE (n:Node {id: row.id})
-  SET n = row.props
+  MERGE (n:Node {id: row.id, generation: $generation})
+  SET n = row.props, n.generation = $generation
   FOREACH (_ IN CASE WHEN row.label = 'Goal' THEN [1] ELSE [] END | SET n:Goal)
   FOREACH (_ IN CASE WHEN row.label = 'Metric' THEN [1] ELSE [] END | SET n:Metric)
   FOREACH (_ IN CASE WHEN row.label = 'Plan' THEN [1] ELSE [] END | SET n:Plan)
@@ -18,20 +18,20 @@ CALL {
 }
 CALL {
   UNWIND $ids AS id
-  MATCH (:Node {id: id})-[r]->()
+  MATCH (:Node {id: id, generation: $generation})-[r]->()
   WHERE type(r) <> 'MEASURED_BY'
   DELETE r
 }
 CALL {
   UNWIND $ids AS id
-  MATCH (:Node)-[r:MEASURED_BY]->(m:Node {id: id})
+  MATCH (:Node)-[r:MEASURED_BY]->(m:Node {id: id, generation: $generation})
   WHERE m:Metric
   DELETE r
 }
 CALL {
   UNWIND $relationships AS row
-  MATCH (a:Node {id: row.source})
-  MATCH (b:Node {id: row.target})
+  MATCH (a:Node {id: row.source, generation: $generation})
+  MATCH (b:Node {id: row.target, generation: $generation})
   FOREACH (_ IN CASE WHEN row.kind = 'ADVANCES' THEN [1] ELSE [] END |
     CREATE (a)-[:ADVANCES {weight: row.weight, validFrom: row.start, validTo: row.end}]->(b))
   FOREACH (_ IN CASE WHEN row.kind = 'ASSESSES' THEN [1] ELSE [] END |
@@ -65,7 +65,7 @@ CALL {
 }
 CALL {
   UNWIND $observations AS row
-  MATCH (m:Node {id: row.metric})
+  MATCH (m:Node {id: row.metric, generation: $generation})
   WHERE m:Metric
   SET m.obsAt = row.at, m.obsValue = row.value,
       m.obsReplaced = coalesce(m.obsReplaced, []) + coalesce(row.replaced, [])
@@ -73,7 +73,7 @@ CALL {
 CALL {
   UNWIND $events AS row
   CREATE (:Event {stream: row.stream, key: row.key, seq: $seq, pos: row.pos, json: row.json,
-                  recordedAt: datetime()})
+                  recordedAt: datetime(), generation: $generation})
 }
 CREATE (:AuditEntry {seq: $seq, at: $at, actor: $actor, actorName: $actorName, roles: $roles,
                      operation: $operation, summary: $summary, before: $before, after: $after})
