@@ -115,12 +115,11 @@ def fill(template: str, params: Mapping[str, object]) -> str:
 def problem(code: str | None, params: Mapping[str, object], fallback: str) -> str:
     """A refused request's problem in words by its code (the catalogue's ``problem`` table), else
     ``fallback`` (the service's own words)."""
-    words = catalogue().get("problem", {}).get(code) if code and code != "INVALID" else None
-    if not isinstance(words, str):
+    if not code or code == "INVALID":
         return fallback
     try:
-        return fill(words, params)
-    except KeyError:
+        return say(f"problem.{code}", **params)
+    except KeyError:  # no words for the code, or a parameter they need is missing
         return fallback
 
 
