@@ -26,6 +26,7 @@ from zhengai.domain.rules import (
     level_findings,
     reference_findings,
 )
+from zhengai.graph_loader.compact import Compactor
 from zhengai.graph_loader.csv_tables import (
     LINK_TABLES,
     RECORD_TABLES,
@@ -35,7 +36,7 @@ from zhengai.graph_loader.csv_tables import (
 from zhengai.graph_loader.errors import DatasetError, LocatedError
 from zhengai.graph_loader.history import SECTION as HISTORY
 from zhengai.graph_loader.history import read_history
-from zhengai.graph_loader.observations_csv import read_observations
+from zhengai.graph_loader.observations_csv import read_observation_table
 from zhengai.graph_loader.text_files import EncodingProblem, read_text
 from zhengai.graph_loader.yaml_source import LocatedYaml, YamlLimitError, read_located_yaml
 
@@ -52,6 +53,7 @@ class _Collector:
     unparsed: dict[str, set[str]] = field(default_factory=dict)  # section → ids of broken records
     doc: LocatedYaml | None = None
     index: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (section, position)
+    compact: Compactor = field(default_factory=Compactor)
 
     def add(self, file: str, line: int, message: str) -> None:
         self.errors.append(LocatedError(file, line, message))
@@ -116,7 +118,7 @@ def _parse_records(doc: LocatedYaml, ds: Dataset, col: _Collector) -> None:
                 continue
             col.origin[record.id] = (DATASET_FILE, line)
             col.index[record.id] = (section, i)
-            target[record.id] = record
+            target[record.id] = col.compact(record)
 
 
 def _without_bad_fields(model: type[Record], item: dict, exc: ValidationError) -> Record | None:
@@ -196,7 +198,7 @@ def _read_csv_records(folder: Path, ds: Dataset, col: _Collector) -> None:
                 col.add(file, line, f"{label}: duplicate id {record.id!r} (first at {first_file}:{first})")
                 continue
             col.origin[record.id] = (file, line)
-            target[record.id] = record
+            target[record.id] = col.compact(record)
 
 
 def _read_csv_links(folder: Path, ds: Dataset, col: _Collector) -> None:
@@ -227,7 +229,8 @@ def _read_csv_links(folder: Path, ds: Dataset, col: _Collector) -> None:
                 links[child].append(link)
         for child, extra in links.items():
             record = records[child]
-            records[child] = record.model_copy(update={link_field: [*getattr(record, link_field), *extra]})
+            records[child] = col.compact(record.model_copy(update={link_field: [*getattr(record, link_field),
+                                                                                  *extra]}))
 
 
 def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
@@ -241,7 +244,7 @@ def _read_observations(folder: Path, ds: Dataset, col: _Collector, check_metrics
         known: dict[str, Metric | None] | None = None
         if check_metrics:
             known = {**dict.fromkeys(col.unparsed.get("metrics", set())), **ds.metrics}
-        ds.observations = read_observations(path, partial(col.add, OBSERVATIONS_FILE), known)
+        ds.observations = read_observation_table(path, partial(col.add, OBSERVATIONS_FILE), known)
 
 
 def _read_history(ds: Dataset, col: _Collector) -> None:

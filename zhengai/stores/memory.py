@@ -25,6 +25,7 @@ from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level
 from zhengai.domain.models import Dataset, Goal, Metric, Node, ObservedValue, Record, Subject, Task, Unit
+from zhengai.domain.observation_table import ObservationTable
 from zhengai.domain.relations import (
     DOWNWARD_KINDS,
     FLOW_KINDS,
@@ -127,19 +128,21 @@ class GraphState:
     @classmethod
     def of_dataset(cls, ds: Dataset) -> GraphState:
         """The state holding a validated dataset (every node since always)."""
-        series: dict[str, dict[date, float]] = defaultdict(dict)
-        for o in ds.observations:
-            series[o.metric][o.at] = o.value
-        observations = ((m, sorted(s), [s[d] for d in sorted(s)]) for m, s in series.items())
-        state = cls.of_timelines(((r.id, (Version(None, r),)) for r in ds.records()), observations)
+        table = ds.observations
+        if not isinstance(table, ObservationTable):
+            table = ObservationTable.of_values(table)
+        state = cls.of_timelines(((r.id, (Version(None, r),)) for r in ds.records()),
+                                 ObservationStore.of_columns(*table.sorted_columns()))
         for subject, event in ds.history:  # the dataset's 8字螺旋 history, before any event written since
             state._events[(HISTORY_STREAM, subject)].append(dict(event))
         return state
 
     @classmethod
     def of_timelines(cls, nodes: Iterable[tuple[str, Timeline]],
-                     observations: Iterable[tuple[str, list[date], list[float]]]) -> GraphState:
-        """The state of nodes with their versions and each metric's (dates, values), dates ascending."""
+                     observations: Iterable[tuple[str, Sequence[date] | Any, Sequence[float] | Any]]
+                     | ObservationStore) -> GraphState:
+        """The state of nodes with their versions and each metric's (dates, values), dates ascending (as
+        dates or as an array of their ordinals), or their store."""
         state = cls()
         rels: list[Relationship] = []
         for node_id, timeline in nodes:
@@ -163,7 +166,8 @@ class GraphState:
         for found in (*state._out.values(), *state._in.values()):
             found.sort(key=_rel_key)
         state._rank_all()
-        state.obs = ObservationStore.of_series(observations)
+        state.obs = (observations if isinstance(observations, ObservationStore)
+                     else ObservationStore.of_series(observations))
         return state
 
     def replace_with(self, other: GraphState) -> None:

@@ -60,6 +60,7 @@ from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet
 from zhengai.domain.enums import LEVEL_RANK
 from zhengai.domain.models import SECTIONS, Dataset, Goal, Record
+from zhengai.domain.observation_table import metric_series
 from zhengai.domain.relations import relationships
 from zhengai.domain.spiral import STREAM as HISTORY_STREAM
 from zhengai.domain.timeline import MODELS, Timeline, Version, from_json, to_json
@@ -110,6 +111,20 @@ def _batches(rows: Sequence[dict[str, Any]], size: int | None = None) -> Iterato
     size = size or BATCH
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
+
+
+def _iso_dates() -> Callable[[int], str]:
+    """ISO text of a date ordinal, remembered (a college's millions of observations share a few hundred
+    dates)."""
+    known: dict[int, str] = {}
+
+    def iso(ordinal: int) -> str:
+        text = known.get(ordinal)
+        if text is None:
+            text = known[ordinal] = date.fromordinal(ordinal).isoformat()
+        return text
+
+    return iso
 
 
 Progress = Callable[[str, int, int], None]
@@ -388,17 +403,16 @@ class Neo4jStore(GraphStore):
         """The writes of a dataset as (stage, statement, rows) batches: nodes by label (metrics carry
         their observations as ``obsAt`` ISO dates and ``obsValue``), then relationships by type, then the
         8字螺旋 history as events."""
-        series: dict[str, dict[date, float]] = defaultdict(dict)
-        for o in dataset.observations:
-            series[o.metric][o.at] = o.value
+        series = {m: (dates, values) for m, dates, values in metric_series(dataset.observations)}
+        iso = _iso_dates()
         for section in SECTIONS:
             rows = []
             for r in dataset.section(section).values():
                 props = node_props(r)
                 if r.id in series:
-                    dates = sorted(series[r.id])
-                    props["obsAt"] = [d.isoformat() for d in dates]
-                    props["obsValue"] = [series[r.id][d] for d in dates]
+                    dates, values = series[r.id]
+                    props["obsAt"] = [iso(d) for d in dates.tolist()]
+                    props["obsValue"] = values.tolist()
                 rows.append({"id": r.id, "props": props})
                 if len(rows) == BATCH:
                     yield "nodes", f"merge_nodes@{r.kind}", rows

@@ -26,6 +26,13 @@ FOLD_AFTER = 2000
 _EMPTY: Series = (np.empty(0, np.int32), np.empty(0, np.float64))
 
 
+def _ordinals(dates: Sequence[date] | np.ndarray) -> np.ndarray:
+    """Date ordinals as int32 (an integer array is taken as ordinals already)."""
+    if isinstance(dates, np.ndarray) and dates.dtype.kind in "iu":
+        return dates.astype(np.int32, copy=False)
+    return np.fromiter((d.toordinal() for d in dates), np.int32, len(dates))
+
+
 class ObservationStore:
     """Dated values of metrics, by metric id."""
 
@@ -42,10 +49,25 @@ class ObservationStore:
 
     @classmethod
     def of_series(cls, items: Iterable[tuple[str, Sequence[date], Sequence[float]]]) -> ObservationStore:
-        """The store of each metric's (dates, values), dates ascending and distinct."""
+        """The store of each metric's (dates, values), dates ascending and distinct; the dates as
+        :class:`date` objects or as an array of their ordinals."""
         store = cls()
-        store._build({m: (np.fromiter((d.toordinal() for d in ds), np.int32, len(ds)),
-                          np.asarray(vs, np.float64)) for m, ds, vs in items if len(ds)})
+        store._build({m: (_ordinals(ds), np.asarray(vs, np.float64)) for m, ds, vs in items if len(ds)})
+        return store
+
+    @classmethod
+    def of_columns(cls, ids: list[str], offsets: np.ndarray, dates: np.ndarray,
+                   values: np.ndarray) -> ObservationStore:
+        """The store of series already laid out as this store keeps them (ids sorted; metric i's dates
+        ascending in ``dates[offsets[i]:offsets[i+1]]``)."""
+        store = cls()
+        lengths = np.diff(offsets)
+        positions = np.repeat(np.arange(len(ids), dtype=np.int64), lengths)
+        store.ids, store.index = ids, {m: i for i, m in enumerate(ids)}
+        store.offsets = offsets.astype(np.int64)
+        store.dates, store.values = dates.astype(np.int32), values.astype(np.float64)
+        store._keys = (positions << 32) | store.dates.astype(np.int64)
+        store.folds += 1
         return store
 
     def _build(self, series: dict[str, Series]) -> None:
