@@ -131,3 +131,19 @@ def test_the_table_groups_series_as_the_list_does() -> None:
 
 def _obs(metric: str, day: int, value: float) -> ObservedValue:
     return ObservedValue(metric, date.fromordinal(date(2026, 1, 1).toordinal() + day), value)
+
+
+def test_compacted_records_equal_freshly_validated_ones() -> None:
+    """Sharing fields sets and texts (graph_loader.compact) changes no record: same values, same types
+    (a str-valued enum stays its own enum), and a copy's fields set is its own."""
+    demo = Path(__file__).parents[1] / "zhengai" / "graph_loader" / "demo"
+    ds, errors = validate_folder(demo)
+    assert not errors
+    for record in ds.records():
+        fresh = type(record).model_validate(record.model_dump())
+        assert record == fresh
+        types = {k: type(v) for k, v in record.__dict__.items()}
+        assert types == {k: type(v) for k, v in fresh.__dict__.items()}
+    metric = next(iter(ds.metrics.values()))
+    copied = metric.model_copy(update={"unit": "人"})
+    assert "unit" in copied.model_fields_set and copied.model_fields_set is not metric.model_fields_set

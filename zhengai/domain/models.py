@@ -268,14 +268,13 @@ class Metric(Record):
         lo, hi = self.value_range
         if lo is not None and hi is not None and hi < lo:
             raise ValueError(f"max_value ({hi}) is below min_value ({lo})")
-        for name in ("target", "baseline", "floor"):
-            problem = self.value_problem(getattr(self, name))
-            if problem:
-                raise ValueError(f"{name}: {problem}")
-        for t in self.targets:
-            problem = self.value_problem(t.target)
-            if problem:
-                raise ValueError(f"targets[{t.year}]: {problem}")
+        if lo is None and hi is None:  # (the fields' own bounds keep them finite and within ±1e12)
+            return self
+        checked = [("target", self.target), ("baseline", self.baseline), ("floor", self.floor),
+                   *((f"targets[{t.year}]", t.target) for t in self.targets)]
+        for name, value in checked:
+            if value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
+                raise ValueError(f"{name}: {self.value_problem(value)}")
         return self
 
     def _check_target(self, t: float, where: str = "") -> None:

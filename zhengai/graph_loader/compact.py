@@ -27,21 +27,35 @@ class Compactor:
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
         self._sets: dict[frozenset[str], set[str]] = {}
+        self._shared: dict[type, tuple[str, ...]] = {}  # model → its fields that may hold shared texts
 
     def __call__(self, record: R) -> R:
         """``record`` (the same object) with its fields set and repeated texts shared."""
         fields = record.__dict__
-        for key, value in fields.items():
-            if key in _OWN_TEXTS:
-                continue
-            if isinstance(value, str):
-                fields[key] = self._texts.setdefault(value, value)
-            elif isinstance(value, list) and value:
+        model = type(record)
+        names = self._shared.get(model)
+        if names is None:
+            names = self._shared[model] = tuple(n for n in model.model_fields if n not in _OWN_TEXTS)
+        texts = self._texts
+        for key in names:
+            value = fields[key]
+            kind = type(value)
+            if kind is str:
+                fields[key] = texts.setdefault(value, value)
+            elif kind is list and value:
                 fields[key] = [self(v) if isinstance(v, BaseModel) else
-                               self._texts.setdefault(v, v) if isinstance(v, str) else v for v in value]
+                               texts.setdefault(v, v) if type(v) is str else v for v in value]
             elif isinstance(value, BaseModel):
                 self(value)
         given = record.__pydantic_fields_set__
         shared = self._sets.setdefault(frozenset(given), given)
         object.__setattr__(record, "__pydantic_fields_set__", shared)
         return record
+
+    def extended(self, record: R, name: str, extra: list) -> R:
+        """``record`` with ``extra`` appended to its list field ``name``: a copy, compacted."""
+        copied = record.model_copy(update={name: [*getattr(record, name), *extra]})
+        object.__setattr__(copied, "__pydantic_fields_set__",
+                           self._sets.setdefault(frozenset(copied.__pydantic_fields_set__),
+                                                 copied.__pydantic_fields_set__))
+        return copied

@@ -229,8 +229,7 @@ def _read_csv_links(folder: Path, ds: Dataset, col: _Collector) -> None:
                 links[child].append(link)
         for child, extra in links.items():
             record = records[child]
-            records[child] = col.compact(record.model_copy(update={link_field: [*getattr(record, link_field),
-                                                                                  *extra]}))
+            records[child] = col.compact.extended(record, link_field, [col.compact(link) for link in extra])
 
 
 def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
