@@ -5,6 +5,8 @@ then, against the baselines of the bundled demo and of the Python interpreter al
     .venv/bin/python -m bench.startup --data college [--runs 3]      # bench/out/college-7 (generated once)
 
 ``--data`` takes a dataset folder or a scale name (``college``, ``province``: generated into bench/out/).
+``--phases`` also times, in this process, where a start goes (validation, observations, the store, the
+first evaluation) with the resident memory after each.
 """
 
 from __future__ import annotations
@@ -72,10 +74,40 @@ def resolve(data: str) -> Path:
     return folder if folder.is_dir() else dataset(data)
 
 
+def _rss_now() -> float:
+    """This process's resident memory in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS"))
+
+
+def phases(folder: Path) -> None:
+    """CPU and wall seconds of each step of an embedded start, with the RSS after it (in this process)."""
+    from datetime import date
+
+    from zhengai.engine import Engine
+    from zhengai.graph_loader import load_dataset
+    from zhengai.stores import EmbeddedStore
+
+    held: dict[str, object] = {}
+    steps = [("validation (load_dataset)", lambda: held.setdefault("ds", load_dataset(folder))),
+             ("store (EmbeddedStore)", lambda: held.setdefault("store", EmbeddedStore(held.pop("ds")))),
+             ("first evaluation", lambda: Engine(held["store"]).warnings(date(2026, 11, 1)))]
+    print(f"{'phase':28} {'wall s':>8} {'cpu s':>8} {'RSS MB after':>13}")
+    print(f"{'(interpreter + imports)':28} {'':>8} {'':>8} {_rss_now():13.0f}")
+    for name, step in steps:
+        wall, cpu = time.perf_counter(), time.process_time()
+        step()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(f"{name:28} {wall:8.2f} {cpu:8.2f} {_rss_now():13.0f}")
+    nodes = sum(len(v) for v in held["store"].state._ids.values())  # type: ignore[attr-defined]
+    print(f"{nodes} nodes: {_rss_now() * 1024 * 1024 / nodes:.0f} bytes of resident memory per node")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--data", help="a dataset folder or a scale name (college, province)")
+    ap.add_argument("--phases", action="store_true", help="also time each step of a start in this process")
     args = ap.parse_args()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     folder = resolve(args.data) if args.data else None
@@ -103,6 +135,8 @@ def main() -> None:
         big_rss = statistics.median(m for _, m in runs[folder.name])
         demo_rss = statistics.median(m for _, m in runs["demo"])
         print(f"ratio {folder.name}/demo: {big / demo:.1f}× (time), {big_rss / demo_rss:.1f}× (RSS)")
+        if args.phases:
+            phases(folder)
 
 
 if __name__ == "__main__":
