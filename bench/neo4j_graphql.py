@@ -255,9 +255,10 @@ def report(found: dict[str, tuple[list[float], list[float]]], pairs: list[tuple[
     print("ratios (> 1: ours faster): their p50 / our p50, our req/s / their req/s")
     for mine, other in pairs:
         (ml, mr), (ol, orate) = found[mine], found[other]
+        rounds = " / ".join(f"{a / b:.2f}" for a, b in zip(mr, orate, strict=True))
         print(f"  {mine} vs {other}: p50 {pct(ol, 50) / pct(ml, 50):.2f}×, "
               f"p95 {pct(ol, 95) / pct(ml, 95):.2f}×, "
-              f"req/s at 8 {statistics.median(mr) / statistics.median(orate):.2f}×")
+              f"req/s at 8 {statistics.median(mr) / statistics.median(orate):.2f}× (per round {rounds})")
 
 
 def main() -> None:
