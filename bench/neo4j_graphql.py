@@ -224,10 +224,11 @@ def bodies(query: str, ids: list[str], extra: dict[str, Any] | None = None) -> l
     return [{"query": query, "variables": {"id": i, **(extra or {})}} for i in ids]
 
 
-def measure(reads: dict[str, tuple[str, list[dict[str, Any]]]], rounds: int, seconds: float
-            ) -> dict[str, tuple[list[float], list[float]]]:
+def measure(reads: dict[str, tuple[str, list[dict[str, Any]]]], rounds: int, seconds: float,
+            failed: dict[str, int]) -> dict[str, tuple[list[float], list[float]]]:
     """Per side: pooled latencies at 1 connection and requests/s at 8 of each round, sides alternating
-    (their order reversed every other round)."""
+    (their order reversed every other round); ``failed`` counts the requests not answered (not 200, or
+    with errors), which count in neither."""
     prepared = {k: (url, graphql_requests(url, b)) for k, (url, b) in reads.items()}
     out: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in reads}
     for url, requests in prepared.values():  # warm (JIT, plan caches, the evaluation at today): not counted
@@ -238,20 +239,22 @@ def measure(reads: dict[str, tuple[str, list[dict[str, Any]]]], rounds: int, sec
             url, requests = prepared[k]
             one: Run = closed_loop(url, requests, 1, seconds)
             eight: Run = closed_loop(url, requests, 8, seconds)
-            if one.failures or eight.failures:
-                raise SystemExit(f"{k}: {one.failures + eight.failures} failed requests")
             out[k][0].extend(one.latencies)
             out[k][1].append(eight.rate)
+            failed[k] += one.failures + eight.failures
+            for answer in (one.failed + eight.failed)[:1]:
+                say(f"  {k}: a failed request answered {answer[:600]!r}")
             say(f"  round {r + 1} {k:<18} p50 {ms(one.p50)}  {eight.rate:7.0f} req/s at 8")
     return out
 
 
-def report(found: dict[str, tuple[list[float], list[float]]], pairs: list[tuple[str, str]]) -> None:
+def report(found: dict[str, tuple[list[float], list[float]]], pairs: list[tuple[str, str]],
+           failed: dict[str, int]) -> None:
     """The figures per side and the ratios ours against theirs."""
-    print(f"{'read':<20}{'p50 (1 conn)':>13}{'p95':>11}{'req/s at 8':>12}{'(rounds)':>22}")
+    print(f"{'read':<20}{'p50 (1 conn)':>13}{'p95':>11}{'req/s at 8':>12}{'(rounds)':>22}{'failed':>8}")
     for k, (lat, rates) in found.items():
         print(f"{k:<20}{ms(pct(lat, 50)):>13}{ms(pct(lat, 95)):>11}{statistics.median(rates):12.0f}"
-              f"{' / '.join(f'{x:.0f}' for x in rates):>22}")
+              f"{' / '.join(f'{x:.0f}' for x in rates):>22}{failed[k]:8d}")
     print("ratios (> 1: ours faster): their p50 / our p50, our req/s / their req/s")
     for mine, other in pairs:
         (ml, mr), (ol, orate) = found[mine], found[other]
@@ -290,7 +293,8 @@ def main() -> None:
                  "b ours goalChain": (ours, bodies(OURS_CHAIN, b_ids)),
                  "b theirs": (theirs, bodies(THEIRS_PARENTS, b_ids, gen))}
         before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        found = measure(reads, args.rounds, args.seconds)
+        failed = dict.fromkeys(reads, 0)
+        found = measure(reads, args.rounds, args.seconds, failed)
         after = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"college (seed {args.seed}) in Neo4j at {uri}, generation {generation}; {args.rounds} rounds of "
           f"{args.seconds:g} s per side and connection count, interleaved; load average {before} before, "
@@ -300,7 +304,7 @@ def main() -> None:
           f"{sizes['same']:.1%} of the ids); (b) five ancestor levels from "
           f"{len(b_ids)} leaf goals, {sizes['b']:.1f} goals per answer; ids identical on every side")
     report(found, [("a ours", "a theirs"), ("a ours bare", "a theirs"), ("b ours parents", "b theirs"),
-                   ("b ours goalChain", "b theirs")])
+                   ("b ours goalChain", "b theirs")], failed)
 
 
 if __name__ == "__main__":
