@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +31,7 @@ class Run:
     seconds: float
     latencies: list[float]
     failures: int
+    failed: list[bytes] = field(default_factory=list)  # the first few failed answers (head and body)
 
     @property
     def rate(self) -> float:
@@ -59,7 +60,8 @@ def graphql_requests(url: str, bodies: Sequence[dict[str, Any]]) -> list[bytes]:
 
 
 async def _connection(host: str, port: int, requests: Sequence[bytes], start: int, deadline: float,
-                      latencies: list[float], failures: list[int], check: bytes | None) -> None:
+                      latencies: list[float], failures: list[int], check: bytes | None,
+                      failed: list[bytes]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     i = start
     try:
@@ -78,6 +80,8 @@ async def _connection(host: str, port: int, requests: Sequence[bytes], start: in
                 latencies.append(time.perf_counter() - began)
             else:
                 failures[0] += 1
+                if len(failed) < 3:
+                    failed.append(head + body)
     finally:
         writer.close()
 
@@ -87,12 +91,14 @@ async def _run(url: str, requests: Sequence[bytes], connections: int, seconds: f
     parts = urlsplit(url)
     latencies: list[float] = []
     failures = [0]
+    failed: list[bytes] = []
     started = time.perf_counter()
     deadline = started + seconds
     step = max(1, len(requests) // connections)
     await asyncio.gather(*(_connection(parts.hostname or "127.0.0.1", parts.port or 80, requests, c * step,
-                                       deadline, latencies, failures, check) for c in range(connections)))
-    return Run(connections, time.perf_counter() - started, latencies, failures[0])
+                                       deadline, latencies, failures, check, failed)
+                           for c in range(connections)))
+    return Run(connections, time.perf_counter() - started, latencies, failures[0], failed)
 
 
 def closed_loop(url: str, requests: Sequence[bytes], connections: int, seconds: float,
