@@ -47,15 +47,14 @@ class Compactor:
                                texts.setdefault(v, v) if type(v) is str else v for v in value]
             elif isinstance(value, BaseModel):
                 self(value)
-        given = record.__pydantic_fields_set__
-        shared = self._sets.setdefault(frozenset(given), given)
-        object.__setattr__(record, "__pydantic_fields_set__", shared)
-        return record
+        return self._share_fields_set(record)
 
     def extended(self, record: R, name: str, extra: list) -> R:
         """``record`` with ``extra`` appended to its list field ``name``: a copy, compacted."""
-        copied = record.model_copy(update={name: [*getattr(record, name), *extra]})
-        object.__setattr__(copied, "__pydantic_fields_set__",
-                           self._sets.setdefault(frozenset(copied.__pydantic_fields_set__),
-                                                 copied.__pydantic_fields_set__))
-        return copied
+        return self._share_fields_set(record.model_copy(update={name: [*getattr(record, name), *extra]}))
+
+    def _share_fields_set(self, record: R) -> R:
+        """``record`` holding the one shared set equal to its fields set."""
+        given = record.__pydantic_fields_set__
+        object.__setattr__(record, "__pydantic_fields_set__", self._sets.setdefault(frozenset(given), given))
+        return record
