@@ -14,8 +14,20 @@ from hypothesis import strategies as st
 from tests.test_properties import AS_OF as DAG_AS_OF
 from tests.test_properties import goal_dags
 from zhengai.domain.changes import Upsert
-from zhengai.domain.models import Dataset, Goal, Metric, Observation, ObservedValue, WeightedLink
+from zhengai.domain.enums import Frequency
+from zhengai.domain.models import (
+    Dataset,
+    Goal,
+    Metric,
+    Observation,
+    ObservedValue,
+    Period,
+    Thresholds,
+    WeightedLink,
+)
 from zhengai.engine import Engine
+from zhengai.engine.engine import DueWarnings
+from zhengai.engine.ingest import plan_observations
 from zhengai.engine.monitoring import Warning
 from zhengai.engine.writes import WriteService
 from zhengai.graph_loader import demo_path, load_dataset
@@ -122,3 +134,78 @@ def test_kept_warnings_equal_a_full_recompute_on_random_dags(ds, data):
         for d in dates:
             assert engine.warnings(d) == full(engine, d), d
         assert pushed == [w for w in engine.warnings(DAG_AS_OF) if w.id not in before]
+
+
+@st.composite
+def rich_dags(draw) -> Dataset:
+    """A random goal DAG whose metrics have floors, both directions, 年度累计 and frequencies, and whose
+    goals have thresholds and periods (every rule of 监测预警 can fire)."""
+    ds = draw(goal_dags(allow_min=True))
+    for gid, goal in list(ds.goals.items()):
+        update: dict = {}
+        if draw(st.booleans()):
+            yellow = draw(st.floats(0.3, 0.8))
+            update["thresholds"] = Thresholds(yellow=yellow, green=draw(st.floats(yellow, 0.95)))
+        if draw(st.booleans()):
+            start = DAG_AS_OF - timedelta(days=draw(st.integers(-30, 300)))
+            update["period"] = Period(start=start, end=start + timedelta(days=draw(st.integers(30, 700))))
+        ds.goals[gid] = goal.model_copy(update=update)
+    for mid, metric in list(ds.metrics.items()):
+        lower = draw(st.booleans())
+        ds.metrics[mid] = Metric(
+            id=mid, name=mid, target=50 if lower else 100, measures=metric.measures,
+            direction="LOWER" if lower else "HIGHER", frequency=draw(st.sampled_from(list(Frequency))),
+            floor=draw(st.one_of(st.none(), st.floats(20, 80))), cumulative=draw(st.booleans()))
+    return ds
+
+
+def held(engine: Engine, when: date) -> DueWarnings:
+    """The warnings the engine holds for ``when``."""
+    with engine._caches.lock:
+        return engine._caches.warnings[when]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rich_dags(), st.data())
+def test_the_arrays_judge_every_rule_as_the_rules_do(ds, data):
+    engine = Engine(EmbeddedStore(ds))
+    dates = [DAG_AS_OF, DAG_AS_OF + timedelta(days=40), DAG_AS_OF + timedelta(days=400)]
+    for d in dates:
+        engine.warnings(d)
+    metrics = sorted(ds.metrics)
+    for _ in range(data.draw(st.integers(1, 3))):
+        for _ in range(data.draw(st.integers(1, 3))):  # maybe several ingests before the next read
+            batch = data.draw(st.lists(st.tuples(st.sampled_from(metrics), st.integers(-400, 45),
+                                                 st.floats(0, 120, allow_nan=False)), min_size=1, max_size=6,
+                                       unique_by=lambda t: (t[0], t[1])))
+            rows = [ObservedValue(m, DAG_AS_OF + timedelta(days=d), v) for m, d, v in batch]
+            ingest(engine, rows, DAG_AS_OF)
+        for d in dates:
+            assert engine.warnings(d) == full(engine, d), d
+            assert held(engine, d).table is not None, "brought up node by node, not over the arrays"
+
+
+def test_the_warnings_brought_up_are_built_when_read():
+    engine = Engine(EmbeddedStore(chain()))
+    engine.warnings(DAG_AS_OF)
+    rows = [ObservedValue("M", DAG_AS_OF, 10)]  # nobody listening: the raised warnings are not read
+    engine.absorb(engine.store.commit(lambda state: plan_observations(state, rows, None, "test")))
+    after = engine.warnings(DAG_AS_OF)
+    table = held(engine, DAG_AS_OF).table
+    assert table is not None and sum(w is None for w in table.objs) == 3  # M's, MID's, TOP's: not built yet
+    assert [w.node_id for w in after] == [w.node_id for w in full(engine, DAG_AS_OF)]
+    assert all(w is not None for w in table.objs) and after[0] is after[0]  # built once, then kept
+    assert engine.node_warnings(["MID"], DAG_AS_OF) == [w for w in after if w.node_id == "MID"]
+
+
+def test_a_node_made_after_the_arrays_brings_them_up_node_by_node():
+    engine = Engine(EmbeddedStore(chain()))
+    engine.warnings(DAG_AS_OF)
+    later = DAG_AS_OF + timedelta(days=30)  # a new metric under MID, in force only from ``later``
+    WriteService(engine, today=lambda: DAG_AS_OF).apply_changes(
+        [Upsert("Metric", "N", {"name": "新指标", "target": 100, "frequency": "ANNUAL",
+                                "measures": [{"goal": "MID", "weight": 1}]})], later)
+    ingest(engine, [ObservedValue("M", DAG_AS_OF, 10)], DAG_AS_OF)
+    assert engine.warnings(DAG_AS_OF) == full(engine, DAG_AS_OF)
+    ingest(engine, [ObservedValue("N", DAG_AS_OF, 10), ObservedValue("M", DAG_AS_OF, 95)], DAG_AS_OF)
+    assert engine.warnings(DAG_AS_OF) == full(engine, DAG_AS_OF)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -25,7 +25,7 @@ from zhengai.domain.errors import ForbiddenError, InvalidArgumentError, NotFound
 from zhengai.domain.models import Goal, Metric, Node, Subject, Task, Unit
 from zhengai.domain.relations import FlowEdge, Relationship
 from zhengai.domain.units import goal_unit, unit_and_below
-from zhengai.engine import cards, impact, monitoring
+from zhengai.engine import cards, impact, monitoring, warning_table
 from zhengai.engine.caching import VersionedLRU
 from zhengai.engine.columnar import Compiled
 from zhengai.engine.impact import Folded
@@ -98,21 +98,26 @@ class DueWarnings:
 
     After a write that changes values only (an ingest), the held warnings are kept with the nodes whose
     warnings may have changed — the observed metrics and every goal above them — marked ``dirty``; the
-    next read re-evaluates those nodes only and splices their warnings in (:meth:`Engine.due_warnings`).
+    next read re-evaluates those nodes only and splices their warnings in (:meth:`Engine.due_warnings`):
+    judged over the evaluation's arrays and merged into the table's order, their objects built when read
+    (:mod:`zhengai.engine.warning_table`).
     """
 
     key: tuple[int, date]
-    found: list[monitoring.Warning]
-    by_node: dict[str, list[monitoring.Warning]]  # node id → its warnings
+    found: Sequence[monitoring.Warning]
+    by_node: Mapping[str, Sequence[monitoring.Warning]]  # node id → its warnings
     units: dict[str, Unit]
-    keys: list[tuple[int, int, str]]  # ``monitoring.sort_key`` of each of ``found``
+    table: warning_table.Table | None  # ``found`` as arrays (None: a plain list, updated node by node)
     subjects: dict[str, Subject]
     tasks: dict[str, Task]
     places: dict[str, tuple[Level | None, str | None]]  # goals' and metrics' level and unit
     clean: int  # the data version ``found`` is exact for (the key's, unless some nodes are dirty)
     dirty: frozenset[str] = frozenset()  # nodes to re-evaluate before these are read
+    #: where the dirty nodes sit in the table's compiled arrays (metrics, goals), when the refreshes that
+    #: marked them said (None: found by id)
+    dirty_at: warning_table.Positions | None = None
     #: (the data version these were brought up from, the warnings raised since it), after an update
-    raised: tuple[int, list[monitoring.Warning]] | None = None
+    raised: tuple[int, Sequence[monitoring.Warning]] | None = None
 
 
 @dataclass
@@ -279,7 +284,7 @@ class Engine:
             caches.snapshots.clear()
         observed = {o.metric for o in cs.observations}
         refreshed: set[str] = set()
-        aboves: dict[date, set[str]] = {}
+        aboves: dict[date, tuple[set[str], warning_table.Positions | None]] = {}
         for (_, as_of), snap in cached:
             nodes = set(observed)
             structural = bool(cs.nodes) and (cs.effective_from is None or as_of >= cs.effective_from)
@@ -290,18 +295,21 @@ class Engine:
                 snap.structure = Structure(state, as_of)
             if nodes:
                 above = state.above(nodes, as_of) | nodes
-                if not structural:
-                    aboves[as_of] = above  # what the warnings of that date re-evaluate
                 metrics = {n for n in above if state.kind_of(n) == "Metric"}
                 goals = sorted((n for n in above if state.kind_of(n) == "Goal"), key=state.rank.__getitem__)
                 snap.refresh(state.latest_observations(as_of, sorted(metrics)), metrics, goals)
                 refreshed |= above
+                if not structural:  # what the warnings of that date re-evaluate, and where they sit
+                    at = snap.refreshed_at
+                    where = None if at is None else warning_table.positions(snap._compiled, *at)
+                    aboves[as_of] = (above, where)
             with caches.lock:
                 caches.snapshots[(state.version, as_of)] = snap
         caches.last_refreshed = refreshed or set(observed) | cs.touched
         self._mark_warnings(cs, observed, aboves)
 
-    def _mark_warnings(self, cs: ChangeSet, observed: set[str], aboves: dict[date, set[str]]) -> None:
+    def _mark_warnings(self, cs: ChangeSet, observed: set[str],
+                       aboves: dict[date, tuple[set[str], warning_table.Positions | None]]) -> None:
         """Carry the held warnings over a change set: values only (or structure not yet in force on their
         date) → kept, the observed metrics and the goals above them marked for re-evaluation; a structural
         change in force → dropped (evaluated afresh when next asked for)."""
@@ -315,9 +323,12 @@ class Engine:
             if cs.nodes and (cs.effective_from is None or as_of >= cs.effective_from):
                 continue
             if observed:
-                above = aboves.get(as_of)
+                above, at = aboves.get(as_of, (None, None))
                 dirty = due.dirty | (above if above is not None else state.above(observed, as_of) | observed)
-                kept[as_of] = replace(due, key=(state.version, as_of), dirty=dirty)
+                if due.dirty:  # marked before: both sets, where both are known
+                    at = None if due.dirty_at is None or at is None else \
+                        warning_table.joined(due.dirty_at, at)
+                kept[as_of] = replace(due, key=(state.version, as_of), dirty=dirty, dirty_at=at)
             elif due.dirty:
                 kept[as_of] = replace(due, key=(state.version, as_of))
             else:  # events and audit only: the warnings still hold, none raised
@@ -613,13 +624,14 @@ class Engine:
         return held[1] if scope is None else {g: s for g, s in held[1].items() if g in scope.goals}
 
     def warnings(self, as_of: date | None, level: Level | None = None, unit_id: str | None = None,
-                 min_severity: monitoring.Severity | None = None) -> list[monitoring.Warning]:
-        """监测预警: the visible warnings due at ``as_of``, by level, unit (and its sub-units), severity."""
+                 min_severity: monitoring.Severity | None = None) -> Sequence[monitoring.Warning]:
+        """监测预警: the visible warnings due at ``as_of``, by level, unit (and its sub-units), severity
+        (unfiltered and unscoped: the held sequence itself, each warning built when first read)."""
         due = self.due_warnings(as_of)
         units = unit_and_below(due.units, unit_id) if unit_id is not None else None
         scope = self.scope(due.key[1])
         if scope is None:
-            found = due.found
+            found = due.found if isinstance(due.found, warning_table.LazyWarnings) else list(due.found)
         else:  # through the index by node, not by scanning them all
             index = due.by_node
             found = sorted((w for ids in (scope.goals, scope.metrics, scope.tasks) for n in ids
@@ -666,11 +678,15 @@ class Engine:
             units, subjects, tasks = state.units(when), state.subjects(when), state.tasks(when)
             context = monitoring.MonitoringContext(snap, units, subjects, tasks)
             found = monitoring.due_warnings(context)
-            by_node: dict[str, list[monitoring.Warning]] = {}
-            for w in found:
-                by_node.setdefault(w.node_id, []).append(w)
-            due = DueWarnings(key, found, by_node, units, [monitoring.sort_key(w) for w in found], subjects,
-                              tasks, context.places, key[0])
+            table = warning_table.Table.of(found, warning_table.Slots(snap, list(tasks)), context)
+            if table is None:
+                by_node: dict[str, list[monitoring.Warning]] = {}
+                for w in found:
+                    by_node.setdefault(w.node_id, []).append(w)
+                due = DueWarnings(key, found, by_node, units, None, subjects, tasks, context.places, key[0])
+            else:
+                due = DueWarnings(key, warning_table.LazyWarnings(table), warning_table.NodeIndex(table),
+                                  units, table, subjects, tasks, context.places, key[0])
         with caches.lock:
             if caches.warnings.get(when) is held:  # else another reader or a write came first
                 caches.warnings[when] = due
@@ -679,7 +695,7 @@ class Engine:
                     caches.warnings.popitem(last=False)
         return due
 
-    def raised_warnings(self, before: DueWarnings, after: DueWarnings) -> list[monitoring.Warning]:
+    def raised_warnings(self, before: DueWarnings, after: DueWarnings) -> Sequence[monitoring.Warning]:
         """The warnings of ``after`` that ``before`` (the same date, an earlier data version) did not
         have, most severe first: from the update's own record when ``after`` was brought up from it."""
         if after.raised is not None and after.raised[0] == before.key[0]:
@@ -779,42 +795,46 @@ class Engine:
 
 
 def _updated(held: DueWarnings, snap: Snapshot) -> DueWarnings:
-    """``held`` with its dirty nodes' warnings re-evaluated on ``snap`` and spliced into the order."""
+    """``held`` with its dirty nodes' warnings re-evaluated on ``snap`` and spliced into the order: over the
+    arrays when the table's can say, else node by node."""
     context = monitoring.MonitoringContext(snap, held.units, held.subjects, held.tasks, held.places)
+    if held.table is not None:
+        done = warning_table.updated(held.table, held.dirty, held.dirty_at, snap, context)
+        if done is not None:
+            table, raised = done
+            return DueWarnings(held.key, warning_table.LazyWarnings(table), warning_table.NodeIndex(table),
+                               held.units, table, held.subjects, held.tasks, held.places, held.key[0],
+                               raised=(held.clean, warning_table.LazyWarnings(table, raised)))
     fresh = sorted(monitoring.node_warnings(held.dirty, context), key=monitoring.sort_key)
     stale = [w for n in held.dirty for w in held.by_node.get(n, ())]
     old_ids = {w.id for w in stale}
-    keys, found = held.keys, held.found
+    found = list(held.found)
+    keys = [monitoring.sort_key(w) for w in found]
     # cut points: each stale warning's position (dropped), each fresh one's (inserted before it)
     drop = sorted(bisect_left(keys, monitoring.sort_key(w)) for w in stale)
-    add = [(bisect_left(keys, k), k, w) for w in fresh for k in (monitoring.sort_key(w),)]
+    add = [(bisect_left(keys, monitoring.sort_key(w)), w) for w in fresh]
     out: list[monitoring.Warning] = []
-    out_keys: list[tuple[int, int, str]] = []
     at = d = a = 0
     while d < len(drop) or a < len(add):
         if a < len(add) and (d == len(drop) or add[a][0] <= drop[d]):
-            cut, k, w = add[a]
+            cut, w = add[a]
             out += found[at:cut]
-            out_keys += keys[at:cut]
             out.append(w)
-            out_keys.append(k)
             a += 1
         else:
             cut = drop[d]
             out += found[at:cut]
-            out_keys += keys[at:cut]
             cut += 1  # skip the dropped one
             d += 1
         at = max(at, cut)
     out += found[at:]
-    out_keys += keys[at:]
     by_node = dict(held.by_node)
     for n in held.dirty:
         by_node.pop(n, None)
     for w in fresh:
         by_node.setdefault(w.node_id, []).append(w)
     raised = [w for w in fresh if w.id not in old_ids]
-    return DueWarnings(held.key, out, by_node, held.units, out_keys, held.subjects, held.tasks, held.places,
+    return DueWarnings(held.key, out, by_node, held.units, None, held.subjects, held.tasks, held.places,
                        held.key[0], raised=(held.clean, raised))
 
 

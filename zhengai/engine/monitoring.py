@@ -7,9 +7,9 @@ share of its period), OVERDUE (一页纸 tasks past due, not done) and OVER_BUDG
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from zhengai import texts
@@ -105,20 +105,26 @@ def _make(ctx: MonitoringContext, type_: WarningType, severity: Severity, node: 
 
 
 def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
+    value = ctx.snapshot.goal_value(goal.id)
+    return goal_judged(goal, value.attainment, value.expected, ctx)
+
+
+def goal_judged(goal: Goal, a: float | None, expected: float | None,
+                ctx: MonitoringContext) -> Iterator[Warning]:
+    """A goal's warnings at the snapshot's date given its attainment and pace expectation there."""
     snap = ctx.snapshot
-    a = snap.attainment(goal.id)
     place = ctx.places.get(goal.id)
     if place is None:
         place = ctx.places[goal.id] = (goal.level, goal_unit(goal, ctx.subjects))
     unit = place[1]
-    status = snap.goal_status(goal)
+    status = status_of(a, goal.thresholds)
     if status in (Status.YELLOW, Status.RED):
         th = goal.thresholds
         bar = (th.green if th else 0.9) if status is Status.YELLOW else (th.yellow if th else 0.7)
         yield _make(ctx, WarningType.STATUS, Severity(status.value), goal, goal.level, unit,
                     texts.say("warning.goal_status", name=goal.name, attainment=_pct(a or 0), bar=_pct(bar)))
-    expected = snap.goal_value(goal.id).expected  # the pace path (docs/semantics.md): the elapsed share,
-    # or 1 for children already judged against their own path (分年度目标, 年度累计)
+    # the pace path (docs/semantics.md): the elapsed share, or 1 for children already judged against
+    # their own path (分年度目标, 年度累计)
     if expected is not None and a is not None and a < expected - PACE_TOLERANCE:
         severity = Severity.RED if a < expected - 3 * PACE_TOLERANCE else Severity.YELLOW
         elapsed = elapsed_share(goal.period, snap.as_of)
@@ -131,9 +137,14 @@ def _goal_warnings(goal: Goal, ctx: MonitoringContext) -> Iterator[Warning]:
 
 
 def _metric_warnings(metric: Metric, ctx: MonitoringContext) -> Iterator[Warning]:
+    return metric_judged(metric, *ctx.snapshot.reading(metric.id), ctx)
+
+
+def metric_judged(metric: Metric, value: float | None, seen: date | None, attainment: float | None,
+                  ctx: MonitoringContext) -> Iterator[Warning]:
+    """A metric's warnings at the snapshot's date given its latest value, its date and its attainment."""
     snap = ctx.snapshot
     level, unit = _metric_place(metric, ctx)
-    value, seen, attainment = snap.reading(metric.id)
     window = FREQUENCY_WINDOW_DAYS[metric.frequency]
     if seen is None:
         yield _make(ctx, WarningType.STALE, Severity.YELLOW, metric, level, unit,
@@ -208,9 +219,12 @@ def node_warnings(ids: Iterable[str], ctx: MonitoringContext) -> list[Warning]:
     return found
 
 
-def select(found: list[Warning], level: Level | None = None, units: set[str] | None = None,
-           min_severity: Severity | None = None) -> list[Warning]:
-    """The warnings at ``level``, of ``units`` (a unit and its sub-units), at least ``min_severity``."""
+def select(found: Sequence[Warning], level: Level | None = None, units: set[str] | None = None,
+           min_severity: Severity | None = None) -> Sequence[Warning]:
+    """The warnings at ``level``, of ``units`` (a unit and its sub-units), at least ``min_severity`` (no
+    filter: ``found`` itself)."""
     bar = SEVERITY_RANK[min_severity] if min_severity is not None else 0
+    if level is None and units is None and bar == 0:
+        return found
     return [w for w in found if (level is None or w.level is level)
             and (units is None or w.unit_id in units) and SEVERITY_RANK[w.severity] >= bar]

@@ -54,6 +54,8 @@ class Snapshot:
         # (not in force); goal id → GoalValue or None
         self._metrics_beside: dict[str, tuple[float | None, date | None, float | None] | None] = {}
         self._goals_beside: dict[str, GoalValue | None] = {}
+        #: the compiled positions of the metrics and goals the last refresh set (None: one lives beside)
+        self.refreshed_at: tuple[list[int], list[int]] | None = None
 
     @classmethod
     def evaluate(cls, structure: Structure, compiled: Compiled) -> Snapshot:
@@ -189,6 +191,7 @@ class Snapshot:
         """Re-evaluate after a change: ``metrics`` (their latest values in ``latest``; their definitions
         from the state), then ``goals`` (ancestors included, children before parents)."""
         state, as_of = self.structure.state, self.as_of
+        self.refreshed_at = ([], [])
         for m_id in metrics:
             definition = state.node(m_id, as_of)
             if not isinstance(definition, Metric):
@@ -208,7 +211,10 @@ class Snapshot:
         i = self._compiled.metric_index.get(m_id)
         if i is None:
             self._metrics_beside[m_id] = found
+            self.refreshed_at = None
             return
+        if self.refreshed_at is not None:
+            self.refreshed_at[0].append(i)
         self._metrics_beside.pop(m_id, None)
         self._m_alive[i] = found is not None
         value, seen, att = found or _NO_VALUE
@@ -220,7 +226,10 @@ class Snapshot:
         i = self._compiled.goal_index.get(g_id)
         if i is None:
             self._goals_beside[g_id] = value
+            self.refreshed_at = None
             return
+        if self.refreshed_at is not None:
+            self.refreshed_at[1].append(i)
         self._goals_beside.pop(g_id, None)
         self._g_alive[i] = value is not None
         v = value or UNKNOWN_GOAL

@@ -98,7 +98,7 @@ class WriteService:
         nodes and the goals above them are re-evaluated (none when nobody asked: ``before`` is None)."""
         if before is None:
             return []
-        return self.engine.raised_warnings(before, self.engine.due_warnings(today))
+        return list(self.engine.raised_warnings(before, self.engine.due_warnings(today)))  # built: pushed
 
     def _publish(self, raised: list[Warning]) -> None:
         if not raised:

@@ -7,6 +7,7 @@ department — never reaches the unit's channels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,7 +68,7 @@ def _course_category(engine: Engine, warning: Warning, when: date) -> str | None
     return subject.category if isinstance(subject, Subject) else None
 
 
-def unit_warnings(engine: Engine, unit_id: str, when: date, min_severity: Severity) -> list[Warning]:
+def unit_warnings(engine: Engine, unit_id: str, when: date, min_severity: Severity) -> Sequence[Warning]:
     """The warnings of a unit and its sub-units at ``when`` that the unit's head may read."""
     unit = engine.base.state.units(when).get(unit_id)
     view = engine.for_principal(unit_head(unit_id, unit.name if unit else None))
