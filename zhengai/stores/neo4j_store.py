@@ -47,6 +47,7 @@ import queue
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -69,6 +70,7 @@ from zhengai.stores.memory import GraphState, timeline_relationships
 from zhengai.stores.outage import check_reachable, driver_options, unavailable_as_store_error
 
 BATCH = int(os.environ.get("ZHENGAI_LOAD_BATCH", "10000"))  # rows per UNWIND statement
+WRITERS = int(os.environ.get("ZHENGAI_LOAD_WRITERS", "2"))  # a load's batches written at once
 
 
 @dataclass(frozen=True)
@@ -445,14 +447,7 @@ class Neo4jStore(GraphStore):
             try:
                 if not replace:
                     self._copy_current(current, staging, sorted({key for key, _ in dataset.history}), report)
-                done: dict[str, int] = defaultdict(int)
-                for stage, name, rows in prefetch(self.load_steps(dataset)):
-                    if replace:  # the new generation is empty: CREATE without looking up first
-                        name = name.replace("merge_nodes@", "create_nodes@").replace(
-                            "merge_relationships@", "create_relationships@")
-                    self._write_batch(name, rows=rows, generation=staging)
-                    done[stage] += len(rows)
-                    report(stage, done[stage], totals.get(stage, done[stage]))
+                self._write_steps(self.load_steps(dataset), staging, replace, totals, report)
                 seq = self._switch(staging, entry)
             except BaseException:
                 with contextlib.suppress(Exception):  # else the next load deletes it
@@ -474,6 +469,45 @@ class Neo4jStore(GraphStore):
             while self._autocommit("clear_change_log", seq=meta["version"], batch=BATCH)["deleted"]:
                 pass
         return deleted
+
+    def _write_steps(self, steps: Iterator[Step], generation: int, replace: bool, totals: dict[str, int],
+                     report: Progress) -> None:
+        """Write a load's batches into ``generation``, ``WRITERS`` transactions at once within a stage (the
+        batches of a stage touch distinct new nodes; relationships lock their end nodes at commit, in a
+        sorted order, and a transient deadlock is retried), a stage's batches all committed before the
+        next stage starts; progress is reported as batches commit. On any failure the batches still
+        being written finish or fail before the error is raised (so nothing is written afterwards)."""
+        done: dict[str, int] = defaultdict(int)
+        pending: dict[Future[None], tuple[str, int]] = {}
+
+        def settle(most: int) -> None:
+            while len(pending) > most:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    stage, n = pending.pop(future)
+                    future.result()
+                    done[stage] += n
+                    report(stage, done[stage], totals.get(stage, done[stage]))
+
+        with ThreadPoolExecutor(max(WRITERS, 1), thread_name_prefix="zhengai-load-write") as pool:
+            try:
+                current = None
+                for stage, name, rows in prefetch(steps):
+                    if stage != current:
+                        settle(0)
+                        current = stage
+                    if replace:  # the new generation is empty: CREATE without looking up first
+                        name = name.replace("merge_nodes@", "create_nodes@").replace(
+                            "merge_relationships@", "create_relationships@")
+                    pending[pool.submit(self._write_batch, name, rows=rows, generation=generation)] = (
+                        stage, len(rows))
+                    settle(max(WRITERS, 1) - 1)
+                settle(0)
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                wait(pending)
+                raise
 
     def _write_batch(self, name: str, **params: Any) -> None:
         def work(tx: ManagedTransaction) -> None:
