@@ -16,9 +16,10 @@ only it, writes match ``{id, generation}``). A load never holds the graph in one
 
 1. ``gen_begin`` (small, under the graph's lock) takes a new generation number and records it as the
    meta node's ``staging``; what earlier failed, killed or superseded loads left is deleted;
-2. the new generation is written beside the current one, ``BATCH`` rows per transaction (without
-   ``--replace`` the current generation is first copied into it page by page, then upserted; with
-   ``--replace`` it is written with CREATE, having nothing to look up) — invisible to readers, who stay
+2. the new generation is written beside the current one, ``BATCH`` rows per transaction, ``WRITERS``
+   transactions at once within a stage (without ``--replace`` the current generation is first copied
+   into it page by page, then upserted; with ``--replace`` it is written with CREATE, having nothing to
+   look up) — invisible to readers, who stay
    on the current generation; writes to the current graph meanwhile go on (and are superseded by the
    switch; the 审计日志 keeps them);
 3. ``gen_switch``: ONE small transaction appends the load's 审计日志 entry and makes the new generation
@@ -426,7 +427,7 @@ class Neo4jStore(GraphStore):
         failure, nothing; returns the new data version.
 
         The new generation is written beside the current one in bounded transactions (``BATCH`` rows
-        each; rows are prepared in a second thread while the server writes the previous batch), then
+        each, ``WRITERS`` at once; rows are prepared in another thread while the server writes), then
         ONE small transaction appends the 审计日志 entry and makes it the current generation. Until then
         every reader and writer sees the previous graph; a failure deletes what was written, and what a
         killed load left is deleted by the next load. Without ``replace`` the current graph (nodes,
