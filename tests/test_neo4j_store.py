@@ -299,3 +299,30 @@ def test_replace_deletes_the_previous_generation_after_the_switch(neo4j):
     assert neo4j.counts() == (7, 9) and _raw(neo4j)[0] == 7 + 557
     assert neo4j.cleanup() == 557 + len(load_dataset(demo_path()).history)
     assert _raw(neo4j)[0] == 7
+
+
+@pytest.mark.parametrize("replace", [True, False], ids=["replace", "upsert"])
+def test_a_failure_in_one_of_two_parallel_writers_leaves_the_previous_graph_served(
+        neo4j, monkeypatch, replace):
+    """Node batches are written by two sessions at once: one fails while the other writes; the load waits
+    for the other to end before it deletes what both wrote, so nothing of the new generation is left."""
+    import zhengai.stores.neo4j_store as module
+
+    neo4j.load(load_dataset(WORKED), replace=True)
+    before = _served(neo4j)
+    monkeypatch.setattr(module, "BATCH", 40)
+    monkeypatch.setattr(module, "WRITERS", 2)
+    steps = list(Neo4jStore.load_steps(load_dataset(demo_path())))
+    nodes = [i for i, (stage, _, _) in enumerate(steps) if stage == "nodes"]
+    assert len(nodes) > 6
+    bad = nodes[5]  # written beside nodes[4]; a map cannot be a property
+    stage, name, rows = steps[bad]
+    steps[bad] = (stage, name, [*rows[:-1], {**rows[-1], "props": {**rows[-1]["props"], "bad": {"a": 1}}}])
+    seen: list[str] = []
+    monkeypatch.setattr(Neo4jStore, "load_steps", staticmethod(lambda _: iter(steps)))
+    with pytest.raises(Exception, match=r"(?i)property values can only be of primitive types"):
+        neo4j.load(load_dataset(demo_path()), replace=replace, progress=lambda stage, *_: seen.append(stage))
+    monkeypatch.undo()
+    assert "nodes" in seen and "relationships" not in seen and "switch" not in seen
+    assert _served(neo4j) == before
+    assert _raw(neo4j)[0] == 7

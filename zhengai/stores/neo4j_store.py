@@ -16,9 +16,10 @@ only it, writes match ``{id, generation}``). A load never holds the graph in one
 
 1. ``gen_begin`` (small, under the graph's lock) takes a new generation number and records it as the
    meta node's ``staging``; what earlier failed, killed or superseded loads left is deleted;
-2. the new generation is written beside the current one, ``BATCH`` rows per transaction (without
-   ``--replace`` the current generation is first copied into it page by page, then upserted; with
-   ``--replace`` it is written with CREATE, having nothing to look up) — invisible to readers, who stay
+2. the new generation is written beside the current one, ``BATCH`` rows per transaction, ``WRITERS``
+   transactions at once within a stage (without ``--replace`` the current generation is first copied
+   into it page by page, then upserted; with ``--replace`` it is written with CREATE, having nothing to
+   look up) — invisible to readers, who stay
    on the current generation; writes to the current graph meanwhile go on (and are superseded by the
    switch; the 审计日志 keeps them);
 3. ``gen_switch``: ONE small transaction appends the load's 审计日志 entry and makes the new generation
@@ -47,6 +48,7 @@ import queue
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -70,6 +72,7 @@ from zhengai.stores.memory import GraphState, timeline_relationships
 from zhengai.stores.outage import check_reachable, driver_options, unavailable_as_store_error
 
 BATCH = int(os.environ.get("ZHENGAI_LOAD_BATCH", "10000"))  # rows per UNWIND statement
+WRITERS = int(os.environ.get("ZHENGAI_LOAD_WRITERS", "2"))  # a load's batches written at once
 
 
 @dataclass(frozen=True)
@@ -438,7 +441,7 @@ class Neo4jStore(GraphStore):
         failure, nothing; returns the new data version.
 
         The new generation is written beside the current one in bounded transactions (``BATCH`` rows
-        each; rows are prepared in a second thread while the server writes the previous batch), then
+        each, ``WRITERS`` at once; rows are prepared in another thread while the server writes), then
         ONE small transaction appends the 审计日志 entry and makes it the current generation. Until then
         every reader and writer sees the previous graph; a failure deletes what was written, and what a
         killed load left is deleted by the next load. Without ``replace`` the current graph (nodes,
@@ -459,14 +462,7 @@ class Neo4jStore(GraphStore):
             try:
                 if not replace:
                     self._copy_current(current, staging, sorted({key for key, _ in dataset.history}), report)
-                done: dict[str, int] = defaultdict(int)
-                for stage, name, rows in prefetch(self.load_steps(dataset)):
-                    if replace:  # the new generation is empty: CREATE without looking up first
-                        name = name.replace("merge_nodes@", "create_nodes@").replace(
-                            "merge_relationships@", "create_relationships@")
-                    self._write_batch(name, rows=rows, generation=staging)
-                    done[stage] += len(rows)
-                    report(stage, done[stage], totals.get(stage, done[stage]))
+                self._write_steps(self.load_steps(dataset), staging, replace, totals, report)
                 seq = self._switch(staging, entry)
             except BaseException:
                 with contextlib.suppress(Exception):  # else the next load deletes it
@@ -488,6 +484,45 @@ class Neo4jStore(GraphStore):
             while self._autocommit("clear_change_log", seq=meta["version"], batch=BATCH)["deleted"]:
                 pass
         return deleted
+
+    def _write_steps(self, steps: Iterator[Step], generation: int, replace: bool, totals: dict[str, int],
+                     report: Progress) -> None:
+        """Write a load's batches into ``generation``, ``WRITERS`` transactions at once within a stage (the
+        batches of a stage touch distinct new nodes; relationships lock their end nodes at commit, in a
+        sorted order, and a transient deadlock is retried), a stage's batches all committed before the
+        next stage starts; progress is reported as batches commit. On any failure the batches still
+        being written finish or fail before the error is raised (so nothing is written afterwards)."""
+        done: dict[str, int] = defaultdict(int)
+        pending: dict[Future[None], tuple[str, int]] = {}
+
+        def settle(most: int) -> None:
+            while len(pending) > most:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    stage, n = pending.pop(future)
+                    future.result()
+                    done[stage] += n
+                    report(stage, done[stage], totals.get(stage, done[stage]))
+
+        with ThreadPoolExecutor(max(WRITERS, 1), thread_name_prefix="zhengai-load-write") as pool:
+            try:
+                current = None
+                for stage, name, rows in prefetch(steps):
+                    if stage != current:
+                        settle(0)
+                        current = stage
+                    if replace:  # the new generation is empty: CREATE without looking up first
+                        name = name.replace("merge_nodes@", "create_nodes@").replace(
+                            "merge_relationships@", "create_relationships@")
+                    pending[pool.submit(self._write_batch, name, rows=rows, generation=generation)] = (
+                        stage, len(rows))
+                    settle(max(WRITERS, 1) - 1)
+                settle(0)
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                wait(pending)
+                raise
 
     def _write_batch(self, name: str, **params: Any) -> None:
         def work(tx: ManagedTransaction) -> None:
