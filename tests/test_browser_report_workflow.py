@@ -126,7 +126,7 @@ def test_write_submit_attach_return_resubmit_accept_and_download(visit, chromium
         head.get_by_test_id("comment").fill(COMMENT)
         head.get_by_test_id("return").click()
         _status_is(head, "RETURNED")
-        assert head.get_by_test_id("queue-item").filter(has_text="TCH-01").count() == 0
+        expect(head.get_by_test_id("queue-item").filter(has_text="TCH-01")).to_have_count(0)
 
         # the teacher sees the comment, edits and resubmits
         _open(teacher, f"{report_server}/report?{REPORT}")

@@ -50,8 +50,16 @@ class Compactor:
         return self._share_fields_set(record)
 
     def extended(self, record: R, name: str, extra: list) -> R:
-        """``record`` with ``extra`` appended to its list field ``name``: a copy, compacted."""
-        return self._share_fields_set(record.model_copy(update={name: [*getattr(record, name), *extra]}))
+        """``record`` itself with ``extra`` compacted and appended to its list field ``name``: only for a
+        record just validated that nothing else holds yet (``model_copy`` would copy it whole)."""
+        fields = record.__dict__
+        fields[name] = [*fields[name], *(self(v) if isinstance(v, BaseModel) else v for v in extra)]
+        given = record.__pydantic_fields_set__
+        if name not in given:
+            wider = given | {name}
+            shared = self._sets.setdefault(frozenset(wider), wider)
+            object.__setattr__(record, "__pydantic_fields_set__", shared)
+        return record
 
     def _share_fields_set(self, record: R) -> R:
         """``record`` holding the one shared set equal to its fields set."""

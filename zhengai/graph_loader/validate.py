@@ -228,8 +228,7 @@ def _read_csv_links(folder: Path, ds: Dataset, col: _Collector) -> None:
             if child in records:
                 links[child].append(link)
         for child, extra in links.items():
-            record = records[child]
-            records[child] = col.compact.extended(record, link_field, [col.compact(link) for link in extra])
+            col.compact.extended(records[child], link_field, extra)
 
 
 def _check_duplicate_links(ds: Dataset, col: _Collector) -> None:
