@@ -9,7 +9,7 @@ frozen, so sharing changes nothing but the memory they take.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel
 
@@ -35,7 +35,8 @@ class Compactor:
         model = type(record)
         names = self._shared.get(model)
         if names is None:
-            names = self._shared[model] = tuple(n for n in model.model_fields if n not in _OWN_TEXTS)
+            names = self._shared[model] = tuple(n for n, f in model.model_fields.items()
+                                                if n not in _OWN_TEXTS and _may_share(f.annotation))
         texts = self._texts
         for key in names:
             value = fields[key]
@@ -66,3 +67,10 @@ class Compactor:
         given = record.__pydantic_fields_set__
         object.__setattr__(record, "__pydantic_fields_set__", self._sets.setdefault(frozenset(given), given))
         return record
+
+
+def _may_share(annotation: Any) -> bool:
+    """Whether a field so typed may hold a text or a record (not numbers, dates, enums or lists of them)."""
+    if annotation is str or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return True
+    return any(_may_share(a) for a in get_args(annotation))

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from zhengai.domain.allocation import collector_paused
 from zhengai.domain.models import SECTIONS, Dataset, Metric, Record, WeightedLink
 from zhengai.domain.rules import (
     Finding,
@@ -292,7 +293,11 @@ def _check_not_empty(ds: Dataset, col: _Collector) -> None:
 
 def validate_folder(folder: str | Path) -> tuple[Dataset, list[LocatedError]]:
     """Read and check a dataset folder; returns the dataset and every error found."""
-    folder = Path(folder)
+    with collector_paused():
+        return _validate_folder(Path(folder))
+
+
+def _validate_folder(folder: Path) -> tuple[Dataset, list[LocatedError]]:
     ds, col = Dataset(), _Collector()
     yaml_path = folder / DATASET_FILE
     if not folder.is_dir():

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from zhengai.domain.allocation import collector_paused
 from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet
 from zhengai.domain.enums import LEVEL_RANK, Direction, Level
@@ -143,6 +144,13 @@ class GraphState:
                      | ObservationStore) -> GraphState:
         """The state of nodes with their versions and each metric's (dates, values), dates ascending (as
         dates or as an array of their ordinals), or their store."""
+        with collector_paused():
+            return cls._of_timelines(nodes, observations)
+
+    @classmethod
+    def _of_timelines(cls, nodes: Iterable[tuple[str, Timeline]],
+                      observations: Iterable[tuple[str, Sequence[date] | Any, Sequence[float] | Any]]
+                      | ObservationStore) -> GraphState:
         state = cls()
         rels: list[Relationship] = []
         for node_id, timeline in nodes:
