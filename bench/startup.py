@@ -81,9 +81,12 @@ def _rss_now() -> float:
 
 
 def phases(folder: Path) -> None:
-    """CPU and wall seconds of each step of an embedded start, with the RSS after it (in this process)."""
+    """CPU and wall seconds of each step of an embedded start as ``serve`` makes it (the collector paused
+until the graph is frozen), then of the first 监测预警, with the RSS after each (in this process)."""
+    import gc
     from datetime import date
 
+    from zhengai.domain.allocation import collector_paused
     from zhengai.engine import Engine
     from zhengai.graph_loader import load_dataset
     from zhengai.stores import EmbeddedStore
@@ -91,12 +94,18 @@ def phases(folder: Path) -> None:
     held: dict[str, object] = {}
     steps = [("validation (load_dataset)", lambda: held.setdefault("ds", load_dataset(folder))),
              ("store (EmbeddedStore)", lambda: held.setdefault("store", EmbeddedStore(held.pop("ds")))),
-             ("first evaluation", lambda: Engine(held["store"]).warnings(date(2026, 11, 1)))]
+             ("first evaluation (snapshot)", lambda: Engine(held["store"]).snapshot()),
+             ("gc.freeze", gc.freeze),
+             ("监测预警 of 2026-11-01", lambda: Engine(held["store"]).warnings(date(2026, 11, 1)))]
     print(f"{'phase':28} {'wall s':>8} {'cpu s':>8} {'RSS MB after':>13}")
     print(f"{'(interpreter + imports)':28} {'':>8} {'':>8} {_rss_now():13.0f}")
+    paused = collector_paused()
+    paused.__enter__()  # as serve does until the graph is frozen
     for name, step in steps:
         wall, cpu = time.perf_counter(), time.process_time()
         step()
+        if step is gc.freeze:
+            paused.__exit__(None, None, None)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         print(f"{name:28} {wall:8.2f} {cpu:8.2f} {_rss_now():13.0f}")
     nodes = sum(len(v) for v in held["store"].state._ids.values())  # type: ignore[attr-defined]
