@@ -55,12 +55,9 @@ class Compactor:
         record just validated that nothing else holds yet (``model_copy`` would copy it whole)."""
         fields = record.__dict__
         fields[name] = [*fields[name], *(self(v) if isinstance(v, BaseModel) else v for v in extra)]
-        given = record.__pydantic_fields_set__
-        if name not in given:
-            wider = given | {name}
-            shared = self._sets.setdefault(frozenset(wider), wider)
-            object.__setattr__(record, "__pydantic_fields_set__", shared)
-        return record
+        if name not in record.__pydantic_fields_set__:
+            object.__setattr__(record, "__pydantic_fields_set__", record.__pydantic_fields_set__ | {name})
+        return self._share_fields_set(record)
 
     def _share_fields_set(self, record: R) -> R:
         """``record`` holding the one shared set equal to its fields set."""
