@@ -21,7 +21,6 @@ from zhengai.stores import EmbeddedStore
 APPLY = """mutation($changes: [ChangeInput!]!, $from: Date, $dry: Boolean! = true) {
   applyChanges(changes: $changes, effectiveFrom: $from, dryRun: $dry) { version changed { id op } } }"""
 OK, FORBIDDEN, UNKNOWN = "ok", "FORBIDDEN", "BAD_USER_INPUT"
-TODAY = date.today()
 
 
 def goal(i: str, **fields: Any) -> dict[str, Any]:
@@ -123,7 +122,7 @@ def test_a_refused_retire_names_no_hidden_dependant(served):
 
 
 def test_a_scoped_editor_cannot_backdate(served):
-    body = run(served, "student", [STUDENT_Y27], **{"from": (TODAY - timedelta(days=1)).isoformat()})
+    body = run(served, "student", [STUDENT_Y27], **{"from": (date.today() - timedelta(days=1)).isoformat()})
     assert body["errors"][0]["extensions"]["code"] == FORBIDDEN
     assert "before today" in body["errors"][0]["message"]
 

@@ -19,7 +19,6 @@ from zhengai.graph_loader import demo_path
 from zhengai.security.tokens import Role
 from zhengai.stores import EmbeddedStore
 
-TODAY = date.today()
 FORM = """query($u: ID!) { fillForm(unitId: $u, all: true) { unitName rows { metricId metricName due
   dueStatus lastValue pending { id } } } }"""
 SUBMIT = """mutation($v: [ValueInput!]!) { submitValues(values: $v) { id status provenance enteredBy } }"""
@@ -91,8 +90,9 @@ def a_metric(entry: Caller) -> tuple[str, float]:
 def test_submit_pending_approve_counts_and_the_audit_log_has_it(http):
     entry, head, admin = Caller(http, "entry"), Caller(http, "unit_head"), Caller(http, "admin")
     metric, target = a_metric(entry)
+    today = date.today().isoformat()  # made when the test runs (a run may cross midnight)
     before = entry(METRIC, m=metric)["metric"]
-    [sub] = entry(SUBMIT, v=[{"metricId": metric, "at": TODAY.isoformat(), "value": target}])["submitValues"]
+    [sub] = entry(SUBMIT, v=[{"metricId": metric, "at": today, "value": target}])["submitValues"]
     assert (sub["status"], sub["provenance"], sub["enteredBy"]) == ("PENDING", "ENTERED", "entry-1")
     assert entry(METRIC, m=metric)["metric"]["attainment"] == before["attainment"]  # pending: no effect
     assert [p["id"] for p in head(PENDING, u="C-MECH")["pendingValues"]] == [sub["id"]]
@@ -101,7 +101,7 @@ def test_submit_pending_approve_counts_and_the_audit_log_has_it(http):
     assert (done["status"], done["reviewedBy"]) == ("APPROVED", "unit_head-1")
     after = entry(METRIC, m=metric)["metric"]
     assert after["value"] == target and after["attainment"] > before["attainment"]
-    point = next(p for p in after["history"] if p["at"] == TODAY.isoformat())
+    point = next(p for p in after["history"] if p["at"] == today)
     assert (point["provenance"], point["enteredBy"]) == ("ENTERED", "李填报")
     assert point["reviewedBy"] == "unit_head-1"
     assert head(PENDING, u="C-MECH")["pendingValues"] == []
@@ -113,8 +113,9 @@ def test_submit_pending_approve_counts_and_the_audit_log_has_it(http):
 def test_a_returned_value_carries_the_comment_and_does_not_count(http):
     entry, head, admin = Caller(http, "entry"), Caller(http, "unit_head"), Caller(http, "admin")
     metric, target = a_metric(entry)
+    today = date.today().isoformat()  # made when the test runs (a run may cross midnight)
     before = entry(METRIC, m=metric)["metric"]
-    [sub] = entry(SUBMIT, v=[{"metricId": metric, "at": TODAY.isoformat(), "value": target}])["submitValues"]
+    [sub] = entry(SUBMIT, v=[{"metricId": metric, "at": today, "value": target}])["submitValues"]
     assert head.refused(REVIEW, ids=[sub["id"]], d="RETURN") == "BAD_USER_INPUT"  # a return needs a reason
     head(REVIEW, ids=[sub["id"]], d="RETURN", c="数据口径不对，请按学年统计")
     assert entry(METRIC, m=metric)["metric"] == before
@@ -128,8 +129,9 @@ def test_a_returned_value_carries_the_comment_and_does_not_count(http):
 def test_others_cannot_submit_or_see_the_units_values(http, who):
     entry, other = Caller(http, "entry"), Caller(http, who)
     metric, target = a_metric(entry)
-    [sub] = entry(SUBMIT, v=[{"metricId": metric, "at": TODAY.isoformat(), "value": target}])["submitValues"]
-    assert other.refused(SUBMIT, v=[{"metricId": metric, "at": TODAY.isoformat(), "value": 1}]) in (
+    today = date.today().isoformat()  # made when the test runs (a run may cross midnight)
+    [sub] = entry(SUBMIT, v=[{"metricId": metric, "at": today, "value": target}])["submitValues"]
+    assert other.refused(SUBMIT, v=[{"metricId": metric, "at": today, "value": 1}]) in (
         "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT")
     assert other.refused(REVIEW, ids=[sub["id"]], d="APPROVE") in ("FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT")
     if who == "leader":  # 校领导 read everything (but the audit log): they review nothing, submit nothing
