@@ -29,7 +29,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import dataset, free_port, ms, say
+from bench.common import dataset, ms, say
+from bench.launch import free_port
 from zhengai.engine import Engine
 from zhengai.engine.reference import ReferenceSnapshot
 from zhengai.engine.snapshot import Snapshot

@@ -19,8 +19,6 @@ import os
 import random
 import statistics
 import subprocess
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -29,7 +27,8 @@ from typing import Any
 import httpx
 from neo4j import GraphDatabase
 
-from bench.common import ROOT, dataset, free_port, ms, neo4j_uri, pct, say
+from bench.common import ROOT, dataset, ms, neo4j_uri, pct, say
+from bench.launch import StartFailed, free_port, launched
 from bench.loadgen import Run, closed_loop, graphql_requests, zhengai
 
 NODE_DIR = ROOT / "bench" / "neo4j_graphql"
@@ -108,29 +107,14 @@ def sample_ids(uri: str, generation: int, count: int, seed: int) -> tuple[list[s
 @contextmanager
 def server(cmd: list[str], ready: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Iterator[None]:
     """A server process (its log in a temporary file), once ``ready`` answers; stopped afterwards."""
-    with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            for _ in range(3000):
-                try:
-                    httpx.post(ready, json={"query": "{ __typename }"}, timeout=2)
-                    break
-                except httpx.TransportError:
-                    if proc.poll() is not None:
-                        break
-                    time.sleep(0.1)
-            if proc.poll() is not None:
-                log.seek(0)
-                raise SystemExit(f"{cmd[0]} did not start: {log.read()[-3000:]}")
+    def answers() -> bool:
+        return httpx.post(ready, json={"query": "{ __typename }"}, timeout=2).status_code < 500
+
+    try:
+        with launched(cmd, answers, env=env, cwd=cwd, timeout=300):
             yield
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+    except StartFailed as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def npm_ready() -> None:

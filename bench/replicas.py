@@ -15,10 +15,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -28,7 +24,8 @@ from typing import Any
 import httpx
 import websockets
 
-from bench.common import ROOT, free_port, ms, neo4j_uri, pct, say
+from bench.common import ms, neo4j_uri, pct, say
+from bench.launch import StartFailed, free_port, healthy, launched, zhengai_serve
 from zhengai.graph_loader import demo_path, load_dataset
 from zhengai.stores.neo4j_store import Neo4jSettings, Neo4jStore
 
@@ -46,33 +43,13 @@ GIVE_UP = 10.0
 @contextmanager
 def serving(uri: str) -> Iterator[str]:
     """``zhengai serve --neo4j uri`` on a free port; its URL once /healthz answers."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--neo4j", uri, "--port", str(port)]
-    with tempfile.TemporaryFile("w+") as log:  # its log (a pipe left unread would fill and stall it)
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    proc.wait()
-                    log.seek(0)
-                    raise SystemExit(f"the server did not start: {log.read()[-3000:]}")
-                time.sleep(0.1)
+    url = f"http://127.0.0.1:{free_port()}"
+    try:
+        with launched(zhengai_serve("--neo4j", uri, "--port", url.rsplit(":", 1)[1]), healthy(url),
+                      timeout=300):
             yield url
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+    except StartFailed as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def post(client: httpx.Client, query: str, **variables: Any) -> dict[str, Any]:

@@ -17,7 +17,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.common import dataset, free_port, say
+from bench.common import dataset, say
+from bench.launch import free_port
 from bench.loadgen import closed_loop, graphql_requests, process, rss_mb, zhengai
 from zhengai.queries import QUERIES
 

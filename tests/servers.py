@@ -5,11 +5,6 @@ garbage."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -18,17 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bench.launch import StartFailed, free_port, healthy, launched, zhengai_serve
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
@@ -51,41 +43,18 @@ def served(app: Any) -> Iterator[str]:
         thread.join(10)
 
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
 @contextmanager
-def serving(*args: str, env: dict[str, str] | None = None, start_timeout: float = 90) -> Iterator[str]:
-    """``zhengai serve ARGS`` as a process of its own (uvicorn, its worker threads, its follower) on a
-    free loopback port with ``env`` added; yields its URL once /healthz answers, and stops it after."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile("w+") as output:  # a file, not a pipe: a chatty server never blocks on it
-        proc = subprocess.Popen([sys.executable, "-m", "zhengai.cli", "serve", *args, "--port", str(port)],
-                                cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output,
-                                stderr=subprocess.STDOUT, text=True)
-        try:
-            deadline = time.monotonic() + start_timeout
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    proc.wait(10)
-                    output.seek(0)
-                    pytest.fail(f"the server did not start: {output.read()[-3000:]}")
-                time.sleep(0.1)
+def serving(*args: str, env: dict[str, str] | None = None, timeout: float = 90) -> Iterator[str]:
+    """``zhengai serve ARGS`` as a process of its own (uvicorn, its worker processes or threads, its
+    follower) on a free loopback port with ``env`` added; yields its URL once /healthz answers, and
+    stops it after (SIGTERM, then SIGKILL)."""
+    url = f"http://127.0.0.1:{free_port()}"
+    try:
+        with launched(zhengai_serve(*args, "--port", url.rsplit(":", 1)[1]), healthy(url), env=env,
+                      timeout=timeout, grace=20):
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    except StartFailed as exc:
+        pytest.fail(str(exc))
 
 
 class SigningKey:
