@@ -58,6 +58,7 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 
 from zhengai import texts
+from zhengai.domain.allocation import collector_paused
 from zhengai.domain.audit import AuditEntry
 from zhengai.domain.changes import ChangeSet
 from zhengai.domain.enums import LEVEL_RANK
@@ -455,7 +456,7 @@ class Neo4jStore(GraphStore):
         totals = {"nodes": sum(len(dataset.section(s)) for s in SECTIONS),
                   "relationships": sum(1 for _ in relationships(dataset))}
         entry = audit or AuditEntry.of(None, "load", texts.say("audit.load_nodes", nodes=totals["nodes"]))
-        with self._lock, unavailable_as_store_error():
+        with self._lock, unavailable_as_store_error(), collector_paused():  # (rows of every record at once)
             begin = self._autocommit("gen_begin")
             current, staging = begin["generation"], begin["staging"]
             self._discard(-1, staging, current, report)  # what failed, killed or superseded loads left
