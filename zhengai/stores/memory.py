@@ -167,16 +167,34 @@ class GraphState:
             state._kind[node_id] = kind
             state._ids[kind].add(node_id)
             rels += timeline_relationships(timeline)
-        for rel in rels:
-            state._add_rel(rel)
-        for edges in (*state._up.values(), *state._down.values()):
-            edges.sort(key=_edge_key)
-        for found in (*state._out.values(), *state._in.values()):
-            found.sort(key=_rel_key)
+        state._index_all(rels)
         state._rank_all()
         state.obs = (observations if isinstance(observations, ObservationStore)
                      else ObservationStore.of_series(observations))
         return state
+
+    def _index_all(self, rels: list[Relationship]) -> None:
+        """Index a new graph's relationships at once (what :meth:`_add_rel` does one at a time), each
+        list sorted as :meth:`_add_rel` keeps it (a list of one is sorted already)."""
+        out, into, up, down = self._out, self._in, self._up, self._down
+        dated: set[str] = set()
+        for rel in rels:
+            source, target, kind = rel.source, rel.target, rel.kind
+            out[source].append(rel)
+            into[target].append(rel)
+            if kind in FLOW_KINDS:
+                e = flow_edge(rel)
+                up[e.child].append(e)
+                down[e.parent].append(e)
+                if e.start is not None or e.end is not None:
+                    dated.update((e.child, e.parent))
+        self._dated_edges |= dated
+        for edges in (*up.values(), *down.values()):
+            if len(edges) > 1:
+                edges.sort(key=_edge_key)
+        for found in (*out.values(), *into.values()):
+            if len(found) > 1:
+                found.sort(key=_rel_key)
 
     def replace_with(self, other: GraphState) -> None:
         """Become ``other`` (a whole new graph, e.g. after a load), keeping this object for its holders."""
