@@ -23,7 +23,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import dataset, free_port, say
+from bench.common import dataset, say
+from bench.launch import free_port
 from bench.loadgen import rss_mb
 
 
@@ -36,14 +37,15 @@ def listening(port: int) -> bool:
         return False
 
 
-def serve_once(data: Path | None, client: httpx.Client) -> tuple[float, float]:
+def serve_once(data: Path | None, client: httpx.Client, state: Path | None = None) -> tuple[float, float]:
     """Seconds from launch to the first /healthz answer, and the server's RSS in MB at that moment (the
-    probe costs the machine almost nothing while the server starts: a socket connect every 20 ms)."""
+    probe costs the machine almost nothing while the server starts: a socket connect every 20 ms).
+    ``data`` is served with the state folder ``state`` (a new one when None: no cache of its validation)."""
     port = free_port()
-    with tempfile.TemporaryDirectory() as state:
+    with tempfile.TemporaryDirectory() as scratch:
         cmd = [sys.executable, "-m", "zhengai.cli", "serve", "--port", str(port)]
         if data is not None:
-            cmd += ["--data", str(data), "--state", state]
+            cmd += ["--data", str(data), "--state", str(state or scratch)]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -89,10 +91,14 @@ until the graph is frozen), then of the first 监测预警, with the RSS after e
     from zhengai.domain.allocation import collector_paused
     from zhengai.engine import Engine
     from zhengai.graph_loader import load_dataset
+    from zhengai.graph_loader.dataset_cache import validated_dataset, write_cache
     from zhengai.stores import EmbeddedStore
 
     held: dict[str, object] = {}
+    state = Path(tempfile.mkdtemp(prefix="zhengai-phases-"))
     steps = [("validation (load_dataset)", lambda: held.setdefault("ds", load_dataset(folder))),
+             ("  cache written (1st start)", lambda: write_cache(folder, state, held["ds"])),
+             ("  cache read (a restart)", lambda: held.update(ds=validated_dataset(folder, state)[0])),
              ("store (EmbeddedStore)", lambda: held.setdefault("store", EmbeddedStore(held.pop("ds")))),
              ("first evaluation (snapshot)", lambda: Engine(held["store"]).snapshot()),
              ("gc.freeze", gc.freeze),
@@ -121,13 +127,16 @@ def main() -> None:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     folder = resolve(args.data) if args.data else None
     runs: dict[str, list[tuple[float, float]]] = {"demo": []}
-    if folder is not None:
-        runs[folder.name] = []
+    if folder is not None:  # a first start validates (and caches); a restart on its state reads the cache
+        first, again = f"{folder.name}, first start", f"{folder.name}, restart"
+        runs[first], runs[again] = [], []
     with httpx.Client(timeout=5) as client:
-        for r in range(args.runs):  # interleaved: the demo, then the dataset, each run
-            for name in runs:
-                runs[name].append(serve_once(None if name == "demo" else folder, client))
-                say(f"run {r + 1} {name}: {runs[name][-1][0]:.2f} s, {runs[name][-1][1]:.0f} MB")
+        for r in range(args.runs):  # interleaved: the demo, then the dataset's first start and restart
+            with tempfile.TemporaryDirectory() as state:
+                for name in runs:
+                    data = None if name == "demo" else folder
+                    runs[name].append(serve_once(data, client, Path(state)))
+                    say(f"run {r + 1} {name}: {runs[name][-1][0]:.2f} s, {runs[name][-1][1]:.0f} MB")
     bare = [bare_python() for _ in range(args.runs)]
     print(f"load average at start {load}, at end {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} CPUs); {args.runs} runs each, interleaved")
@@ -140,10 +149,13 @@ def main() -> None:
     demo = statistics.median(s for s, _ in runs["demo"])
     print(f"ratio demo/bare: {demo / statistics.median(bare):.1f}×")
     if folder is not None:
-        big = statistics.median(s for s, _ in runs[folder.name])
-        big_rss = statistics.median(m for _, m in runs[folder.name])
         demo_rss = statistics.median(m for _, m in runs["demo"])
-        print(f"ratio {folder.name}/demo: {big / demo:.1f}× (time), {big_rss / demo_rss:.1f}× (RSS)")
+        for name in (first, again):
+            big = statistics.median(s for s, _ in runs[name])
+            big_rss = statistics.median(m for _, m in runs[name])
+            print(f"ratio {name}/demo: {big / demo:.1f}× (time), {big_rss / demo_rss:.1f}× (RSS)")
+        restart, cold = (statistics.median(s for s, _ in runs[name]) for name in (again, first))
+        print(f"ratio restart/first start: {restart / cold:.2f}×")
         if args.phases:
             phases(folder)
 

@@ -15,7 +15,7 @@ from zhengai.domain.allocation import collector_paused
 from zhengai.domain.enums import Level
 from zhengai.domain.errors import StoreUnavailableError
 from zhengai.domain.models import Dataset
-from zhengai.graph_loader import DatasetError, demo_path, load_dataset, validate_folder
+from zhengai.graph_loader import demo_path, validate_folder
 from zhengai.security.tokens import AuthConfig, AuthConfigError, Role
 
 if TYPE_CHECKING:
@@ -119,15 +119,18 @@ def _cmd_export_schema(_: argparse.Namespace) -> int:
     return 0
 
 
-def _load_or_report(folder: Path) -> Dataset | None:
-    """The validated dataset of ``folder``, or None after printing its errors."""
-    try:
-        return load_dataset(folder)
-    except DatasetError as exc:
-        for e in exc.errors:
+def _load_or_report(folder: Path, state: Path | None = None) -> Dataset | None:
+    """The validated dataset of ``folder`` (from ``state``'s cache of its last validation when current:
+    :mod:`zhengai.graph_loader.dataset_cache`), or None after printing its errors."""
+    from zhengai.graph_loader.dataset_cache import validated_dataset
+
+    dataset, errors, _ = validated_dataset(folder, state)
+    if errors:
+        for e in errors:
             print(f"{folder / e.file}:{e.line}: {e.message}", file=sys.stderr)
-        print(f"zhengai: {folder} has {len(exc.errors)} error(s); nothing loaded", file=sys.stderr)
+        print(f"zhengai: {folder} has {len(errors)} error(s); nothing loaded", file=sys.stderr)
         return None
+    return dataset
 
 
 def _neo4j_store(uri: str | None) -> Neo4jStore:
@@ -218,10 +221,10 @@ def _open_store(args: argparse.Namespace) -> tuple[GraphStore, str] | None:
     from zhengai.stores import EmbeddedStore
 
     folder = Path(args.data) if args.data else demo_path()
-    dataset = _load_or_report(folder)
+    state = _state_dir(args)
+    dataset = _load_or_report(folder, state)
     if dataset is None:
         return None
-    state = _state_dir(args)
     embedded = EmbeddedStore(dataset, state)
     shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
     return embedded, (f"embedded store with {shown} (+{embedded.replayed} journaled changes from "
