@@ -1,6 +1,6 @@
-"""The validated dataset kept between starts (``<state>/dataset.cache``): read back only while its
-sources and code are the same, equal to a fresh validation in every record and value, and never in the
-way of a start."""
+"""What a validated dataset was built into, kept between starts (``<state>/dataset.cache``): read back
+only while its sources, its build and the code are the same, equal to a fresh validation and build in
+every record, relationship and value, and never in the way of a start."""
 
 from __future__ import annotations
 
@@ -16,15 +16,27 @@ import numpy as np
 import openpyxl
 import pytest
 
-from zhengai.domain.models import SECTIONS, Dataset
+from zhengai.domain.models import SECTIONS, Dataset, ObservedValue
 from zhengai.engine import Engine
+from zhengai.engine.writes import WriteService
 from zhengai.graph_loader import demo_path, validate_folder
-from zhengai.graph_loader.dataset_cache import CACHE_FILE, source_key, validated_dataset
+from zhengai.graph_loader.dataset_cache import CACHE_FILE, cached_build, source_key
 from zhengai.graph_loader.generators.synthetic import generate
 from zhengai.stores import EmbeddedStore
+from zhengai.stores.memory import GraphState
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 20)
+
+
+def as_validated(dataset: Dataset) -> Dataset:
+    """The build that keeps the dataset itself."""
+    return dataset
+
+
+def validated_dataset(folder: Path, state: Path) -> tuple[Dataset, list, bool]:
+    """The dataset (cached as it is) of ``folder``, its errors and whether it came from the cache."""
+    return cached_build(folder, state, as_validated)  # type: ignore[return-value]
 
 
 @pytest.fixture(params=["demo", "synthetic"])
@@ -61,12 +73,32 @@ def test_the_second_start_reads_what_the_first_validated(folder, tmp_path):
     fresh, _ = validate_folder(folder)
     assert_same(second, fresh)
     assert_same(first, fresh)
-    cached, validated = Engine(EmbeddedStore(second)), Engine(EmbeddedStore(fresh))  # the same numbers
+
+
+def test_the_graph_read_back_answers_as_the_graph_built(folder, tmp_path):
+    """The embedded store's graph (what ``serve`` caches): the same nodes, relationships, observations and
+    8字螺旋 history, and the same numbers and warnings, on a graph then written to."""
+    state = tmp_path / "state"
+    assert cached_build(folder, state, GraphState.of_dataset)[2] is False
+    graph, errors, hit = cached_build(folder, state, GraphState.of_dataset)
+    assert (errors, hit) == ([], True) and isinstance(graph, GraphState)
+    built = GraphState.of_dataset(validate_folder(folder)[0])
+    for name in ("_fixed", "_dated", "_kind", "_ids", "_out", "_in", "_up", "_down", "rank", "_events"):
+        assert getattr(graph, name) == getattr(built, name), name
+    assert graph.obs.ids == built.obs.ids
+    for column in ("offsets", "dates", "values"):
+        assert np.array_equal(getattr(graph.obs, column), getattr(built.obs, column))
+    cached, validated = Engine(EmbeddedStore(graph)), Engine(EmbeddedStore(built))
+    metric = max(built.ids("Metric"))
+    for engine in (cached, validated):  # the same write on each, through the one write path
+        done = WriteService(engine).record_observations([ObservedValue(metric, AS_OF, 1.0)])
+        assert done.changed == 1
     a, b = cached.snapshot(AS_OF), validated.snapshot(AS_OF)
     assert a.goals.keys() == b.goals.keys() and a.metrics.keys() == b.metrics.keys()
     for gid in b.goals:
         assert a.goals[gid].attainment == b.goals[gid].attainment
     assert [w.node_id for w in cached.warnings(AS_OF)] == [w.node_id for w in validated.warnings(AS_OF)]
+    assert cached_build(folder, state, as_validated)[2] is False  # another build: another key
 
 
 def test_a_changed_source_file_is_validated_again(folder, tmp_path):
@@ -108,13 +140,13 @@ def test_a_dataset_with_errors_is_never_cached(folder, tmp_path):
 
 
 def test_the_key_follows_names_and_bytes_only(folder, tmp_path):
-    key = source_key(folder)
+    key = source_key(folder, as_validated)
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
     os.utime(copy / "dataset.yaml", (0, 0))
-    assert source_key(copy) == key  # another place, another time stamp: the same sources
+    assert source_key(copy, as_validated) == key  # another place, another time stamp: the same sources
     (copy / "dataset.yaml").write_bytes((copy / "dataset.yaml").read_bytes() + b"\n# a comment\n")
-    assert source_key(copy) != key
+    assert source_key(copy, as_validated) != key
 
 
 def cells(path: Path) -> list[tuple[str, list[tuple]]]:

@@ -15,7 +15,7 @@ from zhengai.domain.allocation import collector_paused
 from zhengai.domain.enums import Level
 from zhengai.domain.errors import StoreUnavailableError
 from zhengai.domain.models import Dataset
-from zhengai.graph_loader import demo_path, validate_folder
+from zhengai.graph_loader import LocatedError, demo_path, validate_folder
 from zhengai.security.tokens import AuthConfig, AuthConfigError, Role
 
 if TYPE_CHECKING:
@@ -119,18 +119,19 @@ def _cmd_export_schema(_: argparse.Namespace) -> int:
     return 0
 
 
-def _load_or_report(folder: Path, state: Path | None = None) -> Dataset | None:
-    """The validated dataset of ``folder`` (from ``state``'s cache of its last validation when current:
-    :mod:`zhengai.graph_loader.dataset_cache`), or None after printing its errors."""
-    from zhengai.graph_loader.dataset_cache import validated_dataset
+def _load_or_report(folder: Path) -> Dataset | None:
+    """The validated dataset of ``folder``, or None after printing its errors."""
+    dataset, errors = validate_folder(folder)
+    return None if _reported(folder, errors) else dataset
 
-    dataset, errors, _ = validated_dataset(folder, state)
+
+def _reported(folder: Path, errors: list[LocatedError]) -> bool:
+    """Whether ``folder`` has errors (then printed, each at its file and line)."""
+    for e in errors:
+        print(f"{folder / e.file}:{e.line}: {e.message}", file=sys.stderr)
     if errors:
-        for e in errors:
-            print(f"{folder / e.file}:{e.line}: {e.message}", file=sys.stderr)
         print(f"zhengai: {folder} has {len(errors)} error(s); nothing loaded", file=sys.stderr)
-        return None
-    return dataset
+    return bool(errors)
 
 
 def _neo4j_store(uri: str | None) -> Neo4jStore:
@@ -218,14 +219,16 @@ def _open_store(args: argparse.Namespace) -> tuple[GraphStore, str] | None:
     if getattr(args, "neo4j", None) or (os.environ.get("NEO4J_URI") and not args.data):
         store = _neo4j_store(args.neo4j)
         return store, f"Neo4j store at {store.settings.uri} (database {store.settings.database})"
+    from zhengai.graph_loader.dataset_cache import cached_build
     from zhengai.stores import EmbeddedStore
+    from zhengai.stores.memory import GraphState
 
     folder = Path(args.data) if args.data else demo_path()
     state = _state_dir(args)
-    dataset = _load_or_report(folder, state)
-    if dataset is None:
+    graph, errors, _ = cached_build(folder, state, GraphState.of_dataset)  # (a restart reads it back)
+    if _reported(folder, errors) or graph is None:
         return None
-    embedded = EmbeddedStore(dataset, state)
+    embedded = EmbeddedStore(graph, state)
     shown = str(folder) if args.data else "the bundled demo (扬州工业职业技术学院)"
     return embedded, (f"embedded store with {shown} (+{embedded.replayed} journaled changes from "
                       f"{embedded.journal.path if embedded.journal else state})")

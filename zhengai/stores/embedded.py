@@ -25,12 +25,16 @@ LEGACY_FILES = ("audit.jsonl", "observations.jsonl", "spiral.jsonl")
 
 
 class EmbeddedStore(GraphStore):
-    """The graph of a dataset in memory; with ``state_dir``, every write is journaled there first."""
+    """The graph of a dataset in memory; with ``state_dir``, every write is journaled there first.
+
+    ``dataset`` is the validated dataset, or the graph already built from it (``GraphState.of_dataset``,
+    as the dataset cache keeps it: :mod:`zhengai.graph_loader.dataset_cache`), which the store then owns.
+    """
 
     name = "embedded"
 
-    def __init__(self, dataset: Dataset, state_dir: str | Path | None = None):
-        self.state = GraphState.of_dataset(dataset)
+    def __init__(self, dataset: Dataset | GraphState, state_dir: str | Path | None = None):
+        self.state = dataset if isinstance(dataset, GraphState) else GraphState.of_dataset(dataset)
         self.journal = Journal(state_dir) if state_dir is not None else None
         self._offset = 0
         self._lock = threading.Lock()

@@ -125,6 +125,14 @@ class GraphState:
         self._cache: dict[tuple, Any] = {}
         self._cache_version = -1
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle keeps (the dataset cache): everything but the lock and the derived results."""
+        return {k: v for k, v in vars(self).items() if k not in ("lock", "_cache")}
+
+    def __setstate__(self, fields: dict[str, Any]) -> None:
+        self.__dict__.update(fields)
+        self.lock, self._cache, self._cache_version = threading.RLock(), {}, -1
+
     # -- building ---------------------------------------------------------------------------
     @classmethod
     def of_dataset(cls, ds: Dataset) -> GraphState:

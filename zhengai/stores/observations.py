@@ -13,6 +13,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,14 @@ class ObservationStore:
         self._keys = np.empty(0, np.int64)  # metric position << 32 | date ordinal, for searches
         self.changed: dict[str, Series] = {}  # series written since the arrays were built
         self.folds = 0  # bumped when the arrays are rebuilt (positions change)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle keeps (the dataset cache): everything but the lock."""
+        return {k: v for k, v in vars(self).items() if k != "_lock"}
+
+    def __setstate__(self, fields: dict[str, Any]) -> None:
+        self.__dict__.update(fields)
+        self._lock = threading.Lock()
 
     @classmethod
     def of_series(cls, items: Iterable[tuple[str, Sequence[date], Sequence[float]]]) -> ObservationStore:
