@@ -180,3 +180,12 @@ def test_observation_columns_come_back_as_arrays(tmp_path):
     validated_dataset(folder, tmp_path / "state")
     table = validated_dataset(folder, tmp_path / "state")[0].observations
     assert isinstance(table.values, np.ndarray) and table.values.dtype == np.float64
+
+
+def test_a_state_folder_that_cannot_take_the_cache_changes_nothing(folder, tmp_path, caplog):
+    state = tmp_path / "state"
+    state.write_text("a file where the state folder should be", encoding="utf-8")
+    dataset, errors, hit = validated_dataset(folder, state)
+    assert (errors, hit) == ([], False)
+    assert_same(dataset, validate_folder(folder)[0])
+    assert "not written" in caplog.text

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copyreg
 import hashlib
+import logging
 import os
 import pickle
 import sys
@@ -35,6 +36,8 @@ from zhengai.graph_loader.errors import LocatedError
 from zhengai.graph_loader.validate import DATASET_FILE, OBSERVATIONS_FILE, validate_folder
 
 __all__ = ["CACHE_FILE", "cached_build", "source_key", "write_cache"]
+
+log = logging.getLogger("zhengai.dataset_cache")
 
 CACHE_FILE = "dataset.cache"
 #: Every file of a dataset folder that validation reads (see :mod:`zhengai.graph_loader.validate`).
@@ -99,7 +102,10 @@ def _read(path: Path, key: str) -> Any:
             if pickle.load(handle) != key:
                 return None
             return pickle.load(handle)
-    except Exception:  # a cache that is missing or cannot be read is only a cache: validate again
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a cache that cannot be read is only a cache: validate again
+        log.warning("%s cannot be read (%s); the dataset is validated again", path, exc)
         return None
 
 
@@ -123,8 +129,8 @@ def write_cache(folder: Path, state: Path, built: Any, build: Callable[[Dataset]
                 os.unlink(out.name)
                 raise
         os.replace(out.name, path)
-    except Exception:  # (a full disk, a read-only state folder): the next start validates again
-        pass
+    except Exception as exc:  # (a full disk, a read-only state folder): the next start validates again
+        log.warning("%s not written (%s); the next start validates the dataset again", path, exc)
 
 
 def _models_table() -> dict[type, Any]:
