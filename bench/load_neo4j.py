@@ -4,6 +4,7 @@ as a --replace over the same graph (ratio in the same run) and without --replace
 against one statement per row (the baseline, same run).
 
     NEO4J_URI=bolt://… .venv/bin/python -m bench.load_neo4j [--scale college] [--row-sample 5000]
+    NEO4J_URI=bolt://… .venv/bin/python -m bench.load_neo4j --scale province --fresh-only
 
 Run it against a Neo4j with the project's default settings (scripts/neo4j-local: 2 GiB heap, so a
 transaction memory limit of 1.4 GiB; 512 MiB page cache) to check that no load needs the whole graph in
@@ -49,6 +50,8 @@ def main() -> None:
     ap.add_argument("--scale", default="college")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--row-sample", type=int, default=5000)
+    ap.add_argument("--fresh-only", action="store_true",
+                    help="time the fresh load alone (e.g. --scale province: each load takes minutes)")
     args = ap.parse_args()
     load_before = os.getloadavg()
     folder = dataset(args.scale, args.seed)
@@ -69,6 +72,13 @@ def main() -> None:
     fresh_switch, fresh_reload, fresh_s = timed_load(store, ds, replace=True)
     n_nodes, n_rels = store.counts()
     records = n_nodes + n_rels
+    if args.fresh_only:
+        print(f"{args.scale} (seed {args.seed}): {n_nodes} nodes, {n_rels} relationships, {n_obs} "
+              f"observations; load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
+        print(f"fresh load: {fresh_switch:.1f} s to the switch ({records / fresh_switch:,.0f} records/s), "
+              f"reload {fresh_reload - fresh_switch:.1f} s, {fresh_s:.1f} s in all")
+        store.close()
+        return
     say("--replace onto the same graph:")
     replace_switch, replace_reload, replace_s = timed_load(store, ds, replace=True)
     assert store.counts() == (n_nodes, n_rels)
