@@ -182,25 +182,14 @@ class GraphState:
         return state
 
     def _index_all(self, rels: list[Relationship]) -> None:
-        """Index a new graph's relationships at once (what :meth:`_add_rel` does one at a time), each
-        list sorted as :meth:`_add_rel` keeps it (a list of one is sorted already)."""
-        out, into, up, down = self._out, self._in, self._up, self._down
-        dated: set[str] = set()
+        """Index a new graph's relationships (appended, then each list sorted once as :meth:`_add_rel`
+        keeps it; a list of one is sorted already)."""
         for rel in rels:
-            source, target, kind = rel.source, rel.target, rel.kind
-            out[source].append(rel)
-            into[target].append(rel)
-            if kind in FLOW_KINDS:
-                e = flow_edge(rel)
-                up[e.child].append(e)
-                down[e.parent].append(e)
-                if e.start is not None or e.end is not None:
-                    dated.update((e.child, e.parent))
-        self._dated_edges |= dated
-        for edges in (*up.values(), *down.values()):
+            self._add_rel(rel)
+        for edges in (*self._up.values(), *self._down.values()):
             if len(edges) > 1:
                 edges.sort(key=_edge_key)
-        for found in (*out.values(), *into.values()):
+        for found in (*self._out.values(), *self._in.values()):
             if len(found) > 1:
                 found.sort(key=_rel_key)
 
