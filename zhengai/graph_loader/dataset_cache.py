@@ -49,14 +49,11 @@ _FORMAT = 2
 T = TypeVar("T")
 
 
-def cached_build(folder: Path, state: Path | None, build: Callable[[Dataset], T]
+def cached_build(folder: Path, state: Path, build: Callable[[Dataset], T]
                  ) -> tuple[T | None, list[LocatedError], bool]:
     """``build`` of the validated dataset of ``folder`` (None when it has errors), its errors, and whether
-    it came from ``state``'s cache (then current); otherwise built and — with no errors and a ``state``
-    given — cached. ``build`` is a named function (its name is part of the key)."""
-    if state is None:
-        dataset, errors = validate_folder(folder)
-        return (None if errors else build(dataset)), errors, False
+    it came from ``state``'s cache (then current); otherwise built and, with no errors, cached.
+    ``build`` is a named function (its name is part of the key)."""
     key = source_key(folder, build)
     cached = _read(state / CACHE_FILE, key)
     if cached is not None:
