@@ -189,3 +189,13 @@ def test_a_state_folder_that_cannot_take_the_cache_changes_nothing(folder, tmp_p
     assert (errors, hit) == ([], False)
     assert_same(dataset, validate_folder(folder)[0])
     assert "not written" in caplog.text
+
+
+def test_a_write_killed_midway_leaves_nothing_behind_the_next_one(folder, tmp_path):
+    """A cache is written to a temporary file renamed over it when whole; a server killed before the
+    rename leaves that file, which the next written cache removes."""
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / ".dataset-killed").write_bytes(b"half a pickle")
+    assert validated_dataset(folder, state)[2] is False
+    assert sorted(p.name for p in state.iterdir()) == [CACHE_FILE]

@@ -40,6 +40,7 @@ __all__ = ["CACHE_FILE", "cached_build", "source_key", "write_cache"]
 log = logging.getLogger("zhengai.dataset_cache")
 
 CACHE_FILE = "dataset.cache"
+_TEMP_PREFIX = ".dataset-"  # a cache being written, renamed over CACHE_FILE when whole
 #: Every file of a dataset folder that validation reads (see :mod:`zhengai.graph_loader.validate`).
 SOURCE_FILES = (DATASET_FILE, *RECORD_TABLES, *LINK_TABLES, OBSERVATIONS_FILE)
 #: The packages whose code decides what a valid dataset is and what is built from it.
@@ -114,7 +115,7 @@ def write_cache(folder: Path, state: Path, built: Any, build: Callable[[Dataset]
     path, key = state / CACHE_FILE, key or source_key(folder, build)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".dataset-", delete=False) as out:
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=_TEMP_PREFIX, delete=False) as out:
             try:
                 pickle.dump(key, out, protocol=5)
                 pickler = pickle.Pickler(out, protocol=5)
@@ -126,6 +127,8 @@ def write_cache(folder: Path, state: Path, built: Any, build: Callable[[Dataset]
                 os.unlink(out.name)
                 raise
         os.replace(out.name, path)
+        for stale in path.parent.glob(f"{_TEMP_PREFIX}*"):  # what a write killed midway left
+            stale.unlink(missing_ok=True)
     except Exception as exc:  # (a full disk, a read-only state folder): the next start validates again
         log.warning("%s not written (%s); the next start validates the dataset again", path, exc)
 
