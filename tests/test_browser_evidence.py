@@ -50,7 +50,8 @@ def test_a_student_attaches_downloads_and_removes_evidence(visit, auth_server, t
 
     row.first.get_by_test_id("remove").click()
     expect(row).to_have_count(0)
-    assert "已删除" in page.get_by_test_id("status").inner_text()
+    # (the page empties the list before it says so: wait for the words, not for the row)
+    expect(page.get_by_test_id("status")).to_contain_text("已删除")
     assert not visit.foreign
 
 
